@@ -1,0 +1,1 @@
+"""Lotsenbot: the Matrix side, dispatch, scheduling, i18n and configuration."""

@@ -1,0 +1,96 @@
+"""``lotsenbot`` command line: run, demo, check-config, migrate, faq."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot import config as config_mod
+
+
+def _load(path: Path) -> config_mod.Config:
+    try:
+        return config_mod.load(path)
+    except config_mod.ConfigError as exc:
+        print(f"Configuration problems in {path}:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import App
+
+    asyncio.run(App(_load(args.config)).run_forever())
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems, warnings = config_mod.check(args.config)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    for problem in problems:
+        print(f"error: {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.config}")
+        return 1
+    print(f"{args.config}: OK")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from storage.db import Database
+
+    cfg = _load(args.config)
+
+    async def go() -> None:
+        cfg.bot.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(cfg.database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    asyncio.run(go())
+    print("database is up to date")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import main as demo_main
+
+    return demo_main(Path(args.dir), script_only=args.script_only)
+
+
+def cmd_faq(args: argparse.Namespace, rest: list[str]) -> int:
+    from commands.faq.cli import main as faq_main
+
+    return faq_main(rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="lotsenbot", description="Matrix bot for the Digitallotsen")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    for name, helptext in (
+        ("run", "run the bot"),
+        ("check-config", "validate a config file"),
+        ("migrate", "apply database migrations"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("-c", "--config", type=Path, default=Path("config.toml"))
+    demo = sub.add_parser("demo", help="local Synapse + bot + demo accounts")
+    demo.add_argument("--dir", default=".demo", help="where the demo keeps its data (reused)")
+    demo.add_argument("--script-only", action="store_true", help="play the scripted conversation, then exit")
+    sub.add_parser("faq", help="knowledge base tools: validate, ask, eval", add_help=False)
+    if argv[:1] == ["faq"]:
+        return cmd_faq(argparse.Namespace(), argv[1:])
+    args = parser.parse_args(argv)
+    handlers = {"run": cmd_run, "check-config": cmd_check, "migrate": cmd_migrate, "demo": cmd_demo}
+    return handlers[args.cmd](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

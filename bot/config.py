@@ -1,0 +1,242 @@
+"""Configuration: one TOML file, validated by pydantic, secrets from the environment or a file.
+
+``check()`` turns pydantic's errors into lines a non-developer can act on: the dotted field path, what is
+wrong, and a hint how to write it right.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+USER_ID = re.compile(r"^@[^:\s]+:[^\s]+$")
+ROOM_REF = re.compile(r"^[!#][^:\s]+:[^\s]+$")
+
+
+def _user_ids(value: list[str]) -> list[str]:
+    bad = [u for u in value if not USER_ID.match(u)]
+    if bad:
+        raise ValueError(f"not a Matrix user id: {', '.join(bad)}")
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatrixSettings(Strict):
+    homeserver: str = Field(description="Base URL of the homeserver, e.g. https://matrix.stadt.example")
+    user_id: str
+    device_name: str = "Lotsenbot"
+    # Secrets never have to live in the TOML: name an environment variable or a file instead.
+    password_env: str | None = "LOTSENBOT_PASSWORD"
+    password_file: Path | None = None
+    access_token_env: str | None = "LOTSENBOT_ACCESS_TOKEN"
+    access_token_file: Path | None = None
+    device_id: str | None = None
+
+    @field_validator("homeserver")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must start with https:// (or http:// for a local test server)")
+        return value.rstrip("/")
+
+    @field_validator("user_id")
+    @classmethod
+    def _user(cls, value: str) -> str:
+        if not USER_ID.match(value):
+            raise ValueError("must look like @lotsenbot:example.org")
+        return value
+
+
+class BotSettings(Strict):
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    language: Literal["de", "en"] = "de"
+    timezone: str = "Europe/Berlin"
+    command_prefix: str = "!"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone; use an IANA name like Europe/Berlin") from exc
+        return value
+
+    @field_validator("command_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not value or len(value) > 3 or any(ch.isspace() or ch.isalnum() for ch in value):
+            raise ValueError("must be 1-3 punctuation characters such as ! or .")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _db(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+
+class CoordinatorSettings(Strict):
+    power_level: Annotated[int, Field(ge=0, le=100)] = 50
+    users: list[str] = []
+
+    _users = field_validator("users")(lambda value: _user_ids(value))
+
+
+class InviteSettings(Strict):
+    allowed_users: list[str] = []
+    allowed_servers: list[str] = []
+
+    _users = field_validator("allowed_users")(lambda value: _user_ids(value))
+
+
+class SchedulerSettings(Strict):
+    misfire_grace_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
+
+    @property
+    def misfire_grace(self) -> timedelta:
+        return timedelta(minutes=self.misfire_grace_minutes)
+
+
+class Config(Strict):
+    matrix: MatrixSettings
+    bot: BotSettings = BotSettings()
+    rooms: list[str] = []
+    coordinators: CoordinatorSettings = CoordinatorSettings()
+    invites: InviteSettings = InviteSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    # Feature sections are kept as plain tables here and validated by the feature that owns them.
+    features: dict[str, dict[str, object]] = {}
+
+    @field_validator("rooms")
+    @classmethod
+    def _rooms(cls, value: list[str]) -> list[str]:
+        bad = [r for r in value if not ROOM_REF.match(r)]
+        if bad:
+            raise ValueError(f"not a room id or alias: {', '.join(bad)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.bot.timezone)
+
+    @property
+    def database_url(self) -> str:
+        if self.bot.database_url:
+            return self.bot.database_url
+        return f"sqlite+aiosqlite:///{(self.bot.data_dir / 'lotsenbot.db').resolve()}"
+
+    def password(self) -> str | None:
+        return _secret(self.matrix.password_env, self.matrix.password_file)
+
+    def access_token(self) -> str | None:
+        return _secret(self.matrix.access_token_env, self.matrix.access_token_file)
+
+
+def _secret(env: str | None, file: Path | None) -> str | None:
+    if file is not None and file.exists():
+        return file.read_text(encoding="utf-8").strip() or None
+    if env:
+        return os.environ.get(env) or None
+    return None
+
+
+HINTS: dict[str, str] = {
+    "matrix": "add a [matrix] table with homeserver and user_id",
+    "matrix.homeserver": 'write e.g. homeserver = "https://matrix.stadt.example"',
+    "matrix.user_id": 'write e.g. user_id = "@lotsenbot:stadt.example"',
+    "bot.language": 'use language = "de" or "en"',
+    "bot.timezone": 'use an IANA zone, e.g. timezone = "Europe/Berlin"',
+    "bot.command_prefix": 'e.g. command_prefix = "!"',
+    "bot.database_url": "leave it out for SQLite in the data dir, or use postgresql+asyncpg://user:pw@host/db",
+    "coordinators.power_level": "a number from 0 to 100; 50 is a moderator in Element",
+    "rooms": 'list room ids or aliases, e.g. rooms = ["#lotsen:stadt.example"]',
+}
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _hint(path: str) -> str:
+    for key in (path, path.split(".")[0]):
+        if key in HINTS:
+            return HINTS[key]
+    return "see config.example.toml for this key"
+
+
+def parse(text: str, *, source: str = "config") -> Config:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{source}: not valid TOML: {exc}"]) from exc
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown key (typo?)"
+            problems.append(f"{path}: {msg} — hint: {_hint(path)}")
+        raise ConfigError(problems) from exc
+
+
+def load(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror}"]) from exc
+    config = parse(text, source=str(path))
+    if not config.bot.data_dir.is_absolute():
+        bot = config.bot.model_copy(update={"data_dir": (path.parent / config.bot.data_dir).resolve()})
+        config = config.model_copy(update={"bot": bot})
+    return config
+
+
+def check(path: Path) -> tuple[list[str], list[str]]:
+    """Problems (fatal) and warnings for ``lotsenbot check-config``."""
+    try:
+        config = load(path)
+    except ConfigError as exc:
+        return exc.problems, []
+    problems: list[str] = []
+    warnings: list[str] = []
+    m = config.matrix
+    if config.access_token() is None and config.password() is None:
+        problems.append(
+            "matrix: no password or access token found — hint: set the environment variable "
+            f"{m.password_env or m.access_token_env or 'LOTSENBOT_PASSWORD'} or point password_file / "
+            "access_token_file to a file that contains it"
+        )
+    if config.access_token() is not None and m.device_id is None:
+        warnings.append("matrix.device_id: an access token works best with its device_id (keeps E2EE keys)")
+    for secret_file in (m.password_file, m.access_token_file):
+        if secret_file is not None:
+            if not secret_file.exists():
+                problems.append(
+                    f"matrix: secret file {secret_file} does not exist — hint: create it (chmod 600)"
+                )
+            elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+                warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
+    if path.stat().st_mode & stat.S_IWOTH:
+        warnings.append(f"{path}: writable by everyone — hint: chmod 640 {path}")
+    return problems, warnings

@@ -1,0 +1,143 @@
+"""What a feature handler gets: who asked, where, in which language, and ways to answer.
+
+Handlers never see the nio client. Everything that talks to Matrix goes through ``Messenger``, which the
+Matrix layer implements and unit tests fake in a few lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import i18n, render
+
+if TYPE_CHECKING:
+    from bot.config import Config
+    from bot.scheduler import Scheduler
+
+Clock = Callable[[], datetime]
+
+
+class Messenger(Protocol):
+    user_id: str
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str: ...
+    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str: ...
+    async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None: ...
+    async def direct_room(self, user_id: str) -> str: ...
+    def room_members(self, room_id: str) -> list[str]: ...
+    def display_name(self, room_id: str, user_id: str) -> str: ...
+    def is_dm(self, room_id: str) -> bool: ...
+    def power_level(self, room_id: str, user_id: str) -> int: ...
+    def team_rooms(self) -> list[str]: ...
+
+
+@dataclass
+class Context:
+    sender: str
+    room_id: str
+    event_id: str | None
+    thread_root: str | None
+    is_dm: bool
+    is_coordinator: bool
+    lang: str
+    tz: ZoneInfo
+    clock: Clock
+    messenger: Messenger
+    session: AsyncSession
+    scheduler: Scheduler
+    config: Config
+    # Transaction ids derive from the triggering event, so a re-run after a crash is deduplicated by the
+    # homeserver instead of posting the same reply twice.
+    txn_prefix: str
+    origin_ts: datetime | None = None  # when the triggering event was sent (homeserver clock)
+    late: timedelta | None = None  # set for scheduled jobs that run after a downtime
+    _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def prefix(self) -> str:
+        return self.config.bot.command_prefix
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def t(self, key: str, /, **values: object) -> str:
+        return i18n.t(self.lang, key, **{"prefix": self.prefix, **values})
+
+    def next_txn(self) -> str:
+        digest = hashlib.sha256(self.txn_prefix.encode()).hexdigest()[:24]
+        return f"lb{digest}.{next(self._counter)}"
+
+    async def reply(self, markdown: str, *, mention_sender: bool = False) -> str:
+        """Answer the triggering message: as a reply, inside its thread if it was in one."""
+        content = render.message(
+            markdown,
+            reply_to=self.event_id,
+            thread_root=self.thread_root,
+            mention_users=[self.sender] if mention_sender else (),
+        )
+        return await self.send_content(content)
+
+    async def say(
+        self,
+        markdown: str,
+        *,
+        room_id: str | None = None,
+        mention_users: Iterable[str] = (),
+        mention_room: bool = False,
+    ) -> str:
+        """Post to a room (default: this one) without replying to anything."""
+        content = render.message(markdown, mention_users=mention_users, mention_room=mention_room)
+        return await self.send_content(content, room_id=room_id)
+
+    async def send_content(
+        self, content: dict[str, Any], *, room_id: str | None = None, event_type: str = "m.room.message"
+    ) -> str:
+        return await self.messenger.send(
+            room_id or self.room_id, content, event_type=event_type, txn_id=self.next_txn()
+        )
+
+    async def upload(
+        self,
+        data: bytes,
+        *,
+        filename: str,
+        mimetype: str,
+        room_id: str | None = None,
+        msgtype: str = "m.file",
+    ) -> str:
+        url = await self.messenger.upload(data, filename=filename, mimetype=mimetype)
+        content: dict[str, Any] = {
+            "msgtype": msgtype,
+            "body": filename,
+            "filename": filename,
+            "url": url,
+            "info": {"mimetype": mimetype, "size": len(data)},
+        }
+        if room_id is None:
+            relates = render.relation(reply_to=self.event_id, thread_root=self.thread_root)
+            if relates:
+                content["m.relates_to"] = relates
+        return await self.send_content(content, room_id=room_id)
+
+    async def dm(self, user_id: str, markdown: str) -> str:
+        room_id = await self.messenger.direct_room(user_id)
+        return await self.say(markdown, room_id=room_id)
+
+    def late_note(self) -> str:
+        """A line to append to a reminder that is sent late, so nobody is misled about the timing."""
+        if self.late is None:
+            return ""
+        return "\n\n" + self.t("late_note", minutes=int(self.late.total_seconds() // 60))
+
+    def members(self, room_id: str | None = None) -> list[str]:
+        """Room members other than the bot: the electorate for polls, the audience for reminders."""
+        bot = self.messenger.user_id
+        return [m for m in self.messenger.room_members(room_id or self.room_id) if m != bot]

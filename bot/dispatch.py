@@ -1,0 +1,278 @@
+"""From a Matrix event to a feature handler, exactly once.
+
+Each event is handled in one database transaction that also records its id in ``processed_events``. If the
+process dies before the commit, the event is handled again after restart; replies carry transaction ids
+derived from the event id, so the homeserver returns the earlier message instead of posting a second one.
+A failing handler never leaves the room in silence: its changes are rolled back, the event is still
+recorded, and the user gets a short German message with a reference for the log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import i18n
+from bot.config import Config
+from bot.context import Clock, Context, Messenger
+from bot.framework import Command, Perm, Registry, UsageError, UserError, fold, tokenize
+from bot.permissions import Permissions
+from bot.scheduler import Scheduler
+from storage.db import Database
+from storage.models import ProcessedEvent, ScheduledJob
+
+log = logging.getLogger(__name__)
+
+MAX_COMMAND_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A room event, already decrypted, in the shape features need."""
+
+    event_id: str
+    room_id: str
+    sender: str
+    type: str
+    content: dict[str, Any]
+    ts_ms: int
+    thread_root: str | None = None
+
+    @property
+    def body(self) -> str:
+        body = self.content.get("body")
+        return body if isinstance(body, str) else ""
+
+    @property
+    def relates_to(self) -> dict[str, Any]:
+        rel = self.content.get("m.relates_to")
+        return rel if isinstance(rel, dict) else {}
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        config: Config,
+        registry: Registry,
+        db: Database,
+        messenger: Messenger,
+        scheduler: Scheduler,
+        clock: Clock,
+    ) -> None:
+        self.config = config
+        self.registry = registry
+        self.db = db
+        self.messenger = messenger
+        self.scheduler = scheduler
+        self.clock = clock
+        self.permissions = Permissions(config.coordinators, messenger)
+        self.tz = ZoneInfo(config.bot.timezone)
+        self.handled = 0
+
+    # ------------------------------------------------------------------------------------ contexts
+
+    def context(
+        self,
+        session: AsyncSession,
+        *,
+        sender: str,
+        room_id: str,
+        event_id: str | None,
+        thread_root: str | None,
+        txn_prefix: str,
+    ) -> Context:
+        return Context(
+            sender=sender,
+            room_id=room_id,
+            event_id=event_id,
+            thread_root=thread_root,
+            is_dm=self.messenger.is_dm(room_id),
+            is_coordinator=self.permissions.is_coordinator(sender, room_id),
+            lang=self.config.bot.language,
+            tz=self.tz,
+            clock=self.clock,
+            messenger=self.messenger,
+            session=session,
+            scheduler=self.scheduler,
+            config=self.config,
+            txn_prefix=txn_prefix,
+        )
+
+    # ------------------------------------------------------------------------------------- events
+
+    async def handle(self, event: Incoming) -> None:
+        """Handle one event at most once, whatever happens inside the feature."""
+        message: str | None = None
+        try:
+            async with self.db.transaction() as session:
+                if await session.get(ProcessedEvent, event.event_id) is not None:
+                    return
+                session.add(ProcessedEvent(event_id=event.event_id, room_id=event.room_id))
+                await session.flush()
+                await self._route(self._event_context(session, event, event.event_id), event)
+            self.handled += 1
+            return
+        except IntegrityError:
+            log.info("event %s already handled by a concurrent run", event.event_id)
+            return
+        except UserError as exc:
+            # A refusal must not keep half-made changes: they were rolled back with the transaction.
+            message = f"⚠️ {exc.message}"
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("handling %s in %s failed (ref %s)", event.event_id, event.room_id, ref)
+            if event.type == "m.room.message" and self._is_command(event.body):
+                message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        async with self.db.transaction() as session:
+            if await session.get(ProcessedEvent, event.event_id) is not None:
+                return
+            session.add(ProcessedEvent(event_id=event.event_id, room_id=event.room_id))
+            if message is not None:
+                ctx = self._event_context(session, event, f"{event.event_id}/refused")
+                try:
+                    await ctx.reply(message)
+                except Exception:
+                    log.exception("could not send the error notice for %s", event.event_id)
+        self.handled += 1
+
+    def _event_context(self, session: AsyncSession, event: Incoming, txn_prefix: str) -> Context:
+        ctx = self.context(
+            session,
+            sender=event.sender,
+            room_id=event.room_id,
+            event_id=event.event_id,
+            thread_root=event.thread_root,
+            txn_prefix=txn_prefix,
+        )
+        ctx.origin_ts = datetime.fromtimestamp(event.ts_ms / 1000, UTC)
+        return ctx
+
+    def _is_command(self, body: str) -> bool:
+        prefix = self.config.bot.command_prefix
+        return body.startswith(prefix) and len(body) > len(prefix) and not body[len(prefix)].isspace()
+
+    async def _route(self, ctx: Context, event: Incoming) -> None:
+        if event.type == "m.room.message":
+            body = event.body
+            if self._is_command(body):
+                await self.run_command(ctx, body[len(self.config.bot.command_prefix) :])
+                return
+            for _priority, hook in self.registry.message_hooks:
+                if await hook(ctx, event):
+                    return
+            return
+        for hook in self.registry.event_hooks.get(event.type, []):
+            if await hook(ctx, event):
+                return
+
+    # ----------------------------------------------------------------------------------- commands
+
+    def may_use(self, cmd: Command, ctx: Context) -> bool:
+        return cmd.permission is Perm.EVERYONE or ctx.is_coordinator
+
+    async def run_command(self, ctx: Context, text: str) -> None:
+        if len(text) > MAX_COMMAND_CHARS:
+            await ctx.reply(ctx.t("dispatch.too_long", limit=MAX_COMMAND_CHARS))
+            return
+        try:
+            tokens = tokenize(text, ctx.lang)
+        except UsageError as exc:
+            await ctx.reply(f"⚠️ {exc.message}")
+            return
+        if not tokens or tokens[0].quoted:
+            return
+        cmd, used = self.registry.lookup(tokens)
+        if cmd is None:
+            await ctx.reply(self._unknown(ctx, tokens[0].text))
+            return
+        if not self.may_use(cmd, ctx):
+            log.info("refused %s for %s in %s (not a coordinator)", cmd.name, ctx.sender, ctx.room_id)
+            await ctx.reply(
+                ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{cmd.display_name(ctx.lang)}")
+            )
+            return
+        rest = tokens[used:]
+        try:
+            values = cmd.parse(rest, text, ctx)
+        except UsageError as exc:
+            await ctx.reply(self._usage_message(ctx, cmd, exc.message))
+            return
+        log.info("command %s by %s in %s", cmd.name, ctx.sender, ctx.room_id)
+        await cmd.handler(ctx, **values)
+
+    def _unknown(self, ctx: Context, word: str) -> str:
+        shown = word if len(word) <= 40 else word[:39] + "…"
+        names = self.registry.names_for(lambda c: self.may_use(c, ctx))
+        single = sorted({n for n in names if " " not in n})
+        close = difflib.get_close_matches(fold(word), [fold(n) for n in single], n=1, cutoff=0.6)
+        if close:
+            suggestion = next(n for n in single if fold(n) == close[0])
+            return ctx.t("dispatch.unknown_suggest", word=_code(shown), suggestion=suggestion)
+        return ctx.t("dispatch.unknown", word=_code(shown))
+
+    def _usage_message(self, ctx: Context, cmd: Command, problem: str) -> str:
+        lines = [f"⚠️ {problem}", ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang))]
+        if cmd.examples:
+            lines.append(ctx.t("dispatch.example", example=cmd.examples[0]))
+        lines.append(ctx.t("dispatch.more_help", command=cmd.display_name(ctx.lang)))
+        return "\n".join(lines)
+
+    # --------------------------------------------------------------------------------------- jobs
+
+    async def run_job(self, job: ScheduledJob, session: AsyncSession, late: timedelta | None) -> None:
+        handler = self.registry.job_handlers.get(job.kind)
+        if handler is None:
+            log.error("no handler for scheduled job kind %r (job %s); marking done", job.kind, job.id)
+            return
+        room_id = str(job.payload.get("room_id", ""))
+        ctx = self.context(
+            session,
+            sender=self.messenger.user_id,
+            room_id=room_id,
+            event_id=None,
+            thread_root=None,
+            txn_prefix=f"job-{job.id}",
+        )
+        ctx.late = late
+        await handler(ctx, job.payload)
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", "ˋ") + "`"
+
+
+i18n.register(
+    {
+        "dispatch.unknown_suggest": {
+            "de": "Unbekannter Befehl {prefix}{word}. Meintest du `{prefix}{suggestion}`?",
+            "en": "Unknown command {prefix}{word}. Did you mean `{prefix}{suggestion}`?",
+        },
+        "dispatch.unknown": {
+            "de": "Unbekannter Befehl {prefix}{word}. Mit `{prefix}hilfe` siehst du alle Befehle.",
+            "en": "Unknown command {prefix}{word}. Type `{prefix}help` to see all commands.",
+        },
+        "dispatch.coordinators_only": {
+            "de": "🔒 `{command}` dürfen nur Koordinator·innen verwenden.",
+            "en": "🔒 Only coordinators may use `{command}`.",
+        },
+        "dispatch.usage": {"de": "So geht's: `{usage}`", "en": "Usage: `{usage}`"},
+        "dispatch.example": {"de": "Beispiel: `{example}`", "en": "Example: `{example}`"},
+        "dispatch.more_help": {
+            "de": "Mehr dazu: `{prefix}hilfe {command}`",
+            "en": "More: `{prefix}help {command}`",
+        },
+        "dispatch.too_long": {
+            "de": "Diese Nachricht ist zu lang für einen Befehl (höchstens {limit} Zeichen).",
+            "en": "This message is too long for a command (at most {limit} characters).",
+        },
+    }
+)

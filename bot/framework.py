@@ -1,0 +1,505 @@
+"""The command framework: a command is declared once, next to its handler.
+
+A feature module writes::
+
+    @command("umfrage", "poll", group=POLLS, permission=Perm.COORDINATOR,
+             help={"de": "Startet eine Umfrage", "en": "Starts a poll"},
+             args=[Text("frage"), Words("optionen", min=2)], flags=[Flag("mehrfach", Int())],
+             examples=['!umfrage "Welcher Termin?" "Montag" "Dienstag"'])
+    async def umfrage(ctx: Context, frage: str, optionen: list[str], mehrfach: int | None) -> None: ...
+
+and gets parsing, usage messages, "did you mean", permission refusals and ``!hilfe`` for free. Names may
+have several words (``umfrage schließen``) — the longest matching name wins, so sub-commands are just
+commands.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import i18n
+
+if TYPE_CHECKING:
+    from bot.context import Context
+    from bot.dispatch import Incoming
+
+
+class Perm(enum.Enum):
+    EVERYONE = "everyone"
+    COORDINATOR = "coordinator"
+
+
+class UsageError(Exception):
+    """The user wrote the command wrongly; ``message`` says what, the framework adds the usage line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UserError(Exception):
+    """A feature refuses a request for a reason the user can fix; shown as is, nothing is stored."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --------------------------------------------------------------------------------------------- tokens
+
+QUOTES = {'"': '"', "„": "“", "“": "”", "”": "”", "«": "»", "»": "«", "‚": "‘", "'": "'"}
+DOUBLE_QUOTES = {'"', "„", "“", "”", "«", "»"}
+SINGLE_QUOTES = {"'", "‚", "‘"}
+DASHES = ("--", "—", "–")  # phones turn -- into an em or en dash
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    quoted: bool
+    start: int
+    end: int
+
+    @property
+    def flag(self) -> str | None:
+        if self.quoted:
+            return None
+        for dash in DASHES:
+            if self.text.startswith(dash) and len(self.text) > len(dash) and self.text[len(dash)] != "-":
+                return self.text[len(dash) :].lower()
+        return None
+
+
+def tokenize(text: str, lang: str = "de") -> list[Token]:
+    """Split like a shell, but forgiving: German quotes „…“ count, apostrophes inside words do not."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        ch = text[i]
+        if ch in QUOTES and (i == 0 or text[i - 1].isspace()):
+            closers = {QUOTES[ch], ch} | (DOUBLE_QUOTES if ch in DOUBLE_QUOTES else set())
+            j = i + 1
+            while j < n and text[j] not in closers:
+                j += 1
+            if j < n:
+                tokens.append(Token(text[i + 1 : j], True, i, j + 1))
+                i = j + 1
+                continue
+            if ch not in SINGLE_QUOTES:  # a lone apostrophe is just a character
+                raise UsageError(i18n.t(lang, "fw.unbalanced_quote", quote=ch))
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        tokens.append(Token(text[i:j], False, i, j))
+        i = j
+    return tokens
+
+
+# ------------------------------------------------------------------------------------ argument types
+
+
+class ArgType:
+    """Turns tokens into a value; ``consume`` returns the value and how many tokens it used."""
+
+    placeholder_suffix = ""
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[Any, int]:
+        if not tokens:
+            raise _missing
+        return self.convert(tokens[0].text, ctx), 1
+
+    def convert(self, text: str, ctx: Context) -> Any:
+        return text
+
+
+_missing = UsageError("")  # sentinel, replaced by the framework with a "missing <name>" message
+
+
+class Text(ArgType):
+    """One word, or several in quotes."""
+
+
+class Int(ArgType):
+    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, text: str, ctx: Context) -> int:
+        cleaned = text.lstrip("#")
+        if not re.fullmatch(r"[+-]?\d{1,9}", cleaned):
+            raise UsageError(ctx.t("fw.not_a_number", value=_short(text)))
+        value = int(cleaned)
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise UsageError(ctx.t("fw.out_of_range", value=value, min=self.minimum, max=self.maximum))
+        return value
+
+
+class Choice(ArgType):
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+    def convert(self, text: str, ctx: Context) -> str:
+        folded = fold(text)
+        for choice in self.choices:
+            if fold(choice) == folded:
+                return choice
+        raise UsageError(ctx.t("fw.bad_choice", value=_short(text), choices=", ".join(self.choices)))
+
+
+class Words(ArgType):
+    """All remaining positional tokens as a list (e.g. poll options)."""
+
+    placeholder_suffix = " …"
+
+    def __init__(self, min: int = 1, max: int | None = None) -> None:
+        self.min, self.max = min, max
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[list[str], int]:
+        if len(tokens) < self.min:
+            raise _missing if not tokens else UsageError(ctx.t("fw.too_few", min=self.min, got=len(tokens)))
+        if self.max is not None and len(tokens) > self.max:
+            raise UsageError(ctx.t("fw.too_many", max=self.max, got=len(tokens)))
+        return [t.text for t in tokens], len(tokens)
+
+
+class Rest(ArgType):
+    """The rest of the message as typed (quotes kept), e.g. a free-text question."""
+
+    placeholder_suffix = " …"
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[str, int]:
+        if not tokens:
+            raise _missing
+        return raw[tokens[0].start : tokens[-1].end].strip(), len(tokens)
+
+
+class When(ArgType):
+    """A point in time in the user's words: unquoted tokens up to the next quoted one."""
+
+    def __init__(self, future: bool = True) -> None:
+        self.future = future
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[datetime, int]:
+        from bot import timeparse
+
+        used = 0
+        while used < len(tokens) and not tokens[used].quoted:
+            used += 1
+        if used == 0:
+            if tokens:  # a quoted date like "01.12. 18 Uhr" is fine too
+                used = 1
+            else:
+                raise _missing
+        text = " ".join(t.text for t in tokens[:used])
+        now = ctx.now()
+        try:
+            value = timeparse.parse_when(text, now, ctx.tz, ctx.lang)
+            if self.future:
+                timeparse.require_future(value, now)
+        except timeparse.TimeParseError as exc:
+            raise UsageError(exc.german() if ctx.lang == "de" else exc.english()) from exc
+        return value, used
+
+
+class Duration(ArgType):
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[timedelta, int]:
+        from bot import timeparse
+
+        if not tokens:
+            raise _missing
+        used = 1 if tokens[0].quoted else sum(1 for _ in _until_quoted(tokens))
+        text = " ".join(t.text for t in tokens[:used])
+        try:
+            return timeparse.parse_duration(text), used
+        except timeparse.TimeParseError as exc:
+            raise UsageError(exc.german() if ctx.lang == "de" else exc.english()) from exc
+
+
+def _until_quoted(tokens: Sequence[Token]) -> Iterable[Token]:
+    for token in tokens:
+        if token.quoted:
+            return
+        yield token
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    type: ArgType = field(default_factory=Text)
+    optional: bool = False
+    label: Mapping[str, str] | None = None  # shown in usage, e.g. {"de": "Frage", "en": "question"}
+
+    def placeholder(self, lang: str) -> str:
+        label = i18n.pick(lang, self.label) if self.label else self.name
+        text = f"<{label}>{self.type.placeholder_suffix}"
+        return f"[{text}]" if self.optional else text
+
+
+@dataclass(frozen=True)
+class Flag:
+    """``--name value``; with ``type=None`` a switch. ``repeat`` collects every occurrence in a list."""
+
+    name: str
+    type: ArgType | None = None
+    aliases: tuple[str, ...] = ()
+    repeat: bool = False
+    label: Mapping[str, str] | None = None
+
+    @property
+    def key(self) -> str:
+        return fold(self.name).replace("-", "_")
+
+    def usage(self, lang: str) -> str:
+        if self.type is None:
+            return f"[--{self.name}]"
+        label = i18n.pick(lang, self.label) if self.label else self.name
+        return f"[--{self.name} <{label}>]"
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+Handler = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class Command:
+    names: tuple[str, ...]
+    handler: Handler
+    group: Mapping[str, str]
+    help: Mapping[str, str]
+    permission: Perm = Perm.EVERYONE
+    args: tuple[Arg, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    examples: tuple[str, ...] = ()
+    details: Mapping[str, str] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    def display_name(self, lang: str) -> str:
+        """German users see the German name; English users the first English alias if there is one."""
+        if lang == "en" and len(self.names) > 1:
+            return self.names[1]
+        return self.names[0]
+
+    def usage(self, prefix: str, lang: str) -> str:
+        parts = [f"{prefix}{self.display_name(lang)}"]
+        parts += [a.placeholder(lang) for a in self.args]
+        parts += [f.usage(lang) for f in self.flags]
+        return " ".join(parts)
+
+    def parse(self, tokens: Sequence[Token], raw: str, ctx: Context) -> dict[str, Any]:
+        flags_by_name = {}
+        for flag in self.flags:
+            for alias in (flag.name, *flag.aliases):
+                flags_by_name[fold(alias)] = flag
+        values: dict[str, Any] = {
+            f.key: ([] if f.repeat else (False if f.type is None else None)) for f in self.flags
+        }
+        positional: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            name = token.flag
+            if name is None:
+                positional.append(token)
+                i += 1
+                continue
+            flag = flags_by_name.get(fold(name))
+            if flag is None:
+                known = ", ".join(f"--{f.name}" for f in self.flags) or "—"
+                raise UsageError(ctx.t("fw.unknown_flag", flag=_short(token.text), known=known))
+            i += 1
+            if flag.type is None:
+                values[flag.key] = True
+                continue
+            end = i
+            while end < len(tokens) and tokens[end].flag is None:
+                end += 1
+            if end == i:
+                raise UsageError(ctx.t("fw.flag_needs_value", flag=flag.name))
+            value, used = flag.type.consume(tokens[i:end], ctx, raw)
+            if flag.repeat:
+                values[flag.key].append(value)
+            else:
+                values[flag.key] = value
+            positional.extend(tokens[i + used : end])
+            i = end
+        pos = 0
+        for arg in self.args:
+            remaining = positional[pos:]
+            if not remaining and arg.optional:
+                values[arg.name] = None
+                continue
+            try:
+                value, used = arg.type.consume(remaining, ctx, raw)
+            except UsageError as exc:
+                if exc is _missing:
+                    raise UsageError(ctx.t("fw.missing_arg", arg=arg.placeholder(ctx.lang))) from None
+                raise
+            values[arg.name] = value
+            pos += used
+        if pos < len(positional):
+            extra = " ".join(t.text for t in positional[pos:])
+            raise UsageError(ctx.t("fw.extra_args", extra=_short(extra)))
+        return values
+
+
+EventHook = Callable[["Context", "Incoming"], Awaitable[bool]]
+JobHandler = Callable[["Context", dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class Registry:
+    commands: list[Command] = field(default_factory=list)
+    # Non-command messages (a "?question", a DM answer in a retro interview): first hook returning True wins.
+    message_hooks: list[tuple[int, EventHook]] = field(default_factory=list)
+    # Other event types (reactions, poll responses), keyed by event type.
+    event_hooks: dict[str, list[EventHook]] = field(default_factory=dict)
+    job_handlers: dict[str, JobHandler] = field(default_factory=dict)
+    _by_name: dict[tuple[str, ...], Command] = field(default_factory=dict)
+
+    def add(self, cmd: Command) -> Command:
+        for name in cmd.names:
+            key = tuple(fold(name).split())
+            if key in self._by_name:
+                raise ValueError(f"command name {name!r} declared twice")
+            self._by_name[key] = cmd
+        self.commands.append(cmd)
+        return cmd
+
+    def command(
+        self,
+        *names: str,
+        group: Mapping[str, str],
+        help: Mapping[str, str],
+        permission: Perm = Perm.EVERYONE,
+        args: Iterable[Arg] = (),
+        flags: Iterable[Flag] = (),
+        examples: Iterable[str] = (),
+        details: Mapping[str, str] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            self.add(
+                Command(
+                    names=names,
+                    handler=handler,
+                    group=group,
+                    help=help,
+                    permission=permission,
+                    args=tuple(args),
+                    flags=tuple(flags),
+                    examples=tuple(examples),
+                    details=details,
+                )
+            )
+            return handler
+
+        return decorate
+
+    def message_hook(self, priority: int = 100) -> Callable[[EventHook], EventHook]:
+        def decorate(hook: EventHook) -> EventHook:
+            self.message_hooks.append((priority, hook))
+            self.message_hooks.sort(key=lambda item: item[0])
+            return hook
+
+        return decorate
+
+    def event_hook(self, *event_types: str) -> Callable[[EventHook], EventHook]:
+        def decorate(hook: EventHook) -> EventHook:
+            for event_type in event_types:
+                self.event_hooks.setdefault(event_type, []).append(hook)
+            return hook
+
+        return decorate
+
+    def job(self, kind: str) -> Callable[[JobHandler], JobHandler]:
+        def decorate(handler: JobHandler) -> JobHandler:
+            if kind in self.job_handlers:
+                raise ValueError(f"job kind {kind!r} registered twice")
+            self.job_handlers[kind] = handler
+            return handler
+
+        return decorate
+
+    def lookup(self, tokens: Sequence[Token]) -> tuple[Command | None, int]:
+        """Longest multi-word name first, so ``umfrage schließen 3`` beats ``umfrage``."""
+        words = [fold(t.text) for t in tokens[:3] if not t.quoted]
+        for length in range(len(words), 0, -1):
+            cmd = self._by_name.get(tuple(words[:length]))
+            if cmd is not None:
+                return cmd, length
+        return None, 0
+
+    def names_for(self, allowed: Callable[[Command], bool]) -> list[str]:
+        return [name for cmd in self.commands if allowed(cmd) for name in cmd.names]
+
+
+def fold(text: str) -> str:
+    """Case- and umlaut-insensitive key: ``Schließen`` == ``schliessen``; accents from phones ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+registry = Registry()
+command = registry.command
+message_hook = registry.message_hook
+event_hook = registry.event_hook
+job = registry.job
+
+
+i18n.register(
+    {
+        "fw.unbalanced_quote": {
+            "de": "Ein Anführungszeichen {quote} wird nicht geschlossen.",
+            "en": "A quotation mark {quote} is never closed.",
+        },
+        "fw.not_a_number": {"de": "„{value}“ ist keine Zahl.", "en": "“{value}” is not a number."},
+        "fw.out_of_range": {
+            "de": "{value} liegt nicht im erlaubten Bereich ({min} bis {max}).",
+            "en": "{value} is out of range ({min} to {max}).",
+        },
+        "fw.bad_choice": {
+            "de": "„{value}“ kenne ich hier nicht. Möglich: {choices}.",
+            "en": "I don't know “{value}” here. Possible: {choices}.",
+        },
+        "fw.too_few": {
+            "de": "Es fehlen Angaben: mindestens {min} nötig, {got} angegeben.",
+            "en": "Not enough values: at least {min} needed, {got} given.",
+        },
+        "fw.too_many": {
+            "de": "Zu viele Angaben: höchstens {max} erlaubt, {got} angegeben.",
+            "en": "Too many values: at most {max} allowed, {got} given.",
+        },
+        "fw.unknown_flag": {
+            "de": "Die Option `{flag}` gibt es hier nicht. Möglich: {known}.",
+            "en": "There is no option `{flag}` here. Possible: {known}.",
+        },
+        "fw.flag_needs_value": {
+            "de": "Nach `--{flag}` fehlt ein Wert.",
+            "en": "`--{flag}` needs a value.",
+        },
+        "fw.missing_arg": {"de": "Es fehlt {arg}.", "en": "{arg} is missing."},
+        "fw.extra_args": {
+            "de": "Mit „{extra}“ kann ich hier nichts anfangen.",
+            "en": "I don't know what to do with “{extra}”.",
+        },
+    }
+)

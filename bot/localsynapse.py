@@ -1,0 +1,504 @@
+"""Run a throwaway Synapse on 127.0.0.1 for the test suite, the demo and the benchmarks.
+
+Synapse runs as a child process rather than inside our event loop: it is built on Twisted, the bot on
+asyncio, and a separate process lets a test stop and restart the homeserver (to exercise the bot's
+reconnect logic) without touching the bot's own loop.
+
+Only the Python standard library, PyYAML and aiohttp are used here, so importing this module never
+requires Synapse; only `LocalSynapse.start()` does, and it runs Synapse with the current interpreter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import ctypes
+import hashlib
+import hmac
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+import yaml
+
+__all__ = ["DEFAULT_RATE_LIMITS", "LocalSynapse", "LocalSynapseError"]
+
+CONFIG_NAME = "homeserver.yaml"
+LOG_CONFIG_NAME = "log_config.yaml"
+SIGNING_KEY_NAME = "signing.key"
+DATABASE_NAME = "homeserver.db"
+SYNAPSE_LOG_NAME = "homeserver.log"
+STDIO_LOG_NAME = "synapse-stdio.log"
+PID_NAME = "localsynapse.pid"
+
+_LOOPBACK = "127.0.0.1"
+
+
+def _relaxed() -> dict[str, float]:
+    """Return a fresh limit that tests never hit (fresh dicts keep YAML free of anchors)."""
+    return {"per_second": 1000.0, "burst_count": 10000}
+
+
+def _default_rate_limits() -> dict[str, Any]:
+    """Return every Synapse `rc_*` limiter set to `_relaxed()`.
+
+    Synapse's defaults (e.g. 0.2 messages/s, 0.016 room creations/s, 0.003 logins/s) are tuned against
+    abuse and would make a test suite that logs in dozens of clients and creates many rooms flaky.
+    """
+    return {
+        "rc_message": _relaxed(),
+        "rc_registration": _relaxed(),
+        "rc_registration_token_validity": _relaxed(),
+        "rc_login": {"address": _relaxed(), "account": _relaxed(), "failed_attempts": _relaxed()},
+        "rc_joins": {"local": _relaxed(), "remote": _relaxed()},
+        "rc_joins_per_room": _relaxed(),
+        "rc_invites": {"per_room": _relaxed(), "per_user": _relaxed(), "per_issuer": _relaxed()},
+        "rc_third_party_invite": _relaxed(),
+        "rc_3pid_validation": _relaxed(),
+        "rc_admin_redaction": _relaxed(),
+        "rc_key_requests": _relaxed(),
+        "rc_media_create": _relaxed(),
+        "rc_presence": {"per_user": _relaxed()},
+        "rc_delayed_event_mgmt": _relaxed(),
+        "rc_room_creation": _relaxed(),
+        "rc_reports": _relaxed(),
+        "rc_user_directory": _relaxed(),
+        "rc_profile": _relaxed(),
+    }
+
+
+DEFAULT_RATE_LIMITS: dict[str, Any] = _default_rate_limits()
+"""The relaxed limits written into homeserver.yaml on every start; `rate_limits` is deep-merged over them."""
+
+
+class LocalSynapseError(RuntimeError):
+    """Synapse could not be started or answered an admin request unexpectedly."""
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Merge `override` into a copy of `base`, so `{"rc_login": {"account": ...}}` keeps the other keys."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _port_is_free(port: int) -> bool:
+    """Check whether we could listen on 127.0.0.1:`port` (SO_REUSEADDR as Twisted uses it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((_LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    """Ask the kernel for an unused loopback port (racy in theory, fine for a local test server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((_LOOPBACK, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def _pid_alive(pid: int) -> bool:
+    """Tell whether a process with `pid` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _make_die_with_parent() -> Callable[[], None] | None:
+    """Return a pre-exec hook that makes the child get SIGTERM when we die (Linux only).
+
+    Without it, a test run killed by a CI timeout or a crash would leave Synapse running and holding
+    its port. The libc function is looked up here, in the parent, so the hook in the forked child does
+    nothing but one system call. Linux sends the signal when the *thread* that started the child
+    exits, so start Synapse from a thread that lives as long as Synapse should (the event loop's).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def hook() -> None:
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+
+    return hook
+
+
+_die_with_parent = _make_die_with_parent()
+
+
+def _write_signing_key(path: Path) -> None:
+    """Write an ed25519 signing key in Synapse's `ed25519 <key id> <unpadded base64 seed>` format.
+
+    Doing this ourselves instead of `synapse.app.homeserver --generate-keys` saves one whole Synapse
+    start-up (about 2 s of imports) on every fresh data dir; any 32 random bytes are a valid seed.
+    """
+    seed = base64.b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
+    key_id = "a_" + secrets.token_hex(2)
+    path.write_text(f"ed25519 {key_id} {seed}\n", encoding="ascii")
+    path.chmod(0o600)
+
+
+def _log_config(log_file: str) -> dict[str, Any]:
+    """Return a logging config that keeps Synapse quiet (WARNING) and out of the test output."""
+    return {
+        "version": 1,
+        "formatters": {
+            "precise": {
+                "format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"
+            }
+        },
+        "handlers": {
+            "file": {
+                "class": "logging.FileHandler",
+                "formatter": "precise",
+                "filename": log_file,
+                "encoding": "utf8",
+            }
+        },
+        "loggers": {"synapse.storage.SQL": {"level": "WARNING"}},
+        "root": {"level": "WARNING", "handlers": ["file"]},
+        "disable_existing_loggers": False,
+    }
+
+
+class LocalSynapse:
+    """A Synapse homeserver in `data_dir`, listening on 127.0.0.1 only, for tests and the demo.
+
+    Use it as `async with LocalSynapse(tmp_path) as hs:` or call `start()`/`stop()` yourself. The data
+    dir keeps its config, signing key and SQLite database between runs, so the demo can be restarted
+    without re-creating users and rooms.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        server_name: str = "localhost",
+        rate_limits: dict[str, Any] | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.server_name = server_name
+        self._requested_port = port
+        self._rate_limits = rate_limits
+        self._port: int | None = port
+        self._process: asyncio.subprocess.Process | None = None
+        self._registration_secret: str | None = None
+
+    # ------------------------------------------------------------------ properties
+
+    @property
+    def port(self) -> int:
+        """The port Synapse listens on; known once `start()` has chosen it."""
+        if self._port is None:
+            raise LocalSynapseError("LocalSynapse has not been started yet")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The client-server API base URL, e.g. `http://127.0.0.1:8448`."""
+        return f"http://{_LOOPBACK}:{self.port}"
+
+    @property
+    def config_path(self) -> Path:
+        """The homeserver.yaml this instance generated or reused."""
+        return self.data_dir / CONFIG_NAME
+
+    @property
+    def log_path(self) -> Path:
+        """Synapse's own log (WARNING and above)."""
+        return self.data_dir / SYNAPSE_LOG_NAME
+
+    @property
+    def stdio_log_path(self) -> Path:
+        """Where Synapse's stdout/stderr go; start-up crashes (e.g. bad config) end up here."""
+        return self.data_dir / STDIO_LOG_NAME
+
+    @property
+    def running(self) -> bool:
+        """Whether the Synapse child process is alive."""
+        return self._process is not None and self._process.returncode is None
+
+    def user_id(self, localpart: str) -> str:
+        """Return the full Matrix ID of `localpart` on this server."""
+        return f"@{localpart}:{self.server_name}"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def start(self, startup_timeout: float = 60.0) -> None:
+        """Write or reuse the config, launch Synapse and wait until `/health` answers 200."""
+        if self.running:
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._refuse_if_stale_instance_runs()
+        self._prepare_config()
+        await self._spawn()
+        try:
+            await self._wait_healthy(startup_timeout)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self, grace_period: float = 10.0) -> None:
+        """SIGTERM Synapse, give it `grace_period` seconds to shut down cleanly, then SIGKILL."""
+        process = self._process
+        if process is None:
+            return
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(process.wait(), grace_period)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+            except BaseException:
+                # Cancelled mid-shutdown (e.g. Ctrl-C in teardown): never leave Synapse behind.
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                raise
+        self._process = None
+        (self.data_dir / PID_NAME).unlink(missing_ok=True)
+
+    async def restart(self, startup_timeout: float = 60.0) -> None:
+        """Stop and start again on the same port, so clients holding `url` can reconnect."""
+        port = self._port
+        await self.stop()
+        self._requested_port = port
+        await self.start(startup_timeout)
+
+    # ------------------------------------------------------------------ admin API
+
+    async def register_user(self, localpart: str, password: str, admin: bool = False) -> str:
+        """Create `localpart` via the shared-secret admin API and return its user ID.
+
+        Registration is closed (`enable_registration: false`), so this is the only way in. An existing
+        user is not an error: the demo reuses its data dir and registers the same users on every run.
+        """
+        if self._registration_secret is None:
+            raise LocalSynapseError("LocalSynapse has not been started yet")
+        endpoint = f"{self.url}/_synapse/admin/v1/register"
+        async with aiohttp.ClientSession() as session:
+            async with session.get(endpoint) as response:
+                if response.status != 200:
+                    raise LocalSynapseError(f"GET {endpoint}: {response.status} {await response.text()}")
+                nonce: str = (await response.json())["nonce"]
+            mac = hmac.new(self._registration_secret.encode("utf-8"), digestmod=hashlib.sha1)
+            for part in (nonce, localpart, password):
+                mac.update(part.encode("utf-8"))
+                mac.update(b"\x00")
+            mac.update(b"admin" if admin else b"notadmin")
+            body = {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": mac.hexdigest(),
+            }
+            async with session.post(endpoint, json=body) as response:
+                payload: dict[str, Any] = await response.json(content_type=None)
+                if response.status == 200:
+                    return str(payload["user_id"])
+                if payload.get("errcode") == "M_USER_IN_USE":
+                    return self.user_id(localpart)
+                raise LocalSynapseError(f"POST {endpoint}: {response.status} {payload}")
+
+    # ------------------------------------------------------------------ internals
+
+    def _refuse_if_stale_instance_runs(self) -> None:
+        """Fail clearly if an earlier, killed run left its Synapse running on this data dir.
+
+        Two Synapses on one SQLite file corrupt each other's caches; we do not kill a process we did not
+        start in this run, we tell the user which one it is.
+        """
+        pid_file = self.data_dir / PID_NAME
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return
+        cmdline = Path(f"/proc/{pid}/cmdline")
+        try:
+            is_synapse = b"synapse.app.homeserver" in cmdline.read_bytes()
+        except OSError:
+            is_synapse = _pid_alive(pid)
+        if is_synapse and _pid_alive(pid):
+            raise LocalSynapseError(
+                f"a Synapse (pid {pid}) from an earlier run still uses {self.data_dir}; stop it first"
+            )
+        pid_file.unlink(missing_ok=True)
+
+    def _choose_port(self, configured: int | None) -> int:
+        """Prefer the explicit port, then the data dir's previous port if it is free, then any free one."""
+        if self._requested_port is not None:
+            return self._requested_port
+        if configured is not None and _port_is_free(configured):
+            return configured
+        return _free_port()
+
+    def _prepare_config(self) -> None:
+        """Create homeserver.yaml (and key, log config) on first use; on reuse only patch what changed."""
+        if not (self.data_dir / SIGNING_KEY_NAME).exists():
+            _write_signing_key(self.data_dir / SIGNING_KEY_NAME)
+        log_config_path = self.data_dir / LOG_CONFIG_NAME
+        if not log_config_path.exists():
+            log_config_path.write_text(yaml.safe_dump(_log_config(SYNAPSE_LOG_NAME), sort_keys=False))
+
+        if self.config_path.exists():
+            config: dict[str, Any] = yaml.safe_load(self.config_path.read_text()) or {}
+            original = yaml.safe_dump(config, sort_keys=False)
+            if config.get("server_name", self.server_name) != self.server_name:
+                raise LocalSynapseError(
+                    f"{self.config_path} is for server_name {config.get('server_name')!r}, "
+                    f"not {self.server_name!r}; a server name cannot change once users exist"
+                )
+            listener = config["listeners"][0]
+            self._port = self._choose_port(listener.get("port"))
+            listener["port"] = self._port
+            config["public_baseurl"] = self.url + "/"
+            # Rate limits belong to the caller, not the data dir: a test's tight rc_message must not
+            # leak into the next run that reuses the directory.
+            config = {key: value for key, value in config.items() if not key.startswith("rc_")}
+            config.update(self._effective_rate_limits())
+            if yaml.safe_dump(config, sort_keys=False) != original:
+                self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        else:
+            self._port = self._choose_port(None)
+            config = self._new_config()
+            self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+            self.config_path.chmod(0o600)
+        self._registration_secret = str(config["registration_shared_secret"])
+
+    def _new_config(self) -> dict[str, Any]:
+        """Build the homeserver.yaml contents; paths are relative because Synapse runs in data_dir.
+
+        Relative paths keep a data dir relocatable (the demo's can be copied or moved).
+        """
+        config: dict[str, Any] = {
+            "server_name": self.server_name,
+            "public_baseurl": self.url + "/",
+            "listeners": [
+                {
+                    "port": self._port,
+                    "bind_addresses": [_LOOPBACK],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    # Client API only: no federation listener, and no gzip so responses cost less CPU.
+                    "resources": [{"names": ["client"], "compress": False}],
+                }
+            ],
+            "database": {"name": "sqlite3", "args": {"database": DATABASE_NAME}},
+            "log_config": LOG_CONFIG_NAME,
+            "media_store_path": "media_store",
+            "signing_key_path": SIGNING_KEY_NAME,
+            "registration_shared_secret": secrets.token_urlsafe(32),
+            "macaroon_secret_key": secrets.token_urlsafe(32),
+            "form_secret": secrets.token_urlsafe(32),
+            "enable_registration": False,
+            "report_stats": False,
+            # Never talk to other servers: no federation, no key notaries, no URL previews.
+            "federation_domain_whitelist": [],
+            "trusted_key_servers": [],
+            "suppress_key_server_warning": True,
+            "url_preview_enabled": False,
+            "presence": {"enabled": False},
+            "enable_metrics": False,
+            # bcrypt's default of 12 rounds costs ~0.25 s of CPU per registration and per password
+            # login; 4 rounds is plenty for throwaway test accounts.
+            "bcrypt_rounds": 4,
+        }
+        config.update(self._effective_rate_limits())
+        return config
+
+    def _effective_rate_limits(self) -> dict[str, Any]:
+        """Return the relaxed defaults with the caller's `rate_limits` deep-merged over them."""
+        return _deep_merge(_default_rate_limits(), self._rate_limits or {})
+
+    async def _spawn(self) -> None:
+        """Start Synapse with this interpreter, logging stdout/stderr to a file in data_dir."""
+        with self.stdio_log_path.open("ab") as stdio:
+            stdio.write(f"\n==== LocalSynapse start {time.strftime('%Y-%m-%d %H:%M:%S')} ====\n".encode())
+            stdio.flush()
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "synapse.app.homeserver",
+                "-c",
+                CONFIG_NAME,
+                cwd=self.data_dir,
+                stdin=asyncio.subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+                stdout=stdio,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+        (self.data_dir / PID_NAME).write_text(f"{self._process.pid}\n")
+
+    async def _wait_healthy(self, startup_timeout: float) -> None:
+        """Poll `/health` until it returns 200; fail early with the logs if Synapse exits."""
+        assert self._process is not None
+        deadline = time.monotonic() + startup_timeout
+        health = f"{self.url}/health"
+        client_timeout = aiohttp.ClientTimeout(total=2)
+        async with aiohttp.ClientSession(timeout=client_timeout) as session:
+            while True:
+                if self._process.returncode is not None:
+                    raise LocalSynapseError(
+                        f"Synapse exited with code {self._process.returncode} during start-up\n"
+                        + self._log_tail()
+                    )
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    async with session.get(health) as response:
+                        if response.status == 200:
+                            return
+                if time.monotonic() > deadline:
+                    raise LocalSynapseError(
+                        f"Synapse did not answer {health} within {startup_timeout:.0f} s\n" + self._log_tail()
+                    )
+                await asyncio.sleep(0.05)
+
+    def _log_tail(self, lines: int = 40) -> str:
+        """Return the last lines of both logs for an exception message."""
+        parts: list[str] = []
+        for path in (self.stdio_log_path, self.log_path):
+            try:
+                text = path.read_text(errors="replace").splitlines()[-lines:]
+            except FileNotFoundError:
+                continue
+            parts.append(f"--- {path} (last {len(text)} lines) ---\n" + "\n".join(text))
+        return "\n".join(parts) or "(no Synapse log written)"

@@ -1,0 +1,517 @@
+"""The bot's Matrix side: login, the sync loop, turning events into ``Incoming`` and sending replies.
+
+The way of an event: ``sync()`` → nio decrypts and updates room state → ``_process`` walks each joined
+room's timeline in order, drops what the bot must not act on (its own messages, other bots' notices, edits,
+anything older than the moment the bot joined) → ``Dispatcher.handle`` (at most once, in a transaction)
+→ a feature handler → ``send()``. The sync token is saved only after a whole batch is handled, so a crash
+means the batch is seen again and deduplicated, never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    InviteMemberEvent,
+    JoinError,
+    LoginResponse,
+    MegolmEvent,
+    RoomCreateResponse,
+    RoomMessagesResponse,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+from nio.api import MessageDirection
+from nio.exceptions import LocalProtocolError
+from sqlalchemy import select
+
+from bot import i18n, render
+from bot.config import Config
+from bot.dispatch import Dispatcher, Incoming
+from storage.db import Database
+from storage.models import BotRoom, KeyValue, Throttle
+
+log = logging.getLogger(__name__)
+
+SYNC_TIMEOUT_MS = 30_000
+TIMELINE_LIMIT = 50
+BACKOFF_START, BACKOFF_MAX = 1.0, 60.0
+SEND_ATTEMPTS = 7
+UNDECRYPTABLE_EVERY = timedelta(hours=1)
+SYNC_FILTER = {
+    "room": {
+        "timeline": {"limit": TIMELINE_LIMIT},
+        "state": {"lazy_load_members": False},
+        "ephemeral": {"not_types": ["*"]},
+    },
+    "presence": {"not_types": ["*"]},
+}
+
+
+class SendError(RuntimeError):
+    pass
+
+
+class MatrixBot:
+    """Implements ``bot.context.Messenger`` on top of a nio ``AsyncClient``."""
+
+    def __init__(self, config: Config, db: Database) -> None:
+        self.config = config
+        self.db = db
+        self.user_id = config.matrix.user_id
+        self.data_dir = config.bot.data_dir
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        store = self.data_dir / "crypto"
+        store.mkdir(exist_ok=True)
+        self.client = AsyncClient(
+            config.matrix.homeserver,
+            self.user_id,
+            store_path=str(store),
+            config=AsyncClientConfig(
+                encryption_enabled=True,
+                store_sync_tokens=False,
+                max_limit_exceeded=None,  # obey every M_LIMIT_EXCEEDED with its retry_after_ms
+                max_timeouts=1,  # connection trouble is retried (with logging) by us, not silently by nio
+                request_timeout=SYNC_TIMEOUT_MS / 1000 + 30,
+            ),
+        )
+        self.dispatcher: Dispatcher | None = None
+        self.started_ms = int(time.time() * 1000)
+        self._stop = asyncio.Event()
+        self.synced = asyncio.Event()
+        self._send_lock: dict[str, asyncio.Lock] = {}
+        self.events_seen = 0
+
+    # ---------------------------------------------------------------------------------- login
+
+    @property
+    def _session_file(self) -> Path:
+        return self.data_dir / "session.json"
+
+    async def login(self) -> None:
+        """Reuse one device across restarts: a new device each start would break end-to-end encryption."""
+        token = self.config.access_token()
+        if token:
+            device_id = self.config.matrix.device_id
+            if not device_id:  # ask the homeserver which device the token belongs to
+                self.client.access_token = token
+                whoami = await self.client.whoami()
+                if not isinstance(whoami, WhoamiResponse) or not whoami.device_id:
+                    raise RuntimeError(f"access token rejected: {getattr(whoami, 'message', whoami)}")
+                device_id = whoami.device_id
+            self.client.restore_login(self.user_id, device_id, token)
+            return
+        if self._session_file.exists():
+            saved = json.loads(self._session_file.read_text(encoding="utf-8"))
+            self.client.restore_login(saved["user_id"], saved["device_id"], saved["access_token"])
+            check = await self.client.whoami()
+            if isinstance(check, WhoamiResponse):
+                log.info("restored session for %s (device %s)", self.user_id, saved["device_id"])
+                return
+            log.warning(
+                "saved session no longer valid (%s); logging in again", getattr(check, "message", check)
+            )
+        password = self.config.password()
+        if not password:
+            raise RuntimeError(
+                "no credentials: set the password or access token as described in config.example.toml"
+            )
+        resp = await self.client.login(password, device_name=self.config.matrix.device_name)
+        if not isinstance(resp, LoginResponse):
+            raise RuntimeError(f"login failed: {getattr(resp, 'message', resp)}")
+        self._session_file.write_text(
+            json.dumps(
+                {"user_id": resp.user_id, "device_id": resp.device_id, "access_token": resp.access_token}
+            ),
+            encoding="utf-8",
+        )
+        os.chmod(self._session_file, 0o600)
+        log.info("logged in as %s, new device %s", resp.user_id, resp.device_id)
+
+    # ----------------------------------------------------------------------------------- sync
+
+    async def run(self, dispatcher: Dispatcher) -> None:
+        """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
+        self.dispatcher = dispatcher
+        token = await self._load_token()
+        first = True
+        backoff = BACKOFF_START
+        sync_filter = json.dumps(SYNC_FILTER)
+        while not self._stop.is_set():
+            try:
+                resp = await self.client.sync(
+                    timeout=0 if first else SYNC_TIMEOUT_MS,
+                    since=token,
+                    full_state=first,  # nio keeps no room state across restarts: fetch it whole once
+                    sync_filter=sync_filter,
+                    set_presence="online",
+                )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning(
+                    "homeserver unreachable (%s); retrying in %.0f s", exc.__class__.__name__, backoff
+                )
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
+                continue
+            if not isinstance(resp, SyncResponse):
+                log.warning("sync failed: %s; retrying in %.0f s", getattr(resp, "message", resp), backoff)
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
+                continue
+            if backoff > BACKOFF_START:
+                log.info("homeserver reachable again")
+            backoff = BACKOFF_START
+            try:
+                await self._crypto_housekeeping()
+                if first:
+                    await self._join_configured_rooms()
+                await self._process(resp, since=token)
+            except (aiohttp.ClientError, TimeoutError, OSError, SendError) as exc:
+                # Not saving the token means this batch is seen again; handled events are skipped then.
+                log.warning("lost the homeserver while handling a batch (%s); will redo it", exc)
+                await self._sleep(backoff)
+                continue
+            token = resp.next_batch
+            await self._save_token(token)
+            first = False
+            self.synced.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def _crypto_housekeeping(self) -> None:
+        client = self.client
+        if client.olm is None:
+            return
+        if client.should_upload_keys:
+            await client.keys_upload()
+        if client.should_query_keys:
+            await client.keys_query()
+        if client.should_claim_keys:
+            await client.keys_claim(client.get_users_for_key_claiming())
+        await client.send_to_device_messages()
+
+    async def _load_token(self) -> str | None:
+        async with self.db.transaction() as session:
+            row = await session.get(KeyValue, "sync_token")
+            return row.value if row else None
+
+    async def _save_token(self, token: str) -> None:
+        async with self.db.transaction() as session:
+            await session.merge(KeyValue(key="sync_token", value=token))
+
+    # ------------------------------------------------------------------------------ processing
+
+    async def _process(self, resp: SyncResponse, *, since: str | None) -> None:
+        for room_id, info in resp.rooms.invite.items():
+            await self._on_invite(room_id, info.invite_state)
+        for room_id in resp.rooms.leave:
+            await self._set_joined(room_id, joined=False)
+        for room_id, info in resp.rooms.join.items():
+            since_ms = await self._active_since(room_id)
+            events = list(info.timeline.events)
+            if info.timeline.limited and since is not None:
+                events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
+            for event in events:
+                await self._on_room_event(room_id, event, since_ms)
+
+    async def _fill_gap(self, room_id: str, prev_batch: str | None, since: str) -> list[Any]:
+        """A limited timeline hides events; fetch them back to the last token so no vote is missed."""
+        if not prev_batch:
+            return []
+        older: list[Any] = []
+        start: str | None = prev_batch
+        for _page in range(50):
+            resp = await self.client.room_messages(
+                room_id, start=start or "", end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(resp, RoomMessagesResponse) or not resp.chunk:
+                break
+            older.extend(resp.chunk)
+            if not resp.end or resp.end == start:
+                break
+            start = resp.end
+        older.reverse()
+        log.info("filled a gap of %d event(s) in %s", len(older), room_id)
+        return older
+
+    async def _on_room_event(self, room_id: str, event: Any, since_ms: int) -> None:
+        source = getattr(event, "source", None) or {}
+        sender = source.get("sender") or getattr(event, "sender", "")
+        ts = source.get("origin_server_ts") or getattr(event, "server_timestamp", 0)
+        if sender == self.user_id or ts < since_ms or "state_key" in source:
+            return
+        self.events_seen += 1
+        if isinstance(event, MegolmEvent):
+            await self._undecryptable(room_id, event)
+            return
+        event_type = source.get("type", "")
+        content = source.get("content")
+        if not isinstance(content, dict) or not source.get("event_id"):
+            return
+        rel = content.get("m.relates_to")
+        rel = rel if isinstance(rel, dict) else {}
+        if event_type == "m.room.message":
+            if content.get("msgtype") not in ("m.text",) or rel.get("rel_type") == "m.replace":
+                return  # notices are other bots talking (no loops); edits are not new commands
+        elif event_type not in self._hooked_types():
+            return
+        thread_root = rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
+        incoming = Incoming(
+            event_id=source["event_id"],
+            room_id=room_id,
+            sender=sender,
+            type=event_type,
+            content=content,
+            ts_ms=int(ts),
+            thread_root=thread_root,
+        )
+        assert self.dispatcher is not None
+        await self.dispatcher.handle(incoming)
+
+    def _hooked_types(self) -> set[str]:
+        assert self.dispatcher is not None
+        return set(self.dispatcher.registry.event_hooks)
+
+    async def _undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        """Tell the sender once an hour at most; a silent bot looks broken."""
+        log.warning(
+            "cannot decrypt %s from %s in %s (session %s)",
+            event.event_id,
+            event.sender,
+            room_id,
+            event.session_id,
+        )
+        with contextlib.suppress(LocalProtocolError, aiohttp.ClientError):
+            await self.client.request_room_key(event)
+        key = f"undecryptable:{event.sender}"
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            row = await session.get(Throttle, key)
+            if row is not None and now - row.last_at < UNDECRYPTABLE_EVERY:
+                return
+            await session.merge(Throttle(key=key, last_at=now))
+        content = render.message(
+            i18n.t(self.config.bot.language, "undecryptable"),
+            reply_to=event.event_id,
+            mention_users=[event.sender],
+        )
+        await self.send(
+            room_id, content, event_type="m.room.message", txn_id=f"undecryptable-{event.event_id}"
+        )
+
+    # --------------------------------------------------------------------------- rooms & invites
+
+    async def _active_since(self, room_id: str) -> int:
+        async with self.db.transaction() as session:
+            row = await session.get(BotRoom, room_id)
+            if row is None:
+                row = BotRoom(room_id=room_id, active_since_ms=self.started_ms, joined=True, greeted=True)
+                session.add(row)
+            elif not row.joined:
+                row.joined = True
+            return row.active_since_ms
+
+    async def _set_joined(self, room_id: str, *, joined: bool) -> None:
+        async with self.db.transaction() as session:
+            row = await session.get(BotRoom, room_id)
+            if row is not None:
+                row.joined = joined
+
+    def _may_invite(self, inviter: str) -> bool:
+        inv = self.config.invites
+        server = inviter.split(":", 1)[1] if ":" in inviter else ""
+        if inviter in inv.allowed_users or inviter in self.config.coordinators.users:
+            return True
+        if inv.allowed_servers:
+            return server in inv.allowed_servers
+        if inv.allowed_users:
+            return False
+        return server == self.user_id.split(":", 1)[1]  # default: people from the bot's own homeserver
+
+    async def _on_invite(self, room_id: str, state: list[Any]) -> None:
+        invite = next(
+            (
+                e
+                for e in state
+                if isinstance(e, InviteMemberEvent)
+                and e.state_key == self.user_id
+                and e.membership == "invite"
+            ),
+            None,
+        )
+        if invite is None:
+            return
+        if not self._may_invite(invite.sender):
+            log.warning("refusing invite to %s from %s (not allowed by [invites])", room_id, invite.sender)
+            reason = i18n.t(self.config.bot.language, "invite_refused")
+            await self._leave(room_id, reason)
+            return
+        resp = await self.client.join(room_id)
+        if isinstance(resp, JoinError):
+            log.warning("could not join %s: %s", room_id, resp.message)
+            return
+        now_ms = int(time.time() * 1000)
+        async with self.db.transaction() as session:
+            row = await session.get(BotRoom, room_id)
+            greet = row is None or not row.greeted or not row.joined
+            if row is None:
+                session.add(BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=True))
+            else:
+                row.active_since_ms, row.joined, row.greeted = now_ms, True, True
+        log.info("joined %s on invitation by %s", room_id, invite.sender)
+        if greet:
+            text = i18n.t(self.config.bot.language, "greeting", prefix=self.config.bot.command_prefix)
+            await self.send(
+                room_id, render.message(text), event_type="m.room.message", txn_id=f"hello-{room_id}-{now_ms}"
+            )
+
+    async def _leave(self, room_id: str, reason: str) -> None:
+        path = f"/_matrix/client/v3/rooms/{room_id}/leave"
+        try:
+            await self._raw("POST", path, {"reason": reason})
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("could not decline invite to %s: %s", room_id, exc)
+
+    async def _raw(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        from urllib.parse import quote
+
+        url = self.config.matrix.homeserver + quote(path, safe="/_")
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(method, url, json=body, headers=headers) as r,
+        ):
+            return await r.json(content_type=None)
+
+    async def _join_configured_rooms(self) -> None:
+        for ref in self.config.rooms:
+            if ref in self.client.rooms:
+                continue
+            resp = await self.client.join(ref)
+            if isinstance(resp, JoinError):
+                log.warning("could not join configured room %s: %s", ref, resp.message)
+
+    # ----------------------------------------------------------------------- Messenger protocol
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
+        """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
+        lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        delay = BACKOFF_START
+        async with lock:  # keeps replies in order and the megolm session shared once
+            for attempt in range(SEND_ATTEMPTS):
+                try:
+                    resp = await self.client.room_send(
+                        room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+                    )
+                except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                    log.warning(
+                        "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
+                    )
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, BACKOFF_MAX)
+                    continue
+                if isinstance(resp, RoomSendResponse):
+                    return resp.event_id
+                log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
+                if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
+                    break
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+        raise SendError(f"could not send to {room_id}")
+
+    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str:
+        import io
+
+        resp, _keys = await self.client.upload(
+            lambda *_: io.BytesIO(data), content_type=mimetype, filename=filename, filesize=len(data)
+        )
+        if not isinstance(resp, UploadResponse):
+            raise SendError(f"upload failed: {getattr(resp, 'message', resp)}")
+        return resp.content_uri
+
+    async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
+        await self.client.room_redact(room_id, event_id, reason=reason, tx_id=txn_id)
+
+    async def direct_room(self, user_id: str) -> str:
+        """The bot's DM with a user, created (encrypted) on first use and remembered."""
+        key = f"dm:{user_id}"
+        async with self.db.transaction() as session:
+            row = await session.get(KeyValue, key)
+        if row is not None and row.value in self.client.rooms:
+            return row.value
+        for room_id, room in self.client.rooms.items():
+            members = set(room.users) | set(room.invited_users)
+            if members == {self.user_id, user_id}:
+                await self._remember(key, room_id)
+                return room_id
+        resp = await self.client.room_create(
+            is_direct=True,
+            invite=[user_id],
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise SendError(f"could not open a DM with {user_id}: {getattr(resp, 'message', resp)}")
+        async with self.db.transaction() as session:
+            session.add(BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True))
+        await self._remember(key, resp.room_id)
+        # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
+        # safe because the main loop keeps its own token and sees these events again (and deduplicates).
+        await self.client.sync(timeout=0, sync_filter=json.dumps(SYNC_FILTER))
+        await self._crypto_housekeeping()
+        return resp.room_id
+
+    async def _remember(self, key: str, value: str) -> None:
+        async with self.db.transaction() as session:
+            await session.merge(KeyValue(key=key, value=value))
+
+    def room_members(self, room_id: str) -> list[str]:
+        room = self.client.rooms.get(room_id)
+        return sorted(u for u, member in room.users.items() if not member.invited) if room else []
+
+    def display_name(self, room_id: str, user_id: str) -> str:
+        room = self.client.rooms.get(room_id)
+        return room.user_name(user_id) or user_id if room else user_id
+
+    def is_dm(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return False
+        return len(set(room.users) | set(room.invited_users)) <= 2
+
+    def power_level(self, room_id: str, user_id: str) -> int:
+        room = self.client.rooms.get(room_id)
+        return room.power_levels.get_user_level(user_id) if room else 0
+
+    def team_rooms(self) -> list[str]:
+        return [room_id for room_id in self.client.rooms if not self.is_dm(room_id)]
+
+    async def known_rooms(self) -> list[str]:
+        async with self.db.transaction() as session:
+            return list((await session.scalars(select(BotRoom.room_id).where(BotRoom.joined))).all())

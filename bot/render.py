@@ -1,0 +1,95 @@
+"""Markdown → Matrix message content.
+
+Bot messages are ``m.notice`` (other bots don't answer notices, so two bots can't loop) with the Markdown
+rendered to ``formatted_body``. Raw HTML in the Markdown is never passed through: user text that ends up in
+a message cannot inject markup, and ``escape_md`` keeps it from injecting Markdown either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).disable("image")
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def escape_md(text: str) -> str:
+    """Make user-supplied text render literally inside our Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_html(markdown: str) -> str:
+    return _md.render(markdown).strip()
+
+
+def message(
+    markdown: str,
+    *,
+    msgtype: str = "m.notice",
+    reply_to: str | None = None,
+    thread_root: str | None = None,
+    mention_users: Iterable[str] = (),
+    mention_room: bool = False,
+) -> dict[str, Any]:
+    content: dict[str, Any] = {
+        "msgtype": msgtype,
+        "body": markdown,
+        "format": "org.matrix.custom.html",
+        "formatted_body": to_html(markdown),
+    }
+    mentions: dict[str, Any] = {}
+    users = sorted(set(mention_users))
+    if users:
+        mentions["user_ids"] = users
+    if mention_room:
+        mentions["room"] = True
+    # Always present: an empty object tells clients not to guess mentions from the body.
+    content["m.mentions"] = mentions
+    relates = relation(reply_to=reply_to, thread_root=thread_root)
+    if relates:
+        content["m.relates_to"] = relates
+    return content
+
+
+def relation(*, reply_to: str | None, thread_root: str | None) -> dict[str, Any]:
+    if thread_root:
+        rel: dict[str, Any] = {"rel_type": "m.thread", "event_id": thread_root}
+        if reply_to:
+            rel["is_falling_back"] = False
+            rel["m.in_reply_to"] = {"event_id": reply_to}
+        else:
+            rel["is_falling_back"] = True
+            rel["m.in_reply_to"] = {"event_id": thread_root}
+        return rel
+    if reply_to:
+        return {"m.in_reply_to": {"event_id": reply_to}}
+    return {}
+
+
+def split_long(markdown: str, limit: int = 12000) -> list[str]:
+    """Split at paragraph boundaries so a long summary never arrives cut mid-sentence."""
+    if len(markdown) <= limit:
+        return [markdown]
+    parts: list[str] = []
+    current = ""
+    for para in markdown.split("\n\n"):
+        while len(para) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(para[:limit])
+            para = para[limit:]
+        candidate = f"{current}\n\n{para}" if current else para
+        if len(candidate) > limit:
+            parts.append(current)
+            current = para
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

@@ -1,0 +1,154 @@
+"""One scheduling service for every feature.
+
+The database row is the truth (due time in UTC, the zone it was meant in, status); APScheduler only holds
+an in-memory copy that ``rebuild()`` recreates at start. A job reloads its row under a lock and marks it
+done in the same transaction as its effects, so a double fire is harmless. The misfire policy is explicit:
+due while the bot was down and younger than the grace period → run late (the feature adds a note); older →
+skipped and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database, after_commit
+from storage.models import ScheduledJob
+
+log = logging.getLogger(__name__)
+
+LATE_AFTER = timedelta(minutes=2)
+RETRY_AFTER = timedelta(seconds=30)
+
+# (job row, session, how late or None) — supplied by the dispatcher, which builds the feature context.
+JobRunner = Callable[[ScheduledJob, AsyncSession, timedelta | None], Awaitable[None]]
+
+
+class Scheduler:
+    def __init__(self, db: Database, clock: Callable[[], datetime], grace: timedelta) -> None:
+        self.db = db
+        self.clock = clock
+        self.grace = grace
+        self.runner: JobRunner | None = None
+        self._aps = AsyncIOScheduler(timezone="UTC")
+        self.fired = 0
+
+    async def start(self, runner: JobRunner) -> None:
+        self.runner = runner
+        if not self._aps.running:
+            self._aps.start()
+        await self.rebuild()
+
+    def shutdown(self) -> None:
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
+
+    async def rebuild(self) -> int:
+        async with self.db.transaction() as session:
+            rows = (
+                await session.execute(
+                    select(ScheduledJob.id, ScheduledJob.due_at).where(ScheduledJob.status == "pending")
+                )
+            ).all()
+        for job_id, due_at in rows:
+            self._arm(job_id, due_at)
+        log.info("scheduler: %d pending job(s) rebuilt from the database", len(rows))
+        return len(rows)
+
+    async def schedule(
+        self,
+        session: AsyncSession,
+        kind: str,
+        due_at: datetime,
+        payload: dict[str, Any],
+        *,
+        timezone: str = "Europe/Berlin",
+    ) -> int:
+        """Store a job in the caller's transaction; it is armed only once that transaction commits."""
+        row = ScheduledJob(kind=kind, due_at=due_at, payload=payload, timezone=timezone, status="pending")
+        session.add(row)
+        await session.flush()
+        job_id = row.id
+
+        async def arm() -> None:
+            self._arm(job_id, due_at)
+
+        after_commit(session, arm)
+        return job_id
+
+    async def cancel(self, session: AsyncSession, *job_ids: int) -> None:
+        if not job_ids:
+            return
+        await session.execute(
+            update(ScheduledJob)
+            .where(ScheduledJob.id.in_(job_ids), ScheduledJob.status == "pending")
+            .values(status="cancelled", finished_at=self.clock())
+        )
+
+        async def disarm() -> None:
+            for job_id in job_ids:
+                job = self._aps.get_job(f"job-{job_id}")
+                if job is not None:
+                    job.remove()
+
+        after_commit(session, disarm)
+
+    async def reschedule(self, session: AsyncSession, job_id: int, due_at: datetime) -> None:
+        await session.execute(
+            update(ScheduledJob)
+            .where(ScheduledJob.id == job_id, ScheduledJob.status == "pending")
+            .values(due_at=due_at)
+        )
+
+        async def arm() -> None:
+            self._arm(job_id, due_at)
+
+        after_commit(session, arm)
+
+    def _arm(self, job_id: int, due_at: datetime) -> None:
+        if not self._aps.running:
+            return  # start() rebuilds everything from the database
+        run_at = max(due_at, self.clock())
+        self._aps.add_job(
+            self.fire,
+            DateTrigger(run_date=run_at),
+            args=[job_id],
+            id=f"job-{job_id}",
+            replace_existing=True,
+            misfire_grace_time=None,  # our own policy decides, in fire()
+            coalesce=True,
+        )
+
+    async def fire(self, job_id: int) -> None:
+        if self.runner is None:
+            raise RuntimeError("scheduler not started")
+        try:
+            async with self.db.transaction() as session:
+                row = await session.get(ScheduledJob, job_id, with_for_update=True)
+                if row is None or row.status != "pending":
+                    return
+                now = self.clock()
+                if row.due_at > now + timedelta(seconds=1):  # moved later meanwhile
+                    self._arm(job_id, row.due_at)
+                    return
+                late = now - row.due_at
+                if late > self.grace:
+                    row.status, row.finished_at = "skipped", now
+                    row.note = f"skipped: due {row.due_at.isoformat()}, {int(late.total_seconds())} s late"
+                    log.warning("scheduler: job %s (%s) skipped, missed by %s", job_id, row.kind, late)
+                    return
+                await self.runner(row, session, late if late > LATE_AFTER else None)
+                row.status, row.finished_at = "done", self.clock()
+                if late > LATE_AFTER:
+                    row.note = f"ran {int(late.total_seconds())} s late"
+            self.fired += 1
+        except Exception:
+            log.exception("scheduler: job %s failed; retrying in %s", job_id, RETRY_AFTER)
+            self._arm(job_id, self.clock() + RETRY_AFTER)
