@@ -216,8 +216,8 @@ class Dispatcher:
         close = difflib.get_close_matches(fold(word), [fold(n) for n in single], n=1, cutoff=0.6)
         if close:
             suggestion = next(n for n in single if fold(n) == close[0])
-            return ctx.t("dispatch.unknown_suggest", word=_code(shown), suggestion=suggestion)
-        return ctx.t("dispatch.unknown", word=_code(shown))
+            return ctx.t("dispatch.unknown_suggest", word=_code(ctx.prefix + shown), suggestion=suggestion)
+        return ctx.t("dispatch.unknown", word=_code(ctx.prefix + shown))
 
     def _usage_message(self, ctx: Context, cmd: Command, problem: str) -> str:
         lines = [f"⚠️ {problem}", ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang))]
@@ -253,12 +253,12 @@ def _code(text: str) -> str:
 i18n.register(
     {
         "dispatch.unknown_suggest": {
-            "de": "Unbekannter Befehl {prefix}{word}. Meintest du `{prefix}{suggestion}`?",
-            "en": "Unknown command {prefix}{word}. Did you mean `{prefix}{suggestion}`?",
+            "de": "Unbekannter Befehl {word}. Meintest du `{prefix}{suggestion}`?",
+            "en": "Unknown command {word}. Did you mean `{prefix}{suggestion}`?",
         },
         "dispatch.unknown": {
-            "de": "Unbekannter Befehl {prefix}{word}. Mit `{prefix}hilfe` siehst du alle Befehle.",
-            "en": "Unknown command {prefix}{word}. Type `{prefix}help` to see all commands.",
+            "de": "Unbekannter Befehl {word}. Mit `{prefix}hilfe` siehst du alle Befehle.",
+            "en": "Unknown command {word}. Type `{prefix}help` to see all commands.",
         },
         "dispatch.coordinators_only": {
             "de": "🔒 `{command}` dürfen nur Koordinator·innen verwenden.",

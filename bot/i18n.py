@@ -51,7 +51,8 @@ register(
         },
         "undecryptable": {
             "de": "Ich konnte deine letzte Nachricht nicht entschlüsseln. "
-            "Bitte erlaube in deinem Matrix-Programm das Senden an nicht verifizierte Geräte (in Element: Einstellungen → Sicherheit) "
+            "Bitte erlaube in deinem Matrix-Programm das Senden an nicht verifizierte Geräte "
+            "(in Element: Einstellungen → Sicherheit) "
             "und schicke den Befehl noch einmal.",
             "en": "I could not decrypt your last message. Please allow sending to unverified devices in your "
             "Matrix client (Element: Settings → Security) and send the command again.",

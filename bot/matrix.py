@@ -184,6 +184,9 @@ class MatrixBot:
                 log.warning("lost the homeserver while handling a batch (%s); will redo it", exc)
                 await self._sleep(backoff)
                 continue
+            except Exception:
+                # A bug outside any feature handler: log it, but do not retry the same batch forever.
+                log.exception("unexpected error while processing a sync batch; skipping it")
             token = resp.next_batch
             await self._save_token(token)
             first = False
@@ -228,7 +231,9 @@ class MatrixBot:
         for room_id in resp.rooms.leave:
             await self._set_joined(room_id, joined=False)
         for room_id, info in resp.rooms.join.items():
-            since_ms = await self._active_since(room_id)
+            since_ms, greet = await self._active_since(room_id)
+            if greet:
+                await self._greet(room_id)
             events = list(info.timeline.events)
             if info.timeline.limited and since is not None:
                 events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
@@ -322,7 +327,8 @@ class MatrixBot:
 
     # --------------------------------------------------------------------------- rooms & invites
 
-    async def _active_since(self, room_id: str) -> int:
+    async def _active_since(self, room_id: str) -> tuple[int, bool]:
+        """The cutoff for acting on messages in this room, and whether the bot still owes a greeting."""
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is None:
@@ -330,7 +336,22 @@ class MatrixBot:
                 session.add(row)
             elif not row.joined:
                 row.joined = True
-            return row.active_since_ms
+            return row.active_since_ms, not row.greeted
+
+    async def _greet(self, room_id: str) -> None:
+        """Say hello once per join; the flag is set only after the message went out."""
+        async with self.db.transaction() as session:
+            row = await session.get(BotRoom, room_id)
+            if row is None or row.greeted:
+                return
+            text = i18n.t(self.config.bot.language, "greeting", prefix=self.config.bot.command_prefix)
+            await self.send(
+                room_id,
+                render.message(text),
+                event_type="m.room.message",
+                txn_id=f"hello-{row.active_since_ms}-{room_id}",
+            )
+            row.greeted = True
 
     async def _set_joined(self, room_id: str, *, joined: bool) -> None:
         async with self.db.transaction() as session:
@@ -374,17 +395,12 @@ class MatrixBot:
         now_ms = int(time.time() * 1000)
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
-            greet = row is None or not row.greeted or not row.joined
             if row is None:
-                session.add(BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=True))
-            else:
-                row.active_since_ms, row.joined, row.greeted = now_ms, True, True
+                session.add(BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=False))
+            elif not row.joined or row.active_since_ms < now_ms:
+                # A re-invite: a fresh start, no replay of what was said while the bot was away.
+                row.active_since_ms, row.joined, row.greeted = now_ms, True, False
         log.info("joined %s on invitation by %s", room_id, invite.sender)
-        if greet:
-            text = i18n.t(self.config.bot.language, "greeting", prefix=self.config.bot.command_prefix)
-            await self.send(
-                room_id, render.message(text), event_type="m.room.message", txn_id=f"hello-{room_id}-{now_ms}"
-            )
 
     async def _leave(self, room_id: str, reason: str) -> None:
         path = f"/_matrix/client/v3/rooms/{room_id}/leave"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot import i18n
 from bot.context import Context
-from bot.framework import Arg, Command, Perm, Rest, command, fold, registry
+from bot.framework import Arg, Command, Perm, Rest, Token, command, fold, registry
+from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
 
@@ -26,8 +27,6 @@ async def hilfe(ctx: Context, befehl: str | None) -> None:
 
     if befehl:
         words = [w.lstrip(ctx.prefix) for w in befehl.split()]
-        from bot.framework import Token
-
         cmd, _ = registry.lookup([Token(w, False, 0, 0) for w in words])
         if cmd is None or not visible(cmd):
             await ctx.reply(ctx.t("core.help_unknown", word=befehl[:40]))
@@ -76,8 +75,25 @@ async def ping(ctx: Context) -> None:
     await ctx.reply(ctx.t("core.pong", ms=delay_ms))
 
 
+@command(
+    "ansage",
+    "announce",
+    group=GENERAL,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Schickt eine Ankündigung an alle im Raum (mit @room).",
+        "en": "Announces to the whole room.",
+    },
+    args=[Arg("text", Rest(), label={"de": "Text", "en": "text"})],
+    examples=["!ansage Am Donnerstag fällt das Meet and Learn aus."],
+)
+async def ansage(ctx: Context, text: str) -> None:
+    await ctx.say(ctx.t("core.announcement", text=escape_md(text)), mention_room=True)
+
+
 i18n.register(
     {
+        "core.announcement": {"de": "📣 **Ankündigung:** {text}", "en": "📣 **Announcement:** {text}"},
         "core.help_title": {"de": "**Das kann ich für euch tun:**", "en": "**Here is what I can do:**"},
         "core.help_footer": {
             "de": "Details zu einem Befehl: `{prefix}hilfe <befehl>`, z. B. `{prefix}hilfe ping`.",

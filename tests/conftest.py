@@ -1,0 +1,145 @@
+"""Shared fixtures: one real Synapse per test session, Lotse accounts, and a bot runner.
+
+The database backend for the bot under test is SQLite unless ``LOTSENBOT_E2E_DB=postgres`` is set (CI runs
+the e2e suite a second time that way, against the PostgreSQL that ``.ci/postgres.sh`` started).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from bot.config import Config
+from bot.localsynapse import LocalSynapse
+from tests.support.lotse import PASSWORD, Lotse
+
+PG_URL = os.environ.get("LOTSENBOT_TEST_PG_URL")
+E2E_DB = os.environ.get("LOTSENBOT_E2E_DB", "sqlite")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    pg = "PostgreSQL tests: " + (
+        f"on ({PG_URL.split('@')[-1]})" if PG_URL else "SKIPPED (set LOTSENBOT_TEST_PG_URL)"
+    )
+    return [pg, f"e2e bot database: {E2E_DB}"]
+
+
+@pytest.fixture(scope="session")
+async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalSynapse]:
+    async with LocalSynapse(tmp_path_factory.mktemp("synapse")) as hs:
+        yield hs
+
+
+async def new_database_url(tmp_path: Path, backend: str) -> str:
+    """A fresh, empty database: an SQLite file, or a new PostgreSQL database on the CI server."""
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / f'bot-{secrets.token_hex(3)}.db'}"
+    if not PG_URL:
+        pytest.skip("PostgreSQL not available: set LOTSENBOT_TEST_PG_URL (see .ci/postgres.sh)")
+    import asyncpg
+
+    name = f"lb_{secrets.token_hex(6)}"
+    base, _, _db = PG_URL.replace("postgresql+asyncpg://", "postgresql://").rpartition("/")
+    conn = await asyncpg.connect(f"{base}/{_db}")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{PG_URL.rpartition('/')[0]}/{name}"
+
+
+@pytest.fixture
+async def lotsen(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[Callable[[str], Awaitable[Lotse]]]:
+    """Factory for logged-in, syncing test users with unique names."""
+    made: list[Lotse] = []
+
+    async def make(role: str) -> Lotse:
+        localpart = f"{role}-{secrets.token_hex(3)}"
+        user_id = await synapse.register_user(localpart, PASSWORD)
+        lotse = Lotse(synapse.url, user_id, tmp_path / "clients" / localpart)
+        await lotse.login()
+        await lotse.start()
+        made.append(lotse)
+        return lotse
+
+    yield make
+    for lotse in made:
+        await lotse.close()
+
+
+class BotRunner:
+    """Starts the real bot in this event loop against the session's Synapse; restartable."""
+
+    def __init__(self, synapse: LocalSynapse, tmp_path: Path) -> None:
+        self.synapse = synapse
+        self.tmp_path = tmp_path
+        self.app: App | None = None
+        self.user_id = ""
+        self.overrides: dict[str, Any] = {}
+        self.db_url = ""
+
+    async def start(self, **overrides: Any) -> App:
+        if not self.user_id:
+            localpart = f"lotsenbot-{secrets.token_hex(3)}"
+            self.user_id = await self.synapse.register_user(localpart, "bot-password")
+            (self.tmp_path / "bot-password").write_text("bot-password")
+            self.db_url = await new_database_url(self.tmp_path, E2E_DB)
+        self.overrides = overrides or self.overrides
+        self.app = App(self.config())
+        await self.app.start()
+        await self.app.wait_synced()
+        return self.app
+
+    def config(self) -> Config:
+        raw: dict[str, Any] = {
+            "matrix": {
+                "homeserver": self.synapse.url,
+                "user_id": self.user_id,
+                "password_file": str(self.tmp_path / "bot-password"),
+                "password_env": None,
+                "access_token_env": None,
+            },
+            "bot": {"data_dir": str(self.tmp_path / "botdata"), "database_url": self.db_url},
+        }
+        for section, values in self.overrides.items():
+            raw.setdefault(section, {})
+            if isinstance(values, dict):
+                raw[section].update(values)
+            else:
+                raw[section] = values
+        return Config.model_validate(raw)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.stop()
+            self.app = None
+
+    async def restart(self) -> App:
+        await self.stop()
+        return await self.start()
+
+
+@pytest.fixture
+async def bot(synapse: LocalSynapse, tmp_path: Path) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(synapse, tmp_path)
+    yield runner
+    await runner.stop()
+
+
+async def team_room(coordinator: Lotse, bot: BotRunner, *members: Lotse, encrypted: bool = True) -> str:
+    """The usual setup: a coordinator's (encrypted) room with the bot and some Lotsen, everyone joined."""
+    room_id = await coordinator.create_room(
+        invite=[bot.user_id, *(m.user_id for m in members)], encrypted=encrypted
+    )
+    await coordinator.wait_member(room_id, bot.user_id)
+    for member in members:
+        await member.wait_member(room_id, member.user_id)
+        await member.wait_member(room_id, bot.user_id)
+        await coordinator.wait_member(room_id, member.user_id)
+    return room_id

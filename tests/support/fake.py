@@ -1,0 +1,154 @@
+"""Feature tests without a homeserver: a recording Messenger and a ready Context/Dispatcher."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config
+from bot.dispatch import Dispatcher, Incoming
+from bot.framework import registry
+from bot.scheduler import Scheduler
+from storage.db import Database
+
+BOT = "@lotsenbot:test"
+
+
+@dataclass
+class Sent:
+    room_id: str
+    event_type: str
+    content: dict[str, Any]
+    txn_id: str
+    event_id: str
+
+    @property
+    def body(self) -> str:
+        return str(self.content.get("body", ""))
+
+
+@dataclass
+class FakeMessenger:
+    """Records what the bot would send; rooms and power levels are plain dicts set by the test."""
+
+    user_id: str = BOT
+    members: dict[str, list[str]] = field(default_factory=dict)
+    power: dict[str, dict[str, int]] = field(default_factory=dict)
+    sent: list[Sent] = field(default_factory=list)
+    uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _by_txn: dict[str, str] = field(default_factory=dict)
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
+        if txn_id in self._by_txn:  # like Synapse: same transaction id → same event, nothing new
+            return self._by_txn[txn_id]
+        event_id = f"$sent{next(self._ids)}"
+        self._by_txn[txn_id] = event_id
+        self.sent.append(Sent(room_id, event_type, content, txn_id, event_id))
+        return event_id
+
+    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str:
+        self.uploads.append((filename, mimetype, data))
+        return f"mxc://test/{len(self.uploads)}"
+
+    async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
+        return None
+
+    async def direct_room(self, user_id: str) -> str:
+        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
+        self.members.setdefault(room, [BOT, user_id])
+        return room
+
+    def room_members(self, room_id: str) -> list[str]:
+        return list(self.members.get(room_id, []))
+
+    def display_name(self, room_id: str, user_id: str) -> str:
+        return user_id
+
+    def is_dm(self, room_id: str) -> bool:
+        return len(self.members.get(room_id, [])) <= 2
+
+    def power_level(self, room_id: str, user_id: str) -> int:
+        return self.power.get(room_id, {}).get(user_id, 0)
+
+    def team_rooms(self) -> list[str]:
+        return [r for r in self.members if not self.is_dm(r)]
+
+    def bodies(self, room_id: str | None = None) -> list[str]:
+        return [s.body for s in self.sent if room_id is None or s.room_id == room_id]
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+def make_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
+    raw: dict[str, Any] = {
+        "matrix": {"homeserver": "http://127.0.0.1:1", "user_id": BOT},
+        "bot": {"data_dir": str(data_dir)},
+    }
+    for key, value in sections.items():
+        raw.setdefault(key, {})
+        raw[key].update(value)
+    return Config.model_validate(raw)
+
+
+class Harness:
+    """A dispatcher over a real (SQLite) database and a fake messenger: feed it events, read replies."""
+
+    def __init__(self, tmp_path: Path, **sections: dict[str, Any]) -> None:
+        from commands import load_all
+
+        load_all()
+        self.config = make_config(tmp_path, **sections)
+        self.db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+        self.messenger = FakeMessenger()
+        self.clock = FakeClock()
+        self.scheduler = Scheduler(self.db, self.clock, self.config.scheduler.misfire_grace)
+        self.dispatcher = Dispatcher(
+            config=self.config,
+            registry=registry,
+            db=self.db,
+            messenger=self.messenger,
+            scheduler=self.scheduler,
+            clock=self.clock,
+        )
+        self._ids = itertools.count(1)
+
+    async def start(self) -> Harness:
+        await self.db.migrate()
+        self.scheduler.runner = self.dispatcher.run_job  # fire() is called by the test, not APScheduler
+        return self
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await self.db.close()
+
+    def room(self, room_id: str, members: list[str], power: dict[str, int] | None = None) -> str:
+        self.messenger.members[room_id] = [BOT, *members]
+        self.messenger.power[room_id] = power or {}
+        return room_id
+
+    async def event(
+        self, room_id: str, sender: str, event_type: str, content: dict[str, Any], event_id: str | None = None
+    ) -> str:
+        event_id = event_id or f"$in{next(self._ids)}"
+        ts = int(self.clock().timestamp() * 1000)
+        await self.dispatcher.handle(Incoming(event_id, room_id, sender, event_type, content, ts))
+        return event_id
+
+    async def say(self, room_id: str, sender: str, body: str, event_id: str | None = None) -> list[str]:
+        """Send a text message and return the bodies of everything the bot sent in response."""
+        before = len(self.messenger.sent)
+        await self.event(room_id, sender, "m.room.message", {"msgtype": "m.text", "body": body}, event_id)
+        return [s.body for s in self.messenger.sent[before:]]

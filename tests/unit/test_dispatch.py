@@ -1,0 +1,147 @@
+"""Dispatcher and framework behaviour a Lotse notices, without a homeserver."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import ProcessedEvent
+from tests.support.fake import Harness
+
+ROOM = "!team:test"
+COORD = "@koordination:test"
+LOTSE = "@lotse:test"
+
+
+@pytest.fixture
+async def h(tmp_path: Path) -> AsyncIterator[Harness]:
+    harness = await Harness(tmp_path).start()
+    harness.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+    yield harness
+    await harness.close()
+
+
+async def test_unknown_command_suggests_the_closest(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!pnig")
+    assert reply == "Unbekannter Befehl `!pnig`. Meintest du `!ping`?"
+
+
+async def test_unknown_command_without_match_points_to_help(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!xyzzyqq")
+    assert "Unbekannter Befehl" in reply and "!hilfe" in reply
+
+
+async def test_help_hides_coordinator_commands_from_lotsen(h: Harness) -> None:
+    [lotse_help] = await h.say(ROOM, LOTSE, "!hilfe")
+    [coord_help] = await h.say(ROOM, COORD, "!hilfe")
+    assert "!ping" in lotse_help and "!ansage" not in lotse_help
+    assert "!ansage" in coord_help and "🔒" in coord_help
+
+
+async def test_help_for_one_command_shows_usage_and_examples(h: Harness) -> None:
+    [reply] = await h.say(ROOM, COORD, "!hilfe ansage")
+    assert "So geht's: `!ansage <Text> …`" in reply
+    assert "Beispiele:" in reply and "Auch: `!announce`" in reply
+
+
+async def test_english_alias_works_and_umlaut_spelling_is_ignored(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!HELP")
+    assert "!ping" in reply
+
+
+async def test_permission_refusal_is_clear(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!ansage Hallo")
+    assert reply == "🔒 `!ansage` dürfen nur Koordinator·innen verwenden."
+
+
+async def test_missing_argument_gives_usage_line(h: Harness) -> None:
+    [reply] = await h.say(ROOM, COORD, "!ansage")
+    assert reply.startswith("⚠️ Es fehlt <Text> ….")
+    assert "So geht's: `!ansage <Text> …`" in reply and "Beispiel:" in reply
+
+
+async def test_unbalanced_quote_is_explained(h: Harness) -> None:
+    [reply] = await h.say(ROOM, COORD, '!ansage "Hallo')
+    assert "Anführungszeichen" in reply
+
+
+async def test_announcement_pings_room_and_escapes_markup(h: Harness) -> None:
+    await h.say(ROOM, COORD, "!ansage <b>Treffen</b> *heute*")
+    sent = h.messenger.sent[-1]
+    assert sent.content["m.mentions"] == {"room": True}
+    assert "<b>" not in sent.content["formatted_body"]
+    assert "&lt;b&gt;Treffen" in sent.content["formatted_body"]
+    assert "<em>" not in sent.content["formatted_body"]
+
+
+async def test_same_event_twice_is_answered_once(h: Harness) -> None:
+    first = await h.say(ROOM, LOTSE, "!ping", event_id="$same")
+    second = await h.say(ROOM, LOTSE, "!ping", event_id="$same")
+    assert len(first) == 1 and second == []
+    async with h.db.transaction() as s:
+        assert await s.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+
+
+async def test_reply_relates_to_command_and_is_a_notice(h: Harness) -> None:
+    event_id = await h.event(ROOM, LOTSE, "m.room.message", {"msgtype": "m.text", "body": "!ping"})
+    content = h.messenger.sent[-1].content
+    assert content["msgtype"] == "m.notice"
+    assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": event_id}}
+    assert content["m.mentions"] == {}
+
+
+async def test_thread_reply_stays_in_thread(h: Harness) -> None:
+    await h.event(
+        ROOM,
+        LOTSE,
+        "m.room.message",
+        {"msgtype": "m.text", "body": "!ping", "m.relates_to": {"rel_type": "m.thread", "event_id": "$root"}},
+        event_id="$cmd",
+    )
+    # the Matrix layer extracts the thread root; here we go through Incoming directly
+    from bot.dispatch import Incoming
+
+    await h.dispatcher.handle(
+        Incoming(
+            "$cmd2",
+            ROOM,
+            LOTSE,
+            "m.room.message",
+            {"msgtype": "m.text", "body": "!ping"},
+            0,
+            thread_root="$root",
+        )
+    )
+    rel = h.messenger.sent[-1].content["m.relates_to"]
+    assert rel["rel_type"] == "m.thread" and rel["event_id"] == "$root"
+    assert rel["m.in_reply_to"] == {"event_id": "$cmd2"}
+
+
+async def test_crashing_handler_gives_reference_not_traceback(h: Harness, monkeypatch) -> None:
+    from commands import core
+
+    async def boom(ctx, **kwargs):  # noqa: ANN001, ANN003
+        raise RuntimeError("database exploded")
+
+    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    monkeypatch.setattr(cmd, "handler", boom)
+    [reply] = await h.say(ROOM, LOTSE, "!ping")
+    assert "schiefgegangen" in reply and "Fehlernummer" in reply
+    assert "Traceback" not in reply and "exploded" not in reply
+
+
+async def test_dm_power_level_does_not_make_a_coordinator(h: Harness) -> None:
+    dm = h.room("!dm:test", [LOTSE], power={LOTSE: 100})
+    [reply] = await h.say(dm, LOTSE, "!ansage Hallo")
+    assert "nur Koordinator" in reply
+
+
+async def test_power_in_one_room_is_not_power_in_another(h: Harness) -> None:
+    other = h.room("!other:test", [COORD, LOTSE], power={LOTSE: 50})
+    await h.say(other, LOTSE, "!ansage Hallo")
+    assert h.messenger.sent[-1].content["m.mentions"] == {"room": True}
+    [reply] = await h.say(ROOM, LOTSE, "!ansage Hallo")
+    assert "nur Koordinator" in reply
