@@ -27,6 +27,7 @@ from nio import (
     JoinError,
     LoginResponse,
     MegolmEvent,
+    RoomCreateEvent,
     RoomCreateResponse,
     RoomMessagesResponse,
     RoomSendResponse,
@@ -59,6 +60,17 @@ SYNC_FILTER = {
     },
     "presence": {"not_types": ["*"]},
 }
+
+
+CREATOR_POWER = 2**31  # "infinite" power of room creators since room version 12
+
+
+def _creators_privileged(version: str | None) -> bool:
+    if not version:
+        return False
+    if version.isdigit():
+        return int(version) >= 12
+    return "hydra" in version  # the unstable MSC4289 test versions
 
 
 class SendError(RuntimeError):
@@ -94,6 +106,7 @@ class MatrixBot:
         self.synced = asyncio.Event()
         self._send_lock: dict[str, asyncio.Lock] = {}
         self.events_seen = 0
+        self._creators: dict[str, set[str]] = {}
 
     # ---------------------------------------------------------------------------------- login
 
@@ -231,6 +244,7 @@ class MatrixBot:
         for room_id in resp.rooms.leave:
             await self._set_joined(room_id, joined=False)
         for room_id, info in resp.rooms.join.items():
+            self._note_creators(room_id, [*info.state, *info.timeline.events])
             since_ms, greet = await self._active_since(room_id)
             if greet:
                 await self._greet(room_id)
@@ -239,6 +253,14 @@ class MatrixBot:
                 events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
             for event in events:
                 await self._on_room_event(room_id, event, since_ms)
+
+    def _note_creators(self, room_id: str, events: list[Any]) -> None:
+        """Room version 12 gives creators unlimited power without listing them in m.room.power_levels."""
+        for event in events:
+            if isinstance(event, RoomCreateEvent):
+                content = event.source.get("content", {})
+                extra = content.get("additional_creators") or []
+                self._creators[room_id] = {event.sender, *(u for u in extra if isinstance(u, str))}
 
     async def _fill_gap(self, room_id: str, prev_batch: str | None, since: str) -> list[Any]:
         """A limited timeline hides events; fetch them back to the last token so no vote is missed."""
@@ -523,7 +545,11 @@ class MatrixBot:
 
     def power_level(self, room_id: str, user_id: str) -> int:
         room = self.client.rooms.get(room_id)
-        return room.power_levels.get_user_level(user_id) if room else 0
+        if room is None:
+            return 0
+        if user_id in self._creators.get(room_id, ()) and _creators_privileged(room.room_version):
+            return CREATOR_POWER
+        return room.power_levels.get_user_level(user_id)
 
     def team_rooms(self) -> list[str]:
         return [room_id for room_id in self.client.rooms if not self.is_dm(room_id)]

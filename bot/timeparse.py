@@ -122,6 +122,10 @@ class LocalizedError(ValueError):
         self.values: dict[str, str] = dict(values)
         super().__init__(self.message())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keeps key and values through copy/pickle; the default would pass the rendered text as the key.
+        return _restore_error, (type(self), self.key, self.lang, self.values)
+
     def german(self) -> str:
         return self._render(0)
 
@@ -134,6 +138,10 @@ class LocalizedError(ValueError):
     def _render(self, index: int) -> str:
         templates = self.MESSAGES.get(self.key) or self.MESSAGES["unknown"]
         return templates[index].format_map(_Blank(self.values))
+
+
+def _restore_error(cls: type[LocalizedError], key: str, lang: str, values: dict[str, str]) -> LocalizedError:
+    return cls(key, lang, **values)
 
 
 _EX_DE = "Beispiele: `01.12. 18 Uhr`, `morgen 12:00`, `in 2 Stunden`."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 
 from tests.conftest import BotRunner, team_room
@@ -20,3 +21,151 @@ async def test_joins_greets_and_answers_ping_in_encrypted_room(lotsen, bot: BotR
     assert hello["content"]["msgtype"] == "m.notice"
     reply = await coord.ask(room, "!ping")
     assert reply.startswith("pong (")
+
+
+def _from_bot(bot: BotRunner):
+    return lambda e: e.get("sender") == bot.user_id and e.get("type") == "m.room.message"
+
+
+async def test_help_unknown_wrong_args_and_permission_in_room(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    room = await team_room(coord, bot, lotse)
+
+    lotse_help = await lotse.ask(room, "!hilfe")
+    coord_help = await coord.ask(room, "!hilfe")
+    assert "!ping" in lotse_help and "!ansage" not in lotse_help
+    assert "!ansage" in coord_help
+
+    assert await lotse.ask(room, "!pnig") == "Unbekannter Befehl `!pnig`. Meintest du `!ping`?"
+    refused = await lotse.ask(room, "!ansage Morgen kein Treffen")
+    assert "nur Koordinator" in refused
+    usage = await coord.ask(room, "!ansage")
+    assert "So geht's: `!ansage <Text> …`" in usage
+
+    await coord.send(room, "!ansage Morgen kein Treffen")
+    announcement = await lotse.wait_for(room, lambda e: e.get("content", {}).get("body", "").startswith("📣"))
+    assert announcement["content"]["m.mentions"] == {"room": True}
+    assert not lotse.undecryptable and not coord.undecryptable
+
+
+async def test_dm_and_thread(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    lotse = await lotsen("lotse")
+    dm = await lotse.create_room(invite=[bot.user_id], direct=True, name="")
+    await lotse.wait_member(dm, bot.user_id)
+    assert (await lotse.ask(dm, "!ping")).startswith("pong")
+
+    root = await lotse.send(dm, "Frage zum Meet and Learn")
+    event_id = await lotse.send(dm, "!ping", thread_root=root)
+    reply = await lotse.wait_reply(dm, event_id)
+    rel = reply["content"]["m.relates_to"]
+    assert rel["rel_type"] == "m.thread" and rel["event_id"] == root
+
+
+async def test_unencrypted_room_works_too(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot, encrypted=False)
+    assert (await coord.ask(room, "!ping")).startswith("pong")
+
+
+async def test_restart_does_not_replay_and_old_messages_are_ignored(lotsen, bot: BotRunner) -> None:
+    coord = await lotsen("koordination")
+    await bot.start()
+    room = await team_room(coord, bot)
+    await coord.wait_for(room, _from_bot(bot))  # greeting
+    first = await coord.send(room, "!ping")
+    await coord.wait_reply(room, first)
+
+    await bot.stop()
+    while_down = await coord.send(room, "!ping")  # sent after the original start: must be answered
+    await bot.start()
+    await coord.wait_reply(room, while_down)
+    await bot.restart()
+    after = await coord.send(room, "!ping")
+    await coord.wait_reply(room, after)
+
+    replies = [
+        e
+        for e in coord.messages_from(room, bot.user_id)
+        if (e["content"].get("m.relates_to") or {}).get("m.in_reply_to")
+    ]
+    targets = [e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] for e in replies]
+    assert sorted(targets) == sorted([first, while_down, after])  # each answered exactly once
+    greetings = [e for e in coord.messages_from(room, bot.user_id) if "Hallo" in e["content"]["body"]]
+    assert len(greetings) == 1
+
+
+async def test_messages_before_the_bot_joined_are_not_acted_on(lotsen, bot: BotRunner) -> None:
+    coord = await lotsen("koordination")
+    room = await coord.create_room(encrypted=False)
+    early = await coord.send(room, "!ping")
+    await bot.start()
+    await coord.client.room_invite(room, bot.user_id)
+    await coord.wait_member(room, bot.user_id)
+    await coord.wait_for(room, _from_bot(bot))  # greeting proves the bot processed the room
+    later = await coord.send(room, "!ping")
+    await coord.wait_reply(room, later)
+    answered = [
+        (e["content"].get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+        for e in coord.messages_from(room, bot.user_id)
+    ]
+    assert early not in answered
+
+
+async def test_invite_from_stranger_is_declined_politely(lotsen, bot: BotRunner) -> None:
+    coord = await lotsen("koordination")
+    stranger = await lotsen("fremd")
+    await bot.start(invites={"allowed_users": [coord.user_id]})
+    room = await stranger.create_room(invite=[bot.user_id], encrypted=False)
+
+    def declined(e: dict) -> bool:
+        return (
+            e.get("type") == "m.room.member"
+            and e.get("state_key") == bot.user_id
+            and (e["content"].get("membership") == "leave")
+        )
+
+    leave = await stranger.wait_for(room, declined, what="the bot to decline")
+    assert "Einladungen" in leave["content"].get("reason", "")
+    allowed = await coord.create_room(invite=[bot.user_id], encrypted=False)
+    await coord.wait_member(allowed, bot.user_id)
+
+
+async def test_other_bots_notices_are_ignored(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot, encrypted=False)
+    await coord.wait_for(room, _from_bot(bot))
+    await coord.send_event(room, "m.room.message", {"msgtype": "m.notice", "body": "!ping"})
+    marker = await coord.send(room, "!ping")
+    await coord.wait_reply(room, marker)
+    assert (
+        len([e for e in coord.messages_from(room, bot.user_id) if e["content"]["body"].startswith("pong")])
+        == 1
+    )
+
+
+async def test_undecryptable_message_gets_one_hint(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot)
+    await coord.wait_for(room, _from_bot(bot))
+    bogus = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": "AwgAEnB" + "A" * 40,
+        "session_id": "unknownsession",
+        "sender_key": "unknownkey",
+        "device_id": "NODEVICE",
+    }
+    for i in range(2):  # raw PUT: nio would wrap it in a second, valid layer of encryption
+        url = f"{coord.client.homeserver}/_matrix/client/v3/rooms/{room}/send/m.room.encrypted/bogus{i}"
+        headers = {"Authorization": f"Bearer {coord.client.access_token}"}
+        async with aiohttp.ClientSession() as http, http.put(url, json=bogus, headers=headers) as resp:
+            assert resp.status == 200
+    marker = await coord.send(room, "!ping")
+    await coord.wait_reply(room, marker)
+    hints = [e for e in coord.messages_from(room, bot.user_id) if "entschlüsseln" in e["content"]["body"]]
+    assert len(hints) == 1

@@ -123,7 +123,7 @@ async def test_thread_reply_stays_in_thread(h: Harness) -> None:
 async def test_crashing_handler_gives_reference_not_traceback(h: Harness, monkeypatch) -> None:
     from commands import core
 
-    async def boom(ctx, **kwargs):  # noqa: ANN001, ANN003
+    async def boom(ctx, **kwargs):
         raise RuntimeError("database exploded")
 
     cmd = next(c for c in core.registry.commands if c.name == "ping")
