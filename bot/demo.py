@@ -105,8 +105,6 @@ async def _play(room_id: str, people: dict[str, Lotse], bot_id: str) -> None:
 
 
 async def run(root: Path, *, script_only: bool) -> int:
-    root = root.resolve()
-    root.mkdir(parents=True, exist_ok=True)
     setup_logging("WARNING")
     print(f"Lotsenbot-Demo: Daten in {root}")
     async with LocalSynapse(root / "synapse") as hs:
@@ -157,6 +155,8 @@ async def run(root: Path, *, script_only: bool) -> int:
 
 
 def main(root: Path, *, script_only: bool = False) -> int:
+    root = root.resolve()
+    root.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(KeyboardInterrupt):
         return asyncio.run(run(root, script_only=script_only))
     logging.shutdown()

@@ -303,6 +303,8 @@ class MatrixBot:
                 return  # notices are other bots talking (no loops); edits are not new commands
         elif event_type not in self._hooked_types():
             return
+        if event_type == "m.room.redaction" and "redacts" not in content and source.get("redacts"):
+            content = {**content, "redacts": source["redacts"]}  # room versions < 11 keep it outside
         thread_root = rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
         incoming = Incoming(
             event_id=source["event_id"],

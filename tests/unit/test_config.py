@@ -1,0 +1,86 @@
+"""`lotsenbot check-config`: every problem with its path and a hint; the example config is valid."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_example_config_is_valid_and_documents_every_key(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("LOTSENBOT_PASSWORD", "secret")
+    example = tmp_path / "config.toml"
+    example.write_text((ROOT / "config.example.toml").read_text())
+    assert main(["check-config", "-c", str(example)]) == 0
+    text = (ROOT / "config.example.toml").read_text()
+    for section, model in (
+        ("matrix", config.MatrixSettings),
+        ("bot", config.BotSettings),
+        ("coordinators", config.CoordinatorSettings),
+        ("invites", config.InviteSettings),
+        ("scheduler", config.SchedulerSettings),
+    ):
+        assert f"[{section}]" in text
+        for key in model.model_fields:
+            assert key in text, f"config.example.toml does not document {section}.{key}"
+
+
+def test_bad_config_lists_every_problem_with_path_and_hint(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[matrix]\nhomeserver = "ftp://x"\nuser_id = "bot"\n[bot]\nlanguage = "fr"\ntimezone = "Mars/Base"\n'
+        "[coordinators]\npower_level = 500\n[typo]\nx = 1\n"
+    )
+    assert main(["check-config", "-c", str(bad)]) == 1
+    out = capsys.readouterr().out
+    for path in (
+        "matrix.homeserver",
+        "matrix.user_id",
+        "bot.language",
+        "bot.timezone",
+        "coordinators.power_level",
+        "typo: unknown key",
+    ):
+        assert path in out
+    assert out.count("hint:") == 6
+
+
+def test_missing_secret_is_a_problem_and_loose_permissions_a_warning(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "c.toml"
+    secret = tmp_path / "pw"
+    secret.write_text("pw")
+    os.chmod(secret, 0o644)
+    cfg.write_text(
+        f'[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_env = "NOPE_UNSET"\n'
+        f'access_token_env = "NOPE_UNSET2"\n'
+    )
+    assert main(["check-config", "-c", str(cfg)]) == 1
+    assert "no password or access token" in capsys.readouterr().out
+    cfg.write_text(
+        f'[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_file = "{secret}"\n'
+    )
+    assert main(["check-config", "-c", str(cfg)]) == 0
+    assert "chmod 600" in capsys.readouterr().out
+
+
+def test_broken_toml_is_reported_not_raised(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[matrix\nhomeserver = ")
+    with pytest.raises(config.ConfigError) as exc:
+        config.load(cfg)
+    assert "not valid TOML" in exc.value.problems[0]
+
+
+def test_database_defaults_to_sqlite_in_data_dir(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\n[bot]\ndata_dir = "d"\n'
+    )
+    loaded = config.load(cfg)
+    assert loaded.database_url == f"sqlite+aiosqlite:///{tmp_path / 'd' / 'lotsenbot.db'}"
