@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -88,7 +87,7 @@ async def main(n: int) -> None:
                 await tester.close()
                 for proc in procs:
                     proc.terminate()
-                    proc.wait(10)
+                    await asyncio.wait_for(proc.wait(), 10)
 
     def line(name: str, values: list[float]) -> str:
         return (

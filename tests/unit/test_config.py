@@ -57,8 +57,8 @@ def test_missing_secret_is_a_problem_and_loose_permissions_a_warning(tmp_path: P
     secret.write_text("pw")
     os.chmod(secret, 0o644)
     cfg.write_text(
-        f'[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_env = "NOPE_UNSET"\n'
-        f'access_token_env = "NOPE_UNSET2"\n'
+        '[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_env = "NOPE_UNSET"\n'
+        'access_token_env = "NOPE_UNSET2"\n'
     )
     assert main(["check-config", "-c", str(cfg)]) == 1
     assert "no password or access token" in capsys.readouterr().out

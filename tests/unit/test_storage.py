@@ -17,7 +17,7 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(params=BACKENDS)
-async def db(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201
+async def db(request: pytest.FixtureRequest, tmp_path: Path):
     url = await new_database_url(tmp_path, request.param)
     database = Database(url)
     await database.migrate()
