@@ -47,19 +47,17 @@ async def main(n: int) -> None:
                 f'[matrix]\nhomeserver = "{hs.url}"\nuser_id = "{bot_id}"\npassword_file = "{work / "pw"}"\n'
                 f'[bot]\ndata_dir = "{work / "bot"}"\nlog_level = "WARNING"\n'
             )
+            bot_cmd = [sys.executable, "-m", "bot.cli", "run", "-c", str(work / "config.toml")]
+            echo_cmd = [
+                sys.executable,
+                str(ROOT / "benchmarks" / "echo_client.py"),
+                hs.url,
+                echo_id,
+                "bench-echo",
+            ]
             procs = [
-                subprocess.Popen(
-                    [sys.executable, "-m", "bot.cli", "run", "-c", str(work / "config.toml")], cwd=ROOT
-                ),
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        str(ROOT / "benchmarks" / "echo_client.py"),
-                        hs.url,
-                        echo_id,
-                        "bench-echo",
-                    ]
-                ),
+                await asyncio.create_subprocess_exec(*bot_cmd, cwd=ROOT),
+                await asyncio.create_subprocess_exec(*echo_cmd),
             ]
             tester = Lotse(hs.url, tester_id, work / "tester")
             try:
