@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FEATURES = ("commands.core", "commands.polls")
+FEATURES = ("commands.core",)
 
 
 def load_all() -> None:

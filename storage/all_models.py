@@ -1,4 +1,3 @@
 """Imports every module that defines tables, so Alembic and tests see the whole schema."""
 
-from storage import models  # noqa: F401
-from storage import polls  # noqa: F401
+import storage.models  # noqa: F401
