@@ -44,6 +44,10 @@ register(
             "de": "Hallo zusammen! Ich bin der Lotsenbot. Mit `{prefix}hilfe` zeige ich, was ich kann.",
             "en": "Hello everyone! I am Lotsenbot. Type `{prefix}help` to see what I can do.",
         },
+        "greeting_dm": {
+            "de": "Hallo! Ich bin der Lotsenbot. Schreib `{prefix}hilfe`, um zu sehen, was ich kann.",
+            "en": "Hello! I am Lotsenbot. Type `{prefix}help` to see what I can do.",
+        },
         "invite_refused": {
             "de": "Der Lotsenbot nimmt nur Einladungen von freigegebenen Konten an. "
             "Bitte wende dich an die Koordination Digitalisierung.",

@@ -368,7 +368,8 @@ class MatrixBot:
             row = await session.get(BotRoom, room_id)
             if row is None or row.greeted:
                 return
-            text = i18n.t(self.config.bot.language, "greeting", prefix=self.config.bot.command_prefix)
+            key = "greeting_dm" if self.is_dm(room_id) else "greeting"
+            text = i18n.t(self.config.bot.language, key, prefix=self.config.bot.command_prefix)
             await self.send(
                 room_id,
                 render.message(text),
