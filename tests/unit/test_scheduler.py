@@ -5,23 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.context import Context
-from bot.framework import job
 from bot.scheduler import Scheduler
 from storage.models import ScheduledJob
+import tests.support.jobs  # noqa: F401  (registers test.remind)
 from tests.support.fake import Harness
 
 ROOM = "!team:test"
-
-
-@job("test.remind")
-async def _remind(ctx: Context, payload: dict[str, Any]) -> None:
-    await ctx.say(f"Erinnerung: {payload['text']}{ctx.late_note()}")
 
 
 @pytest.fixture
