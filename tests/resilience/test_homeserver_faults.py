@@ -34,8 +34,9 @@ async def own_synapse(tmp_path: Path) -> AsyncIterator[LocalSynapse]:
         yield hs
 
 
-async def test_outage_is_survived_and_reminders_follow_misfire_policy(own_synapse: LocalSynapse,
-                                                                         tmp_path: Path) -> None:
+async def test_outage_is_survived_and_reminders_follow_misfire_policy(
+    own_synapse: LocalSynapse, tmp_path: Path
+) -> None:
     bot = BotRunner(own_synapse, tmp_path)
     app = await bot.start()
     coord = await _lotse(own_synapse, tmp_path, "koordination")
@@ -44,17 +45,22 @@ async def test_outage_is_survived_and_reminders_follow_misfire_policy(own_synaps
         assert (await coord.ask(room, "!ping")).startswith("pong")
         now = datetime.now(UTC)
         async with app.db.transaction() as session:  # one falls due during the outage, one is long overdue
-            await app.scheduler.schedule(session, "test.remind", now + timedelta(seconds=10),
-                                         {"room_id": room, "text": "während der Störung fällig"})
-            await app.scheduler.schedule(session, "test.remind", now - timedelta(hours=3),
-                                         {"room_id": room, "text": "viel zu alt"})
+            await app.scheduler.schedule(
+                session,
+                "test.remind",
+                now + timedelta(seconds=10),
+                {"room_id": room, "text": "während der Störung fällig"},
+            )
+            await app.scheduler.schedule(
+                session, "test.remind", now - timedelta(hours=3), {"room_id": room, "text": "viel zu alt"}
+            )
 
         await own_synapse.stop()
         await asyncio.sleep(OUTAGE_SECONDS)
         await own_synapse.start()
 
         started = time.monotonic()
-        reminder = await coord.wait_for(
+        await coord.wait_for(
             room, lambda e: "während der Störung" in e.get("content", {}).get("body", ""), timeout=90
         )
         reply = await coord.ask(room, "!ping", timeout=60)
