@@ -58,6 +58,63 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from bot.ops import status
+
+    ok, lines = asyncio.run(status(_load(args.config)))
+    print("\n".join(lines))
+    return 0 if ok else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.ops import export_data, write_json
+    from storage.db import Database
+
+    cfg = _load(args.config)
+
+    async def go() -> dict[str, object]:
+        db = Database(cfg.database_url)
+        try:
+            await db.migrate()
+            return await export_data(db)
+        finally:
+            await db.close()
+
+    data = asyncio.run(go())
+    write_json(args.file, data)
+    tables = data["tables"]
+    assert isinstance(tables, dict)
+    print(f"exported {sum(len(v) for v in tables.values())} rows from {len(tables)} tables to {args.file}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.ops import import_data
+    from storage.db import Database
+
+    cfg = _load(args.config)
+    dump = json.loads(args.file.read_text(encoding="utf-8"))
+
+    async def go() -> dict[str, int]:
+        cfg.bot.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(cfg.database_url)
+        try:
+            await db.migrate()
+            return await import_data(db, dump)
+        finally:
+            await db.close()
+
+    try:
+        counts = asyncio.run(go())
+    except ValueError as exc:
+        print(f"import refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import main as demo_main
 
@@ -78,9 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         ("run", "run the bot"),
         ("check-config", "validate a config file"),
         ("migrate", "apply database migrations"),
+        ("status", "health report: database, jobs, homeserver"),
+        ("export", "all bot data as JSON"),
+        ("import", "load a JSON export into a new database"),
     ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("-c", "--config", type=Path, default=Path("config.toml"))
+        if name in ("export", "import"):
+            p.add_argument("file", type=Path)
     demo = sub.add_parser("demo", help="local Synapse + bot + demo accounts")
     demo.add_argument("--dir", default=".demo", help="where the demo keeps its data (reused)")
     demo.add_argument("--script-only", action="store_true", help="play the scripted conversation, then exit")
@@ -88,7 +150,15 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["faq"]:
         return cmd_faq(argparse.Namespace(), argv[1:])
     args = parser.parse_args(argv)
-    handlers = {"run": cmd_run, "check-config": cmd_check, "migrate": cmd_migrate, "demo": cmd_demo}
+    handlers = {
+        "run": cmd_run,
+        "check-config": cmd_check,
+        "migrate": cmd_migrate,
+        "demo": cmd_demo,
+        "status": cmd_status,
+        "export": cmd_export,
+        "import": cmd_import,
+    }
     return handlers[args.cmd](args)
 
 

@@ -1,0 +1,158 @@
+"""Operations: ``lotsenbot status``, ``export`` and ``import``.
+
+Export/import work on the schema itself (every table the features registered), so a new feature is
+covered without touching this file. The dump is plain JSON: one list of rows per table, timestamps ISO-8601.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import DateTime, LargeBinary, func, insert, select, text
+
+import storage.all_models  # noqa: F401  (every table)
+from bot.config import Config
+from storage.db import Database
+from storage.models import Base, BotRoom, ProcessedEvent, ScheduledJob
+
+log = logging.getLogger(__name__)
+
+FORMAT = "lotsenbot-export/1"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return {"$b64": base64.b64encode(value).decode()}
+    return value
+
+
+async def export_data(db: Database) -> dict[str, Any]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    async with db.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = (await session.execute(select(table))).mappings().all()
+            tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
+    return {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(), "tables": tables}
+
+
+async def import_data(db: Database, dump: dict[str, Any]) -> dict[str, int]:
+    """Load a dump into a freshly migrated, empty database (refuses to merge into existing data)."""
+    if dump.get("format") != FORMAT:
+        raise ValueError(f"not a Lotsenbot export (format {dump.get('format')!r}, expected {FORMAT!r})")
+    counts: dict[str, int] = {}
+    async with db.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            existing = await session.scalar(select(func.count()).select_from(table))
+            if existing:
+                raise ValueError(f"table {table.name} is not empty; import only into a new database")
+        for table in Base.metadata.sorted_tables:  # parents before children
+            rows = dump["tables"].get(table.name, [])
+            decoded = []
+            for row in rows:
+                values = {}
+                for column in table.columns:
+                    if column.name not in row:
+                        continue
+                    value = row[column.name]
+                    if value is not None and isinstance(column.type, DateTime | _utc_type()):
+                        value = datetime.fromisoformat(value)
+                    elif isinstance(value, dict) and "$b64" in value and isinstance(column.type, LargeBinary):
+                        value = base64.b64decode(value["$b64"])
+                    values[column.name] = value
+                decoded.append(values)
+            if decoded:
+                await session.execute(insert(table), decoded)
+            counts[table.name] = len(decoded)
+        if db.engine.dialect.name == "postgresql":  # keep serial columns ahead of imported ids
+            for table in Base.metadata.sorted_tables:
+                for column in table.primary_key.columns:
+                    if column.autoincrement is True or (
+                        column.autoincrement == "auto" and column.type.python_type is int
+                    ):
+                        await session.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "
+                                f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                            )
+                        )
+    return counts
+
+
+def _utc_type() -> type:
+    from storage.models import UTCDateTime
+
+    return UTCDateTime
+
+
+async def status(config: Config) -> tuple[bool, list[str]]:
+    """A human-readable health report; ok is False if the bot could not work right now."""
+    lines: list[str] = []
+    ok = True
+    db = Database(config.database_url)
+    try:
+        async with db.transaction() as session:
+            now = datetime.now(UTC)
+            pending = await session.scalar(
+                select(func.count()).select_from(ScheduledJob).where(ScheduledJob.status == "pending")
+            )
+            next_due = await session.scalar(
+                select(func.min(ScheduledJob.due_at)).where(ScheduledJob.status == "pending")
+            )
+            overdue = await session.scalar(
+                select(func.count())
+                .select_from(ScheduledJob)
+                .where(ScheduledJob.status == "pending", ScheduledJob.due_at < now)
+            )
+            handled = await session.scalar(select(func.count()).select_from(ProcessedEvent))
+            last = await session.scalar(select(func.max(ProcessedEvent.handled_at)))
+            rooms = await session.scalar(select(func.count()).select_from(BotRoom).where(BotRoom.joined))
+            revisions = (
+                (await session.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+            )
+        lines.append(f"database: ok ({db.engine.dialect.name}), schema {', '.join(sorted(revisions))}")
+        lines.append(f"rooms joined: {rooms}")
+        lines.append(f"events handled: {handled}" + (f", last at {last.isoformat()}" if last else ""))
+        lines.append(
+            f"scheduled jobs pending: {pending}"
+            + (f", next due {next_due.isoformat()}" if next_due else "")
+            + (f", OVERDUE: {overdue}" if overdue else "")
+        )
+    except Exception as exc:  # report, don't crash: this is the command people run when things are wrong
+        ok = False
+        lines.append(f"database: ERROR {exc.__class__.__name__}: {exc}")
+    finally:
+        await db.close()
+    url = config.matrix.homeserver + "/_matrix/client/versions"
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(url, timeout=aiohttp.ClientTimeout(total=10)) as r,
+        ):
+            lines.append(
+                f"homeserver: {'ok' if r.status == 200 else f'HTTP {r.status}'} ({config.matrix.homeserver})"
+            )
+            ok = ok and r.status == 200
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        ok = False
+        lines.append(f"homeserver: UNREACHABLE ({exc.__class__.__name__})")
+    session_file = config.bot.data_dir / "session.json"
+    if session_file.exists():
+        device = json.loads(session_file.read_text(encoding="utf-8")).get("device_id")
+        lines.append(f"session: device {device} (from {session_file})")
+    else:
+        lines.append("session: none stored yet (first start will log in)")
+    return ok, lines
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
