@@ -435,7 +435,11 @@ class Registry:
 
     def lookup(self, tokens: Sequence[Token]) -> tuple[Command | None, int]:
         """Longest multi-word name first, so ``umfrage schließen 3`` beats ``umfrage``."""
-        words = [fold(t.text) for t in tokens[:3] if not t.quoted]
+        words: list[str] = []
+        for token in tokens[:3]:
+            if token.quoted:  # `!umfrage "Frage?" Schließen …` is a poll, not `umfrage schließen`
+                break
+            words.append(fold(token.text))
         for length in range(len(words), 0, -1):
             cmd = self._by_name.get(tuple(words[:length]))
             if cmd is not None:

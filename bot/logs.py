@@ -47,5 +47,12 @@ def setup_logging(level: str = "INFO", *, json_logs: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # nio and aiohttp are chatty at INFO about every request
-    for noisy in ("nio", "aiohttp.access", "apscheduler.executors", "apscheduler.scheduler"):
+    for noisy in (
+        "nio",
+        "aiohttp.access",
+        "apscheduler.executors",
+        "apscheduler.scheduler",
+        "aiosqlite",
+        "asyncio",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -105,7 +105,9 @@ class MatrixBot:
         self._stop = asyncio.Event()
         self.synced = asyncio.Event()
         self._send_lock: dict[str, asyncio.Lock] = {}
+        self._background: set[asyncio.Task[None]] = set()
         self.events_seen = 0
+        self.batch_ms_total = 0.0
         self._creators: dict[str, set[str]] = {}
 
     # ---------------------------------------------------------------------------------- login
@@ -191,7 +193,18 @@ class MatrixBot:
                 await self._crypto_housekeeping()
                 if first:
                     await self._join_configured_rooms()
+                seen_before, started = self.events_seen, time.perf_counter()
                 await self._process(resp, since=token)
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                self.batch_ms_total += elapsed_ms
+                if self.events_seen > seen_before or first:
+                    log.debug(
+                        "batch: %d event(s), %d room(s), %.1f ms (rooms known: %d)",
+                        self.events_seen - seen_before,
+                        len(resp.rooms.join),
+                        elapsed_ms,
+                        len(self.client.rooms),
+                    )
             except (aiohttp.ClientError, TimeoutError, OSError, SendError) as exc:
                 # Not saving the token means this batch is seen again; handled events are skipped then.
                 log.warning("lost the homeserver while handling a batch (%s); will redo it", exc)
@@ -504,7 +517,7 @@ class MatrixBot:
         for room_id, room in self.client.rooms.items():
             members = set(room.users) | set(room.invited_users)
             if members == {self.user_id, user_id}:
-                await self._remember(key, room_id)
+                self._store_later(KeyValue(key=key, value=room_id))
                 return room_id
         resp = await self.client.room_create(
             is_direct=True,
@@ -519,18 +532,35 @@ class MatrixBot:
         )
         if not isinstance(resp, RoomCreateResponse):
             raise SendError(f"could not open a DM with {user_id}: {getattr(resp, 'message', resp)}")
-        async with self.db.transaction() as session:
-            session.add(BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True))
-        await self._remember(key, resp.room_id)
+        self._store_later(
+            BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True),
+            KeyValue(key=key, value=resp.room_id),
+        )
         # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
         # safe because the main loop keeps its own token and sees these events again (and deduplicates).
         await self.client.sync(timeout=0, sync_filter=json.dumps(SYNC_FILTER))
         await self._crypto_housekeeping()
         return resp.room_id
 
-    async def _remember(self, key: str, value: str) -> None:
-        async with self.db.transaction() as session:
-            await session.merge(KeyValue(key=key, value=value))
+    def _store_later(self, *rows: BotRoom | KeyValue) -> None:
+        """Write in a background transaction, because ``direct_room`` runs inside a handler's transaction.
+
+        That transaction already holds SQLite's single write lock, so writing in a second one right away
+        would stall until the busy timeout. These rows are a cache (the scan above finds the DM again),
+        so it is fine that they land a moment later, once the handler has committed.
+        """
+
+        async def write() -> None:
+            try:
+                async with self.db.transaction() as session:
+                    for row in rows:
+                        await session.merge(row)
+            except Exception:
+                log.exception("could not remember a direct room")
+
+        task = asyncio.create_task(write())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def room_members(self, room_id: str) -> list[str]:
         room = self.client.rooms.get(room_id)
@@ -539,6 +569,12 @@ class MatrixBot:
     def display_name(self, room_id: str, user_id: str) -> str:
         room = self.client.rooms.get(room_id)
         return room.user_name(user_id) or user_id if room else user_id
+
+    async def resolve_alias(self, alias: str) -> str | None:
+        """The room id behind an alias like ``#koordination:stadt.example`` (None if it does not resolve)."""
+        resp = await self.client.room_resolve_alias(alias)
+        room_id = getattr(resp, "room_id", None)
+        return room_id if isinstance(room_id, str) and room_id else None
 
     def is_dm(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)

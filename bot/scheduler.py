@@ -139,7 +139,8 @@ class Scheduler:
                     self._arm(job_id, row.due_at)
                     return
                 late = now - row.due_at
-                if late > self.grace:
+                # A payload may opt out of skipping: closing a poll late beats never closing it.
+                if late > self.grace and not row.payload.get("run_late"):
                     row.status, row.finished_at = "skipped", now
                     row.note = f"skipped: due {row.due_at.isoformat()}, {int(late.total_seconds())} s late"
                     log.warning("scheduler: job %s (%s) skipped, missed by %s", job_id, row.kind, late)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FEATURES = ("commands.core",)
+FEATURES = ("commands.core", "commands.polls", "commands.retro")
 
 
 def load_all() -> None:

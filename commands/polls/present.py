@@ -1,0 +1,244 @@
+"""Showing a tally: the result message, a PNG bar chart and the CSV export.
+
+Pure functions of (poll, tally, language) so the wording can be tested without a database. User text is
+escaped here, at the one place where it meets Markdown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot import i18n, timeparse
+from bot.render import escape_md
+from commands.polls import msc3381
+from commands.polls.tally import Tally
+from storage.polls import Poll
+
+log = logging.getLogger(__name__)
+
+BAR_WIDTH = 20
+
+
+def when(dt: datetime, tz: ZoneInfo, lang: str) -> str:
+    local = timeparse.to_local(dt, tz)
+    return timeparse.format_de(local) if lang == "de" else timeparse.format_en(local)
+
+
+def percent(part: int, whole: int, lang: str) -> str:
+    """ "41,7 %" in German, whole numbers without decimals."""
+    if whole <= 0:
+        return "0 %"
+    value = round(100 * part / whole, 1)
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return (text.replace(".", ",") if lang == "de" else text) + " %"
+
+
+def bar(part: int, whole: int, width: int = BAR_WIDTH) -> str:
+    filled = 0 if whole <= 0 else round(width * part / whole)
+    return "█" * filled + "░" * (width - filled)
+
+
+def amount(lang: str, poll: Poll, n: int, *, dative: bool = False) -> str:
+    """ "5 Stimmen", "1 Punkt"; after "mit" German wants the dative: "mit 5 Punkten"."""
+    if poll.is_points:
+        if n == 1:
+            return i18n.t(lang, "polls.point_one")
+        return i18n.t(lang, "polls.points_n_dative" if dative else "polls.points_n", n=n)
+    return i18n.t(lang, "polls.vote_one") if n == 1 else i18n.t(lang, "polls.votes", n=n)
+
+
+def rows(poll: Poll, counted: Tally) -> list[tuple[int, str, int]]:
+    """(option number, option text, count) in display order: as asked, or ranked for points polls."""
+    items = [(i + 1, text, counted.counts[msc3381.answer_id(i)]) for i, text in enumerate(poll.options)]
+    if poll.is_points:
+        items.sort(key=lambda item: (-item[2], item[0]))
+    return items
+
+
+def base(poll: Poll, counted: Tally) -> int:
+    """What percentages refer to: all points, or the people who voted (each may pick several)."""
+    return counted.total if poll.is_points else counted.voters
+
+
+def turnout(lang: str, voters: int, members: int) -> str:
+    members = max(members, voters)
+    if voters == 1:
+        return i18n.t(lang, "polls.turnout_one", members=members)
+    return i18n.t(lang, "polls.turnout", voters=voters, members=members)
+
+
+def winners_line(lang: str, poll: Poll, counted: Tally, *, final: bool) -> str:
+    leaders = counted.leaders()
+    if not leaders:
+        return i18n.t(lang, "polls.no_votes")
+    names = [escape_md(poll.options[int(answer) - 1]) for answer in leaders]
+    best = amount(lang, poll, counted.counts[leaders[0]], dative=True)
+    if len(names) == 1:
+        return i18n.t(lang, "polls.winner" if final else "polls.leading", option=names[0], amount=best)
+    joined = ", ".join(f"**{n}**" for n in names[:-1]) + f" {i18n.t(lang, 'polls.and')} **{names[-1]}**"
+    return i18n.t(lang, "polls.tie", options=joined, amount=best)
+
+
+def result_markdown(lang: str, poll: Poll, counted: Tally, *, members: int, final: bool, tz: ZoneInfo) -> str:
+    """The full result: one line per option with bar and percentage, winner(s) or tie, turnout."""
+    title = "polls.result_title" if final else "polls.interim_title"
+    lines = [i18n.t(lang, title, number=poll.number, question=escape_md(poll.question)), ""]
+    whole = base(poll, counted)
+    ranked = rows(poll, counted)
+    for number, text, count in ranked:
+        if poll.is_points:  # like the 2019 idea vote: a ranking, equal points share a place
+            place = 1 + sum(1 for _, _, other in ranked if other > count)
+            label = i18n.t(lang, "polls.place", place=place, option=escape_md(text))
+        else:
+            label = f"{number}. {escape_md(text)}"
+        lines.append(
+            f"`{bar(count, whole)}` {percent(count, whole, lang)} – **{label}** ({amount(lang, poll, count)})"
+        )
+    lines.append("")
+    if poll.is_points:
+        lines.append(i18n.t(lang, "polls.points_note", points=poll.points))
+    elif poll.max_selections > 1:
+        lines.append(i18n.t(lang, "polls.multi_note"))
+    lines.append(winners_line(lang, poll, counted, final=final))
+    summary = turnout(lang, counted.voters, members)
+    if counted.spoiled:
+        summary += " " + i18n.t(lang, "polls.spoiled", n=counted.spoiled)
+    lines.append(summary)
+    if not final and poll.closes_at is not None:
+        lines.append(i18n.t(lang, "polls.ends", when=when(poll.closes_at, tz, lang)))
+    return "\n".join(lines)
+
+
+def hidden_markdown(lang: str, poll: Poll, counted: Tally, *, members: int, tz: ZoneInfo) -> str:
+    """A secret poll while open: turnout only."""
+    lines = [
+        i18n.t(lang, "polls.secret_interim", number=poll.number),
+        turnout(lang, counted.voters, members),
+    ]
+    if poll.closes_at is not None:
+        lines.append(i18n.t(lang, "polls.ends", when=when(poll.closes_at, tz, lang)))
+    return "\n".join(lines)
+
+
+def end_summary(lang: str, poll: Poll, counted: Tally) -> str:
+    """Plain text for the poll end event's fallback (no Markdown there)."""
+    leaders = counted.leaders()
+    if not leaders:
+        return i18n.t(lang, "polls.no_votes")
+    names = " / ".join(poll.options[int(a) - 1] for a in leaders)
+    return f"{names} ({amount(lang, poll, counted.counts[leaders[0]])})"
+
+
+# -------------------------------------------------------------------------------------------- chart
+
+
+def chart_png(poll: Poll, counted: Tally, title: str) -> bytes | None:
+    """A horizontal bar chart; None if Pillow is missing (the text result is complete on its own)."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:  # pragma: no cover - Pillow is a dependency, but the chart is only a bonus
+        log.warning("Pillow not installed; poll result without chart")
+        return None
+
+    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"):
+            try:
+                return ImageFont.truetype(path, size)
+            except OSError:
+                continue
+        return ImageFont.load_default(size=size)
+
+    items = rows(poll, counted)
+    head_font, label_font = font(22), font(17)
+    width, pad, row_h, label_w = 900, 24, 44, 330
+    question = _wrap(poll.question, 60)[:3]
+    top = pad + 30 + 28 * len(question) + 10
+    height = top + row_h * len(items) + pad
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((pad, pad), title, fill="#555555", font=label_font)
+    for i, line in enumerate(question):
+        draw.text((pad, pad + 28 + 28 * i), line, fill="black", font=head_font)
+    best = max((count for _, _, count in items), default=0)
+    bar_x, bar_max = pad + label_w, width - pad * 2 - label_w - 70
+    for i, (number, text, count) in enumerate(items):
+        y = top + i * row_h
+        label = f"{number}. {text}"
+        while len(label) > 4 and draw.textlength(label, font=label_font) > label_w - 16:
+            label = label[:-2] + "…"
+        draw.text((pad, y + 10), label, fill="black", font=label_font)
+        length = 0 if best <= 0 else round(bar_max * count / best)
+        colour = "#2e7d32" if best > 0 and count == best else "#1565c0"
+        draw.rectangle((bar_x, y + 8, bar_x + max(length, 2), y + row_h - 8), fill=colour)
+        draw.text((bar_x + length + 10, y + 10), str(count), fill="black", font=label_font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+
+
+_MATRIX_ID = re.compile(r"@[^:\s]+:\S+")
+
+
+def _cell(value: object) -> str:
+    """Neutralise spreadsheet formulas in user text (CSV injection); a bare Matrix ID is harmless."""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "\t", "\r") or (text[:1] == "@" and not _MATRIX_ID.fullmatch(text)):
+        return "'" + text
+    return text
+
+
+def export_csv(
+    lang: str,
+    poll: Poll,
+    counted: Tally,
+    *,
+    name_of: Callable[[str], str],
+) -> bytes:
+    """Semicolon CSV with a BOM (opens cleanly in a German Excel): totals, then one row per voter.
+
+    Per-voter rows only for polls that are not anonymous; for anonymous ones the ballots hold nothing
+    but hashes, and the file says so.
+    """
+    t = lambda key: i18n.t(lang, key)  # noqa: E731
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    unit = t("polls.csv_points") if poll.is_points else t("polls.csv_votes")
+    writer.writerow([t("polls.csv_number"), t("polls.csv_option"), unit, t("polls.csv_percent")])
+    whole = base(poll, counted)
+    for i, text in enumerate(poll.options):
+        count = counted.counts[msc3381.answer_id(i)]
+        writer.writerow([i + 1, _cell(text), count, percent(count, whole, lang)])
+    writer.writerow([])
+    if poll.anonymous:
+        writer.writerow([t("polls.csv_anonymous")])
+    else:
+        header: Sequence[str] = [t("polls.csv_person"), t("polls.csv_matrix_id")]
+        writer.writerow([*header, *(_cell(f"{i + 1}. {text}") for i, text in enumerate(poll.options))])
+        for voter in sorted(counted.ballots, key=lambda v: name_of(v).casefold()):
+            ballot = counted.ballots[voter]
+            cells = [ballot.get(msc3381.answer_id(i), 0) or "" for i in range(len(poll.options))]
+            writer.writerow([_cell(name_of(voter)), voter, *cells])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,135 @@
+"""Database access for polls: numbering, recording responses idempotently, and the current tally."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.polls import msc3381
+from commands.polls.tally import Response, Tally, tally
+from storage.polls import Poll, PollBallot, PollResponse
+
+
+async def next_number(session: AsyncSession, room_id: str) -> int:
+    """The next short number in a room; (room, number) is unique, so a number is never reused."""
+    highest = await session.scalar(select(func.max(Poll.number)).where(Poll.room_id == room_id))
+    return int(highest or 0) + 1
+
+
+async def by_number(session: AsyncSession, room_id: str, number: int) -> Poll | None:
+    return await session.scalar(select(Poll).where(Poll.room_id == room_id, Poll.number == number))
+
+
+async def latest_in_room(session: AsyncSession, room_id: str) -> Poll | None:
+    return await session.scalar(
+        select(Poll).where(Poll.room_id == room_id).order_by(Poll.number.desc()).limit(1)
+    )
+
+
+async def by_start_event(session: AsyncSession, room_id: str, event_id: str) -> Poll | None:
+    return await session.scalar(select(Poll).where(Poll.start_event_id == event_id, Poll.room_id == room_id))
+
+
+async def open_polls(session: AsyncSession, room_ids: list[str] | None = None) -> list[Poll]:
+    query = select(Poll).where(Poll.status == "open")
+    if room_ids is not None:
+        query = query.where(Poll.room_id.in_(room_ids))
+    return list((await session.scalars(query.order_by(Poll.room_id, Poll.number))).all())
+
+
+async def polls_numbered(session: AsyncSession, number: int | None) -> list[Poll]:
+    """Polls with this number in any room (newest first per room when ``number`` is None)."""
+    query = select(Poll)
+    if number is not None:
+        query = query.where(Poll.number == number)
+    return list((await session.scalars(query.order_by(Poll.created_at.desc()))).all())
+
+
+def new_voter_key() -> str:
+    return secrets.token_hex(32)
+
+
+def voter_hash(poll: Poll, user_id: str) -> str:
+    """HMAC of the voter under the poll's own key: stable while open, unlinkable once the key is gone."""
+    if poll.voter_key is None:
+        raise ValueError("poll has no voter key (closed or not anonymous)")
+    return hmac.new(bytes.fromhex(poll.voter_key), user_id.encode(), hashlib.sha256).hexdigest()
+
+
+async def add_response(
+    session: AsyncSession,
+    poll: Poll,
+    *,
+    event_id: str,
+    sender: str,
+    ts_ms: int,
+    source: str,
+    selections: Any,
+) -> bool:
+    """Store one response; a second delivery of the same event changes nothing (returns False)."""
+    exists = await session.scalar(select(PollResponse.id).where(PollResponse.event_id == event_id))
+    if exists is not None:
+        return False
+    session.add(
+        PollResponse(
+            poll_id=poll.id,
+            event_id=event_id,
+            sender=sender,
+            ts_ms=ts_ms,
+            source=source,
+            selections=selections,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def mark_redacted(session: AsyncSession, event_id: str) -> bool:
+    row = await session.scalar(select(PollResponse).where(PollResponse.event_id == event_id))
+    if row is None:
+        return False
+    row.redacted = True
+    return True
+
+
+async def set_ballot(session: AsyncSession, poll: Poll, user_id: str, selections: Any) -> None:
+    """Replace an anonymous voter's ballot; only the keyed hash is written."""
+    key = voter_hash(poll, user_id)
+    row = await session.get(PollBallot, (poll.id, key))
+    if row is None:
+        session.add(PollBallot(poll_id=poll.id, voter_hash=key, selections=selections))
+    else:
+        row.selections = selections
+    await session.flush()
+
+
+async def responses(session: AsyncSession, poll: Poll) -> list[Response]:
+    if poll.anonymous:
+        rows = (await session.scalars(select(PollBallot).where(PollBallot.poll_id == poll.id))).all()
+        return [Response(voter=b.voter_hash, ts=0, seq=0, selections=b.selections) for b in rows]
+    # Plain columns rather than ORM objects: several times faster for a poll with thousands of responses.
+    rows = await session.execute(
+        select(
+            PollResponse.sender,
+            PollResponse.ts_ms,
+            PollResponse.id,
+            PollResponse.selections,
+            PollResponse.redacted,
+        ).where(PollResponse.poll_id == poll.id)
+    )
+    return [Response(sender, ts, seq, selections, redacted) for sender, ts, seq, selections, redacted in rows]
+
+
+async def current_tally(session: AsyncSession, poll: Poll) -> Tally:
+    return tally(
+        await responses(session, poll),
+        msc3381.answer_ids(poll.options),
+        max_selections=poll.max_selections,
+        points=poll.points if poll.is_points else None,
+        end_ts=poll.end_ts_ms,
+    )

@@ -1,0 +1,17 @@
+"""Retrospectives: honest, anonymous feedback by DM, a summary with trends, a points vote and actions.
+
+Importing the package registers everything: the texts, the commands, the DM interview hook and the
+scheduled jobs. The import order is the order of the commands in ``!hilfe``.
+"""
+
+from __future__ import annotations
+
+# isort: off
+from commands.retro import texts  # noqa: F401
+from commands.retro import manage  # noqa: F401
+from commands.retro import interview  # noqa: F401
+from commands.retro import feedback  # noqa: F401
+from commands.retro import lifecycle  # noqa: F401
+from commands.retro import vote  # noqa: F401
+from commands.retro import actions  # noqa: F401
+# isort: on

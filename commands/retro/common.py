@@ -1,0 +1,102 @@
+"""Shared pieces of the retro feature: settings, lookups and the access rules every command follows.
+
+Access rules, in one place:
+* taking part (interview, ``!feedback``, ``!bewertung``, ``!meinfeedback``) only in a DM with the bot and only
+  for members of the room the retro belongs to;
+* counts and results only in that room, or in a DM of one of its members — never in another room;
+* closing and voting only for coordinators *of that room* (``bot.permissions`` decides).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.context import Context
+from bot.framework import UserError
+from bot.permissions import Permissions
+from bot.render import escape_md
+from bot.timeparse import format_de, format_en
+from commands.retro import store
+from storage.retro import Retro
+
+GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
+
+
+class RetroSettings(BaseModel):
+    """``[features.retro]`` in the config."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_group: int = Field(3, ge=1, le=100)
+
+
+def settings(ctx: Context) -> RetroSettings:
+    try:
+        return RetroSettings.model_validate(ctx.config.features.get("retro", {}))
+    except ValidationError as exc:  # a config mistake must be visible, not silently replaced
+        raise RuntimeError(f"[features.retro] is invalid: {exc}") from exc
+
+
+def when(ctx: Context, moment: datetime) -> str:
+    local = moment.astimezone(ctx.tz)
+    return format_de(local) if ctx.lang == "de" else format_en(local)
+
+
+def label(retro: Retro) -> str:
+    """``#3 „Titel“`` with the title escaped."""
+    return f"#{retro.number} „{escape_md(retro.title)}“"
+
+
+def categories_line(retro: Retro) -> str:
+    return " · ".join(escape_md(c) for c in retro.categories)
+
+
+def is_member(ctx: Context, retro: Retro) -> bool:
+    return ctx.sender in ctx.messenger.room_members(retro.room_id)
+
+
+def is_coordinator_for(ctx: Context, retro: Retro) -> bool:
+    return Permissions(ctx.config.coordinators, ctx.messenger).is_coordinator(ctx.sender, retro.room_id)
+
+
+def may_see(ctx: Context, retro: Retro) -> bool:
+    return ctx.room_id == retro.room_id or (ctx.is_dm and is_member(ctx, retro))
+
+
+async def get_retro(ctx: Context, number: int) -> Retro:
+    retro = await store.by_number(ctx.session, number)
+    if retro is None:
+        raise UserError(ctx.t("retro.err.unknown", number=number))
+    return retro
+
+
+async def visible_retro(ctx: Context, number: int) -> Retro:
+    retro = await get_retro(ctx, number)
+    if not may_see(ctx, retro):
+        raise UserError(ctx.t("retro.err.other_room", number=number))
+    return retro
+
+
+async def participant_retro(ctx: Context, number: int) -> Retro:
+    """A retro this person may give feedback to right now, or a clear refusal."""
+    retro = await get_retro(ctx, number)
+    if not is_member(ctx, retro):
+        raise UserError(ctx.t("retro.err.not_member", number=number))
+    if not retro.is_open:
+        raise UserError(ctx.t("retro.err.closed", number=number))
+    return retro
+
+
+async def require_dm(ctx: Context, *, redact: bool) -> None:
+    """Feedback in a team room would carry the sender's name; refuse, and take it down if we can."""
+    if ctx.is_dm:
+        return
+    if redact and ctx.event_id:
+        with contextlib.suppress(Exception):  # without the power to redact the hint still helps
+            await ctx.messenger.redact(
+                ctx.room_id, ctx.event_id, reason=ctx.t("retro.redact_reason"), txn_id=ctx.next_txn()
+            )
+    raise UserError(ctx.t("retro.err.dm_only"))

@@ -1,0 +1,172 @@
+"""Database access for retros: numbering, person hashes, items, ratings and the interview state.
+
+Every function that touches a person takes the user id only to compute ``person_hash`` right away; the id
+itself is never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.retro import Retro, RetroInterview, RetroItem, RetroRating
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def person_hash(retro: Retro, user_id: str) -> str:
+    """HMAC(retro secret, user id): stable within one retro, meaningless across retros and after close."""
+    if retro.secret is None:
+        raise RuntimeError(f"retro {retro.number} has no secret (closed)")
+    return hmac.new(bytes.fromhex(retro.secret), user_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+async def next_number(session: AsyncSession) -> int:
+    """Numbers are bot-wide (not per room): in a DM there is no room to tell ``#3`` apart."""
+    highest = await session.scalar(select(func.max(Retro.number)))
+    return int(highest or 0) + 1
+
+
+async def by_number(session: AsyncSession, number: int) -> Retro | None:
+    return await session.scalar(select(Retro).where(Retro.number == number))
+
+
+async def open_retros(session: AsyncSession, room_ids: list[str] | None = None) -> list[Retro]:
+    query = select(Retro).where(Retro.status == "open").order_by(Retro.number)
+    if room_ids is not None:
+        query = query.where(Retro.room_id.in_(room_ids))
+    return list((await session.scalars(query)).all())
+
+
+async def retros_in(session: AsyncSession, room_ids: list[str], limit: int = 20) -> list[Retro]:
+    query = select(Retro).where(Retro.room_id.in_(room_ids)).order_by(Retro.number.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+# ----------------------------------------------------------------------------------------------- items
+
+
+async def items_of(session: AsyncSession, retro: Retro) -> list[RetroItem]:
+    return list((await session.scalars(select(RetroItem).where(RetroItem.retro_id == retro.id))).all())
+
+
+async def own_items(session: AsyncSession, retro: Retro, author: str) -> list[RetroItem]:
+    query = (
+        select(RetroItem)
+        .where(RetroItem.retro_id == retro.id, RetroItem.author_hash == author)
+        .order_by(RetroItem.seq)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def add_items(
+    session: AsyncSession, retro: Retro, author: str, category: int, texts: list[str]
+) -> list[RetroItem]:
+    highest = await session.scalar(
+        select(func.max(RetroItem.seq)).where(RetroItem.retro_id == retro.id, RetroItem.author_hash == author)
+    )
+    seq = int(highest or 0)
+    added = []
+    for text in texts:
+        seq += 1
+        item = RetroItem(
+            retro_id=retro.id,
+            item_id=secrets.token_hex(8),
+            author_hash=author,
+            seq=seq,
+            category=category,
+            text=text,
+        )
+        session.add(item)
+        added.append(item)
+    await session.flush()
+    return added
+
+
+# --------------------------------------------------------------------------------------------- ratings
+
+
+async def ratings_of(session: AsyncSession, retro: Retro) -> list[RetroRating]:
+    return list((await session.scalars(select(RetroRating).where(RetroRating.retro_id == retro.id))).all())
+
+
+async def own_ratings(session: AsyncSession, retro: Retro, rater: str) -> dict[int, int]:
+    rows = await session.scalars(
+        select(RetroRating).where(RetroRating.retro_id == retro.id, RetroRating.rater_hash == rater)
+    )
+    return {r.question: r.value for r in rows}
+
+
+async def set_rating(
+    session: AsyncSession, retro: Retro, rater: str, question: int, value: int
+) -> int | None:
+    """Store or replace one rating; returns the previous value."""
+    row = await session.get(RetroRating, (retro.id, question, rater))
+    if row is None:
+        session.add(RetroRating(retro_id=retro.id, question=question, rater_hash=rater, value=value))
+        await session.flush()
+        return None
+    previous = row.value
+    row.value = value
+    return previous
+
+
+# ------------------------------------------------------------------------------------------------ counts
+
+
+@dataclass(frozen=True)
+class Counts:
+    items: int
+    ratings: int
+    people: int
+
+
+async def counts(session: AsyncSession, retro: Retro) -> Counts:
+    items = await items_of(session, retro)
+    ratings = await ratings_of(session, retro)
+    people = {i.author_hash for i in items} | {r.rater_hash for r in ratings}
+    return Counts(len(items), len(ratings), len(people))
+
+
+# --------------------------------------------------------------------------------------------- interview
+
+
+async def interview(session: AsyncSession, retro: Retro, person: str) -> RetroInterview | None:
+    return await session.get(RetroInterview, (retro.id, person))
+
+
+async def active_interview(session: AsyncSession, user_id: str) -> tuple[Retro, RetroInterview] | None:
+    """The interview this person is answering now, found by recomputing their hash for each open retro."""
+    for retro in await open_retros(session):
+        if retro.secret is None:
+            continue
+        row = await session.get(RetroInterview, (retro.id, person_hash(retro, user_id)))
+        if row is not None and row.active:
+            return retro, row
+    return None
+
+
+async def pause_other_interviews(session: AsyncSession, user_id: str, keep: Retro) -> None:
+    """One interview at a time: starting one parks the others (they resume where they were)."""
+    for retro in await open_retros(session):
+        if retro.id == keep.id or retro.secret is None:
+            continue
+        await session.execute(
+            update(RetroInterview)
+            .where(
+                RetroInterview.retro_id == retro.id,
+                RetroInterview.person_hash == person_hash(retro, user_id),
+            )
+            .values(active=False)
+        )
+
+
+async def forget_interviews(session: AsyncSession, retro: Retro) -> None:
+    await session.execute(delete(RetroInterview).where(RetroInterview.retro_id == retro.id))
