@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so Alembic and tests see the whole schema."""
 
-import storage.models  # noqa: F401
-import storage.polls  # noqa: F401
-import storage.retro  # noqa: F401
+from storage import models, polls, retro
+
+__all__ = ["models", "polls", "retro"]
