@@ -90,8 +90,9 @@ async def main(n_rooms: int, n_members: int, n_messages: int) -> None:
             for i in range(n_messages):  # plain chatter and commands spread over all rooms
                 sender = members[i % len(members)]
                 body = "!ping" if i % 10 == 0 else f"Nachricht {i} zum Thema E-Akte"
-                await sender.room_send(rooms[(i * 7) % len(rooms)], "m.room.message",
-                                       {"msgtype": "m.text", "body": body})
+                await sender.room_send(
+                    rooms[(i * 7) % len(rooms)], "m.room.message", {"msgtype": "m.text", "body": body}
+                )
             await asyncio.sleep(5)
             batches = [(int(a), float(c)) for a, _b, c, _d in BATCH.findall(bot.log_text())[before:]]
             events = sum(n for n, _ in batches)
@@ -101,11 +102,16 @@ async def main(n_rooms: int, n_members: int, n_messages: int) -> None:
             for m in members:
                 await m.close()
     per_event = [ms / n for n, ms in batches if n]
-    print(f"bot RSS: {rss_idle:.0f} MB idle in {n_rooms} rooms, {rss_busy:.0f} MB after {n_messages} messages "
-          f"(target < 200 MB)")
-    print(f"sync processing: {events} events in {len(batches)} batches, {total_ms / max(events, 1):.2f} ms/event "
-          f"mean, batch-level median {statistics.median(per_event) if per_event else float('nan'):.2f} ms/event "
-          f"(includes replies to {n_messages // 10} !ping)")
+    print(
+        f"bot RSS: {rss_idle:.0f} MB idle in {n_rooms} rooms, {rss_busy:.0f} MB after {n_messages} messages "
+        f"(target < 200 MB)"
+    )
+    median = statistics.median(per_event) if per_event else float("nan")
+    print(
+        f"sync processing: {events} events in {len(batches)} batches, "
+        f"{total_ms / max(events, 1):.2f} ms/event mean, batch-level median {median:.2f} ms/event "
+        f"(includes replies to {n_messages // 10} !ping)"
+    )
     print(f"wall time for {n_messages} messages: {time.perf_counter() - t0:.1f} s")
 
 

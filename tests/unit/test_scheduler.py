@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import tests.support.jobs  # noqa: F401  (registers test.remind)
 from bot.scheduler import Scheduler
 from storage.models import ScheduledJob
-import tests.support.jobs  # noqa: F401  (registers test.remind)
 from tests.support.fake import Harness
 
 ROOM = "!team:test"
