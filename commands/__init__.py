@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-FEATURES = ("commands.core", "commands.polls", "commands.retro")
+FEATURES = ("commands.core", "commands.polls", "commands.meetlearn", "commands.retro", "commands.faq")
 
 
 def load_all() -> None:

@@ -1,5 +1,5 @@
 """Imports every module that defines tables, so Alembic and tests see the whole schema."""
 
-from storage import models, polls, retro
+from storage import faq, meetlearn, models, polls, retro
 
-__all__ = ["models", "polls", "retro"]
+__all__ = ["faq", "meetlearn", "models", "polls", "retro"]

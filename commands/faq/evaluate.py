@@ -111,13 +111,19 @@ def _abstain_figures(cases: Sequence[EvalCase], abstained: Sequence[bool]) -> tu
     return ok / (len(cases) or 1), off_ok / (off or 1), false_abs / (ans or 1)
 
 
-def _figures(name: str, cases: Sequence[EvalCase], ranked: Sequence[list[Match]],
-             abstained: Sequence[bool], note: str = "") -> Figures:
+def _figures(
+    name: str,
+    cases: Sequence[EvalCase],
+    ranked: Sequence[list[Match]],
+    abstained: Sequence[bool],
+    note: str = "",
+) -> Figures:
     top1, rec3, mrr = _ranking_figures(cases, ranked)
     acc, recall, false_abs = _abstain_figures(cases, abstained)
     answerable = sum(1 for c in cases if c.expected is not None)
-    return Figures(name, len(cases), answerable, len(cases) - answerable, top1, rec3, mrr, acc, recall,
-                   false_abs, note)
+    return Figures(
+        name, len(cases), answerable, len(cases) - answerable, top1, rec3, mrr, acc, recall, false_abs, note
+    )
 
 
 def best_threshold(cases: Sequence[EvalCase], top_scores: Sequence[float]) -> float:
@@ -155,12 +161,18 @@ def evaluate(
 
     def run(subset: list[int]) -> tuple[Figures, Figures]:
         sc = [cases[i] for i in subset]
-        f_ours = _figures("lotsenbot", sc, [ours_ranked[i] for i in subset],
-                          [ours_abstain[i] for i in subset])
+        f_ours = _figures(
+            "lotsenbot", sc, [ours_ranked[i] for i in subset], [ours_abstain[i] for i in subset]
+        )
         tops = [base_top[i] for i in subset]
         t = best_threshold(sc, tops)
-        f_base = _figures("bm25", sc, [base_ranked[i] for i in subset], [s < t for s in tops],
-                          note=f"oracle threshold {t:.3f}")
+        f_base = _figures(
+            "bm25",
+            sc,
+            [base_ranked[i] for i in subset],
+            [s < t for s in tops],
+            note=f"oracle threshold {t:.3f}",
+        )
         return f_ours, f_base
 
     all_idx = list(range(len(cases)))
@@ -181,13 +193,17 @@ def evaluate(
 
 
 def _row(f: Figures) -> str:
-    return (f"{f.engine:<10} {f.questions:>4} {f.top1:>7.1%} {f.recall3:>7.1%} {f.mrr:>6.3f} "
-            f"{f.abstain_accuracy:>9.1%} {f.abstain_recall:>9.1%} {f.false_abstain:>9.1%}")
+    return (
+        f"{f.engine:<10} {f.questions:>4} {f.top1:>7.1%} {f.recall3:>7.1%} {f.mrr:>6.3f} "
+        f"{f.abstain_accuracy:>9.1%} {f.abstain_recall:>9.1%} {f.false_abstain:>9.1%}"
+    )
 
 
 def format_report(report: EvalReport, failures: bool = False) -> str:
-    head = (f"{'engine':<10} {'n':>4} {'top-1':>7} {'rec@3':>7} {'MRR':>6} "
-            f"{'abstain':>9} {'offtopic':>9} {'falseabs':>9}")
+    head = (
+        f"{'engine':<10} {'n':>4} {'top-1':>7} {'rec@3':>7} {'MRR':>6} "
+        f"{'abstain':>9} {'offtopic':>9} {'falseabs':>9}"
+    )
     lines = ["[all]", head, _row(report.ours), _row(report.baseline)]
     for split, (o, b) in report.by_split.items():
         lines += ["", f"[{split}]", head, _row(o), _row(b)]
@@ -208,8 +224,14 @@ def format_report(report: EvalReport, failures: bool = False) -> str:
 # --------------------------------------------------------------------------- calibration
 
 
-def fit_calibration(index: FaqIndex, cases: Sequence[EvalCase], candidates: int = 1, epochs: int = 4000,
-                    lr: float = 0.5, l2: float = 1e-3) -> Calibration:
+def fit_calibration(
+    index: FaqIndex,
+    cases: Sequence[EvalCase],
+    candidates: int = 1,
+    epochs: int = 4000,
+    lr: float = 0.5,
+    l2: float = 1e-3,
+) -> Calibration:
     """Fit the logistic weights on labelled cases.
 
     With ``candidates=1`` the example is "is the top match right?", which is exactly what the

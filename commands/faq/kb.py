@@ -429,3 +429,65 @@ def write_entry(
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target
+
+
+def update_entry(
+    path: str | os.PathLike[str],
+    *,
+    answer: str | None = None,
+    question: str | None = None,
+    add_alternatives: Sequence[str] = (),
+) -> Entry:
+    """Change an entry file in place, keeping everything not asked to change.
+
+    Only the answer: the front matter is kept byte for byte (comments included). A new question or
+    alternatives: the front matter is re-dumped, keeping every field but losing YAML comments.
+    The result must load back without problems, else nothing is written (ValueError).
+    """
+    target = Path(path)
+    text = target.read_text(encoding="utf-8").removeprefix("\ufeff")
+    split = _split_front_matter(text)
+    if split is None:
+        raise ValueError(f"{target}: no front matter")
+    yaml_text, body, _ = split
+    if answer is not None and not answer.strip():
+        raise ValueError("answer must not be empty")
+    new_body = answer.strip() if answer is not None else body.strip()
+    if question is not None or add_alternatives:
+        try:
+            meta = yaml.safe_load(yaml_text) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{target}: invalid YAML in front matter") from exc
+        if not isinstance(meta, dict):
+            raise ValueError(f"{target}: front matter is not a mapping")
+        if question is not None:
+            if not question.strip():
+                raise ValueError("question must not be empty")
+            old = str(meta.get("question", "")).strip()
+            meta["question"] = question.strip()
+            add_alternatives = (
+                [old, *add_alternatives] if old and old != question.strip() else add_alternatives
+            )
+        if add_alternatives:
+            existing = meta.get("alternatives") or []
+            if not isinstance(existing, list):
+                existing = [existing]
+            known = {str(a).strip().casefold() for a in existing} | {str(meta["question"]).casefold()}
+            for alt in add_alternatives:
+                if alt.strip() and alt.strip().casefold() not in known:
+                    existing.append(alt.strip())
+                    known.add(alt.strip().casefold())
+            meta["alternatives"] = existing
+        yaml_text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).rstrip("\n")
+    new_text = f"{_FENCE}\n{yaml_text}\n{_FENCE}\n{new_body}\n"
+    entry, problems = parse_entry(new_text, target)
+    if entry is None or problems:
+        raise ValueError("; ".join(p.message for p in problems) or "entry could not be rendered")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(new_text)
+        os.replace(tmp, target)  # atomic: the bot never reads a half-written entry
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return entry

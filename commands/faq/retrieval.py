@@ -81,8 +81,28 @@ BUILTIN_ATOMS: frozenset[str] = frozenset(normalise(w) for w in _ATOMS_RAW.split
 _SHORT_ATOMS = frozenset({"amt", "bau", "rat", "tag", "web", "weg", "app", "bus", "zug", "netz", "kurs"})
 _LINKERS = ("s", "es", "n", "en", "e", "er")
 _ENDINGS = ("en", "n", "e", "s", "es", "er", "ern")
-_PREFIXES = ("aus", "ein", "an", "ab", "auf", "vor", "nach", "mit", "zu", "ver", "be", "er", "ent",
-             "um", "uber", "unter", "zuruck", "weiter", "her", "hin")
+_PREFIXES = (
+    "aus",
+    "ein",
+    "an",
+    "ab",
+    "auf",
+    "vor",
+    "nach",
+    "mit",
+    "zu",
+    "ver",
+    "be",
+    "er",
+    "ent",
+    "um",
+    "uber",
+    "unter",
+    "zuruck",
+    "weiter",
+    "her",
+    "hin",
+)
 
 _PREFIX_RE = re.compile("(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")(?=[a-z]{5})")
 _STEM_CACHE: dict[str, str] = {}
@@ -147,6 +167,37 @@ def tokenise(text: str) -> list[Token]:
     return tokens
 
 
+_INTENTS = {
+    "was": "what",
+    "welche": "what",
+    "welcher": "what",
+    "welches": "what",
+    "welchen": "what",
+    "wie": "how",
+    "wo": "where",
+    "wohin": "where",
+    "woher": "where",
+    "wer": "who",
+    "wen": "who",
+    "wem": "who",
+    "wann": "when",
+    "warum": "why",
+    "wieso": "why",
+    "weshalb": "why",
+    "wozu": "why",
+}
+_INTENT_WORD = re.compile(r"[^\W\d_]+")
+
+
+def intent(text: str) -> str | None:
+    """The kind of question by its first question word: what, how, where, who, when, why."""
+    for word in _INTENT_WORD.findall(normalise(text)[:200]):
+        found = _INTENTS.get(word)
+        if found is not None:
+            return found
+    return None
+
+
 def _joined(tokens: Sequence[Token]) -> set[str]:
     """Neighbouring words written together: 'open', 'data', 'day' -> 'opendata', 'opendataday', ..."""
     out: set[str] = set()
@@ -175,14 +226,20 @@ class CompoundSplitter:
         # Lookup tables so the split itself is one dict probe per candidate piece:
         # a non-final piece may carry a linking element ('verwaltungs'), or be a known word
         # minus its ending ('punkt' from 'punkte'); a final piece may be inflected.
-        inner: dict[str, str] = {}
-        final: set[str] = set(base)
-        for a in base:
-            inner.setdefault(a, a)
+        # Known words map to themselves first; of the derived spellings that collide, the one from
+        # the alphabetically first word wins, so splits do not depend on set iteration order.
+        atoms = sorted(base)
+        inner: dict[str, str] = {a: a for a in atoms}
+        final: dict[str, str] = dict(inner)
+        for a in atoms:
             for suf in _LINKERS:
                 inner.setdefault(a + suf, a)
             for suf in _ENDINGS:
-                final.add(a + suf)
+                final.setdefault(a + suf, a + suf)
+            plural = _latin_plural(a)  # 'themen' in 'themenvorschlag' is 'thema'
+            if plural:
+                inner.setdefault(plural, a)
+                final.setdefault(plural, a)
             for suf in ("e", "en", "n"):
                 if a.endswith(suf) and len(a) - len(suf) >= 4:
                     inner.setdefault(a[: -len(suf)], a[: -len(suf)])
@@ -200,17 +257,18 @@ class CompoundSplitter:
             cur = best[j]
             if cur is None:
                 continue
-            top = min(n - 3, j + 24)
+            top = n - 3 if n - 3 < j + 24 else j + 24  # min() costs more than the lookups here
             for i in range(j + 3, top + 1):
                 part = inner.get(word[j:i])
                 if part is not None:
                     old = best[i]
                     if old is None or len(cur) + 1 < len(old):
                         best[i] = (*cur, part)
-            if j > 0 and word[j:] in final:
+            last = final.get(word[j:]) if j > 0 else None
+            if last is not None:
                 old = best[n]
                 if old is None or len(cur) + 1 < len(old):
-                    best[n] = (*cur, word[j:])
+                    best[n] = (*cur, last)
         return best[n] or ()
 
     def split(self, word: str) -> tuple[str, ...]:
@@ -229,6 +287,23 @@ class CompoundSplitter:
             parts = tuple(refined)
         self._cache[word] = parts
         return parts
+
+
+def _latin_plural(word: str) -> str | None:
+    """'thema' -> 'themen', 'zentrum' -> 'zentren': plurals the Snowball stemmer cannot relate."""
+    if len(word) >= 4 and word.endswith("a"):
+        return word[:-1] + "en"
+    if len(word) >= 5 and word.endswith("um"):
+        return word[:-2] + "en"
+    return None
+
+
+def _number_variants(word: str) -> tuple[str, ...]:
+    """The other number of a word with a Latin plural, both directions."""
+    if len(word) >= 5 and word.endswith("en"):
+        return (word[:-2] + "a", word[:-2] + "um")
+    plural = _latin_plural(word)
+    return (plural,) if plural else ()
 
 
 def damerau(a: str, b: str, limit: int) -> int:
@@ -336,6 +411,9 @@ class Thresholds:
     confident: float = 0.70
     #: a runner-up is worth mentioning if its score is at least this share of the best
     close_second: float = 0.6
+    #: a confident match that explains at most this share of the question is no answer: in
+    #: 'Wie beantrage ich Urlaub?' only 'beantragen' is known, and it matches a different request
+    answer_known: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -358,6 +436,7 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+INTENT_BONUS = 0.05  # same kind of question (how/what/where/...): a tie-breaker, not a topic match
 FIELD_QUESTION = 1.0
 FIELD_TAG = 0.85
 FIELD_ANSWER = 0.5
@@ -452,8 +531,9 @@ class FaqIndex:
                     exp = expansions.get(t)
                     if exp is None:
                         exp = expansions[t] = self._doc_terms(t)
-                    full.update(exp[0])
-                    derived.update(exp[1])
+                    full.add(exp[0][0])  # always exactly the stem
+                    if exp[1]:
+                        derived.update(exp[1])
                 for term in full:
                     local.setdefault(term, weight)
                 dw = weight * DERIVED
@@ -478,6 +558,7 @@ class FaqIndex:
                     terms[term] = _QuestionTerm(term, self._idf.get(term, 0.0), tuple(stem(p) for p in parts))
                 qs.append(list(terms.values()))
             self._questions.append(qs)
+        self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
 
         self._families: dict[str, list[str]] = defaultdict(list)
         for term in self._postings:
@@ -501,10 +582,15 @@ class FaqIndex:
                 for j in range(i + 1, min(len(parts), i + 3) + 1):
                     if j - i < len(parts):
                         derived.append(stem("".join(parts[i:j])))
-            for p in parts:
-                sub = self.splitter.split(p) if not token.parts else ()
-                derived.extend(stem(s) for s in sub)
-        derived.extend(stem(e) for e in token.extra)
+            if not token.parts:
+                for p in parts:
+                    for s in self.splitter.split(p):
+                        derived.append(stem(s))
+        for e in token.extra:
+            derived.append(stem(e))
+        plural = _latin_plural(token.text)
+        if plural:  # an entry about a 'Thema' also answers questions about 'Themen'
+            derived.append(stem(plural))
         m = _PREFIX_RE.match(token.text)
         if m is not None:
             derived.append(stem(token.text[m.end() :]))
@@ -537,12 +623,22 @@ class FaqIndex:
                     weight = sum(idf.get(p, self._idf_unknown) for p in part_stems) / len(part_stems)
                     known = True
             for e in tok.extra:
-                forms.append(((stem(e),), FORM_PARTS))
+                # 'akte' stands for 'e-akte'; inside a longer word it replaces only its own part, so
+                # 'e-government-gesetz' does not fully match an entry that merely says 'government'.
+                alt = tuple(e if p != e and p.endswith(e) else p for p in parts) if tok.parts else (e,)
+                forms.append((tuple(stem(p) for p in alt), FORM_PARTS))
             for cand in self._family(term):
                 near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
                 forms.append(((cand,), FORM_MORPH if not known or near else FORM_MORPH_KNOWN))
                 if not known:
                     weight, known = idf[cand], True
+            if not known:
+                for other in _number_variants(tok.text):  # 'Themen' ~ 'Thema', 'Daten' ~ 'Datum'
+                    ostem = stem(other)
+                    if ostem in postings:
+                        forms.append(((ostem,), FORM_MORPH))
+                        weight, known = idf[ostem], True
+                        break
             if not known:
                 for pre in _PREFIXES:
                     rest = tok.text[len(pre) :]
@@ -582,7 +678,7 @@ class FaqIndex:
         if len(term) < 5:
             return []
         known = term in self._postings
-        out = []
+        out: list[tuple[int, int, str]] = []
         for cand in self._families.get(term[:5], ()):
             if cand == term:
                 continue
@@ -595,8 +691,9 @@ class FaqIndex:
             else:
                 ok = lo >= 6 and lcp >= max(5, 0.6 * lo) and hi - lcp <= 5
             if ok:
-                out.append(cand)
-        return out[:8]
+                out.append((-lcp, hi - lo, cand))
+        # Nearest relatives first, and a fixed order: the first one sets the concept's weight.
+        return [cand for _, _, cand in sorted(out)[:8]]
 
     def _expand_synonyms(self, concepts: list[_Concept], stems: list[str]) -> None:
         for variants in self._synonyms:
@@ -646,15 +743,20 @@ class FaqIndex:
         if not coverage:
             return [], 0.0
         known = sum(c.weight for c in concepts if c.known) / total
-        shortlist = sorted(coverage.items(), key=lambda kv: -kv[1])[:30]
+        # Ties broken by KB order, so the same question always gets the same answer.
+        shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         out = []
+        asked = intent(question)
         for doc, cov in shortlist:
             cov /= total
             rev = self._reverse(doc, query_terms)
             # Coverage decides; reverse coverage only breaks near-ties in favour of the entry whose
             # own question is about what was asked (so 'Open Data' prefers 'Was bedeutet Open Data?').
-            out.append((doc, cov * (0.75 + 0.25 * rev), cov, rev))
-        out.sort(key=lambda r: -r[1])
+            rank = cov * (0.75 + 0.25 * rev)
+            if asked is not None and asked in self._intents[doc]:
+                rank *= 1.0 + INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
+            out.append((doc, rank, cov, rev))
+        out.sort(key=lambda r: (-r[1], r[0]))
         return out, known
 
     def _reverse(self, doc: int, query_terms: set[str]) -> float:
@@ -680,7 +782,7 @@ class FaqIndex:
         if not scored:
             return []
         matches: list[Match] = []
-        top = scored[:max(k, 1) + 1]
+        top = scored[: max(k, 1) + 1]
         for i, (doc, rank, cov, rev) in enumerate(top):
             other = max((r[1] for j, r in enumerate(top) if j != i), default=0.0)
             # relative, so a lone weak candidate does not look like a clear winner
@@ -700,6 +802,8 @@ class FaqIndex:
         if not matches or matches[0].score < th.abstain:
             return Decision("none", None, (), matches)
         best, rest = matches[0], matches[1:]
+        if best.score >= th.confident and best.features.get("known", 1.0) <= th.answer_known:
+            return Decision("none", None, (), matches)
         if best.score >= th.confident:
             close = tuple(m for m in rest if m.score >= max(th.abstain, th.close_second * best.score))
             return Decision("answer", best, close, matches)

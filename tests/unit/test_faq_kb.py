@@ -15,6 +15,7 @@ from commands.faq.kb import (
     parse_entry,
     render_entry,
     suggest_id,
+    update_entry,
     validate,
     write_entry,
 )
@@ -118,7 +119,9 @@ def test_invalid_id_and_bad_links_are_reported(tmp_path: Path) -> None:
 
 
 def test_links_alternatives_and_entry_synonyms_are_loaded(tmp_path: Path) -> None:
-    write(tmp_path / "e.md", """---
+    write(
+        tmp_path / "e.md",
+        """---
 id: e
 question: Frage?
 alternatives:
@@ -131,7 +134,8 @@ synonyms:
   laptop: [notebook]
 ---
 Antwort
-""")
+""",
+    )
     kb = load_kb(tmp_path)
     assert kb.problems == []
     (entry,) = kb.entries
@@ -246,3 +250,35 @@ def test_cli_validate(tmp_path: Path) -> None:
     out = io.StringIO()
     assert faq_cli(["validate", "--kb", str(tmp_path)], out=out) == 1
     assert re.search(r"b\.md:2: duplicate id 'x'", out.getvalue())
+
+
+def test_update_entry_keeps_the_front_matter_when_only_the_answer_changes(tmp_path: Path) -> None:
+    original = (
+        "---\n# reviewed 2026\nid: e\nquestion: Frage?\nsynonyms: {kasse: [kassenautomat]}\n---\nAlt.\n"
+    )
+    path = write(tmp_path / "e.md", original)
+    entry = update_entry(path, answer="Neu, mit **Markdown**.")
+    assert entry.answer == "Neu, mit **Markdown**."
+    assert path.read_text(encoding="utf-8") == original.replace("Alt.", "Neu, mit **Markdown**.")
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_update_entry_new_question_keeps_the_old_one_as_alternative(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "e.md", '---\nid: e\nquestion: Alt?\nalternatives: ["Anders?"]\ntags: [T]\n---\nA.\n'
+    )
+    entry = update_entry(path, question="Neu?", add_alternatives=["Noch anders?", "anders?"])
+    assert entry.question == "Neu?"
+    assert entry.alternatives == ("Anders?", "Alt?", "Noch anders?")
+    assert entry.tags == ("T",) and entry.answer == "A."
+    assert not load_kb(tmp_path).problems
+
+
+def test_update_entry_refuses_what_would_not_load(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.md", GOOD.format(id="e", question="Frage?"))
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(ValueError):
+        update_entry(path, answer="   ")
+    with pytest.raises(ValueError):
+        update_entry(path, question="")
+    assert path.read_text(encoding="utf-8") == before

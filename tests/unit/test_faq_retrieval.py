@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -219,11 +220,12 @@ def test_eval_set_is_big_enough_and_consistent(kb: KnowledgeBase) -> None:
     assert len(answerable) >= 120
     assert len(cases) - len(answerable) >= 20
     assert {c.expected for c in answerable} <= kb.ids
-    assert {c.split for c in cases} == {"dev", "holdout", "holdout2"}
+    assert {c.split for c in cases} == {"dev", "holdout", "holdout2", "holdout3"}
 
 
-# Measured on the shipped set: top-1 89.5 % overall (dev 91.6 %, holdout 85.3 %, holdout2 90.0 %),
-# abstain accuracy 92.9 %. The floor leaves a little room for KB edits; the gap to BM25 must stay clear.
+# Measured on the shipped set (381 questions): top-1 88.3 % overall (dev 92.4 %, holdout 86.7 %,
+# holdout2 90.0 %, holdout3 79.7 %; holdout3 was written later by another engineer and never tuned on),
+# abstain accuracy 92.1 %. The floor leaves a little room for KB edits; the gap to BM25 must stay clear.
 TOP1_MIN = 0.87
 
 
@@ -241,7 +243,6 @@ def test_eval_figures_meet_targets_and_beat_bm25(kb: KnowledgeBase, index: FaqIn
         assert o.abstain_accuracy >= 0.85, split
     text = format_report(report, failures=True)
     assert "lotsenbot" in text and "bm25" in text and "[holdout]" in text
-
 
 
 def test_bm25_baseline_works_but_misses_typos_and_compounds(kb: KnowledgeBase, index: FaqIndex) -> None:
@@ -290,3 +291,59 @@ def test_cli_eval_prints_both_engines(tmp_path: Path) -> None:
     assert faq_cli(["eval", "--kb", str(KB_DIR), "--questions", str(questions)], out=out) == 0
     assert "lotsenbot" in out.getvalue() and "bm25" in out.getvalue()
     assert faq_cli(["eval", "--kb", str(KB_DIR), "--questions", str(tmp_path / "fehlt.tsv")], out=out) == 2
+
+
+# --------------------------------------------------------------------------- later improvements
+
+
+def test_unknown_topic_with_a_known_verb_is_not_answered(index: FaqIndex) -> None:
+    # 'beantragen' matches the Dienstreise entry perfectly, but the question is about something else
+    for question in ("Wie beantrage ich Urlaub?", "Wie beantrage ich Elternzeit?"):
+        decision = index.decide(question)
+        assert decision.kind == "none" and decision.best is None, question
+    assert index.decide("Wie beantrage ich eine Dienstreise?").kind == "answer"
+
+
+def test_latin_plurals_meet_their_singular(index: FaqIndex) -> None:
+    assert top_id(index, "Themen vorschlagen") == "thema-vorschlagen"
+    assert top_id(index, "Themenvorschlag fürs Meet and Learn") == "thema-vorschlagen"
+
+
+def test_a_hyphen_part_does_not_stand_for_the_whole_word(index: FaqIndex) -> None:
+    # 'government' alone must not make 'Open Government' as good as 'E-Government' for this compound
+    assert top_id(index, "E-Government-Gesetz") == "e-government"
+    assert top_id(index, "E-Akte") == "e-akte"
+
+
+def test_same_kind_of_question_breaks_ties() -> None:
+    entries = [
+        Entry(id="wie", question="Wie bekomme ich einen Schlüssel für das Büro?", answer="Beim Hausdienst."),
+        Entry(id="wo", question="Wo bekomme ich einen Schlüssel für das Büro?", answer="Im Erdgeschoss."),
+        Entry(id="kantine", question="Wann ist die Kantine offen?", answer="Mittags."),
+    ]
+    index = FaqIndex.build(entries)
+    assert top_id(index, "Wo gibt es einen Schlüssel fürs Büro?") == "wo"
+    assert top_id(index, "Wie komme ich an einen Büroschlüssel?") == "wie"
+
+
+def test_results_do_not_depend_on_the_hash_seed() -> None:
+    """Set iteration order changes with PYTHONHASHSEED; rankings and scores must not."""
+    import subprocess
+    import sys
+
+    script = (
+        "from commands.faq.kb import load_kb\n"
+        "from commands.faq.retrieval import FaqIndex\n"
+        "from commands.faq.evaluate import load_cases\n"
+        f"index = FaqIndex.build(load_kb({str(KB_DIR)!r}))\n"
+        f"for c in load_cases({str(EVAL)!r}):\n"
+        "    print(c.question, [(m.entry.id, round(m.score, 6)) for m in index.search(c.question, k=5)])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, check=True
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1

@@ -1,0 +1,619 @@
+"""The Meet-and-Learn chat commands. Decisions live in ``service``; here: parsing, permissions, replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.context import Context
+from bot.framework import (
+    Arg,
+    ArgType,
+    Choice,
+    Flag,
+    Int,
+    Perm,
+    Rest,
+    Text,
+    Token,
+    UsageError,
+    UserError,
+    When,
+    command,
+)
+from bot.render import escape_md
+from bot.timeparse import TimeParseError, parse_duration
+from commands.meetlearn import service as svc
+from commands.meetlearn.recurrence import Rule, RuleParseError, parse_rule
+from storage.meetlearn import MeetRoomSettings, MeetSession
+
+log = logging.getLogger(__name__)
+
+MEET = {"de": "Meet and Learn", "en": "Meet and Learn"}
+NR = {"de": "Nr", "en": "no"}
+WHEN = {"de": "Datum Zeit", "en": "date time"}
+TOPIC = {"de": "Thema", "en": "topic"}
+
+
+# ------------------------------------------------------------------------------------ argument types
+
+
+class RuleArg(ArgType):
+    """A recurrence rule: one quoted token, or the unquoted words up to the next quoted one."""
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[Any, int]:
+        if not tokens:
+            return super().consume(tokens, ctx, raw)  # raises "missing"
+        used = 1
+        if not tokens[0].quoted:
+            while used < len(tokens) and not tokens[used].quoted:
+                used += 1
+        text = " ".join(t.text for t in tokens[:used])
+        try:
+            return parse_rule(text, ctx.lang), used
+        except RuleParseError as exc:
+            raise UsageError(exc.message(ctx.lang)) from exc
+
+
+class UrlArg(ArgType):
+    def convert(self, text: str, ctx: Context) -> str:
+        text = text.strip()
+        if not svc.URL_RE.fullmatch(text):
+            shown = text if len(text) <= 40 else text[:39] + "…"
+            raise UsageError(ctx.t("ml.bad_url", value=shown))
+        return text
+
+
+class Minutes(ArgType):
+    """ "60", "90 Minuten", "1h30m", "1 Stunde" → minutes (5 to 600); the longest reading wins."""
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[Any, int]:
+        if not tokens:
+            return super().consume(tokens, ctx, raw)
+        found: tuple[int, int] | None = None
+        limit = 1 if tokens[0].quoted else min(4, len(tokens))
+        for used in range(1, limit + 1):
+            if used > 1 and tokens[used - 1].quoted:
+                break
+            text = " ".join(t.text for t in tokens[:used])
+            if text.isdigit():
+                found = (int(text), used)
+                continue
+            try:
+                found = (int(parse_duration(text).total_seconds() // 60), used)
+            except TimeParseError:
+                continue
+        if found is None or not 5 <= found[0] <= 600:
+            shown = " ".join(t.text for t in tokens[: found[1] if found else 1])
+            raise UsageError(ctx.t("ml.bad_duration", value=shown[:40]))
+        return found
+
+
+SPEAKER = Flag(
+    "referent", Text(), aliases=("referentin", "speaker"), label={"de": "Rolle/Team", "en": "role/team"}
+)
+DURATION = Flag("dauer", Minutes(), aliases=("duration",), label={"de": "Minuten", "en": "minutes"})
+LINK = Flag("link", UrlArg(), aliases=("url",), label={"de": "URL", "en": "URL"})
+DESCRIPTION = Flag("beschreibung", Text(), aliases=("description",), label={"de": "Text", "en": "text"})
+
+
+def _not_in_dm(ctx: Context) -> None:
+    if ctx.is_dm:
+        raise UserError(ctx.t("ml.not_in_dm"))
+
+
+# ------------------------------------------------------------------------------------------ overview
+
+
+@command(
+    "meetlearn",
+    "meet",
+    group=MEET,
+    help={
+        "de": "Überblick über die Meet-and-Learn-Befehle.",
+        "en": "Overview of the Meet and Learn commands.",
+    },
+    args=[Arg("rest", Rest(), optional=True, label={"de": "Befehl", "en": "command"})],
+    examples=["!meetlearn"],
+)
+async def meetlearn(ctx: Context, rest: str | None) -> None:
+    text = ctx.t("ml.overview")
+    if rest:
+        text = ctx.t("ml.unknown_sub", word=escape_md(rest[:40])) + "\n\n" + text
+    await ctx.reply(text)
+
+
+# ---------------------------------------------------------------------------------------- creating
+
+
+@command(
+    "meetlearn neu",
+    "meetlearn new",
+    "meetlearn anlegen",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={"de": "Legt ein Meet and Learn an und kündigt es an.", "en": "Creates and announces a session."},
+    args=[Arg("wann", When(), label=WHEN), Arg("thema", Text(), label=TOPIC)],
+    flags=[SPEAKER, DURATION, LINK, DESCRIPTION],
+    examples=[
+        '!meetlearn neu 10.12. 14 Uhr "Dokumentenmanagement im Alltag" --referent "Team Personal & IT"',
+        '!meetlearn neu Donnerstag 14:00 "Universalprozess auf service-bw" --dauer 45',
+    ],
+    details={
+        "de": "Ohne `--link` erzeuge ich einen Jitsi-Raum mit einem nicht erratbaren Namen. "
+        "Erinnerungen kommen standardmäßig 7 Tage, 1 Tag und 15 Minuten vorher, zum Start „Es geht los“.",
+        "en": "Without `--link` I create a Jitsi room with an unguessable name. Reminders go out 7 days, "
+        "1 day and 15 minutes before by default, and “Es geht los” at the start.",
+    },
+)
+async def neu(
+    ctx: Context,
+    wann: datetime,
+    thema: str,
+    referent: str | None,
+    dauer: int | None,
+    link: str | None,
+    beschreibung: str | None,
+) -> None:
+    _not_in_dm(ctx)
+    svc.check_lengths(ctx, thema, referent, beschreibung)
+    s = await svc.create_single(
+        ctx, when=wann, topic=thema, speaker=referent, duration_min=dauer, link=link, description=beschreibung
+    )
+    await ctx.reply(ctx.t("ml.created", id=s.id, plan=_plan_text(ctx, s)))
+
+
+def _plan_text(ctx: Context, s: MeetSession) -> str:
+    c = svc.cfg(ctx)
+    announce_at = ctx.now() if s.announced else max(ctx.now(), s.starts_at.astimezone(UTC) - c.announce_lead)
+    planned = [p for p in svc.planning.plan(s.starts_at, announce_at, c.offsets, ctx.tz) if p.offset]
+    if not planned:
+        return ctx.t("ml.plan_none")
+    return ctx.t("ml.plan", list=", ".join(svc.short_when(ctx, p.due) for p in planned))
+
+
+@command(
+    "meetlearn serie",
+    "meetlearn series",
+    "meetlearn reihe",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={"de": "Legt eine Meet-and-Learn-Reihe an.", "en": "Creates a recurring series."},
+    args=[Arg("regel", RuleArg(), label={"de": "Regel", "en": "rule"}), Arg("thema", Text(), label=TOPIC)],
+    flags=[SPEAKER, DURATION, LINK, DESCRIPTION, Flag("vorschau", aliases=("preview", "probe"))],
+    examples=[
+        '!meetlearn serie "jeden 2. Donnerstag 14:00" "Meet and Learn" --referent "Koordination"',
+        '!meetlearn serie "jeden letzten Dienstag 10 Uhr" "IT-News" --vorschau',
+    ],
+    details={
+        "de": "Regeln: `jeden 2. Donnerstag 14:00`, `jeden letzten Dienstag 10 Uhr`, `monatlich am 15. um "
+        "9:30`, "
+        "`wöchentlich Mittwoch 13:00`, `alle 2 Wochen Montag 10:00`. Mit `--vorschau` zeige ich nur die "
+        "nächsten Termine, ohne etwas anzulegen.",
+        "en": "Rules: `every 2nd Thursday 14:00`, `every last Tuesday 10:00`, `monthly on the 15th at 9:30`, "
+        "`weekly Wednesday 13:00`. With `--preview` I only show the next dates.",
+    },
+)
+async def serie(
+    ctx: Context,
+    regel: Rule,
+    thema: str,
+    referent: str | None,
+    dauer: int | None,
+    link: str | None,
+    beschreibung: str | None,
+    vorschau: bool,
+) -> None:
+    _not_in_dm(ctx)
+    svc.check_lengths(ctx, thema, referent, beschreibung)
+    if vorschau:
+        dates = regel.occurrences(ctx.now(), ctx.tz, 3)
+        lines = [f"- {svc.when_text(ctx, d)}" for d in dates]
+        await ctx.reply(
+            ctx.t("ml.series_preview", rule=svc.describe_rule(ctx, regel), dates="\n".join(lines))
+        )
+        return
+    series, made = await svc.create_series(
+        ctx,
+        rule=regel,
+        topic=thema,
+        speaker=referent,
+        duration_min=dauer,
+        link=link,
+        description=beschreibung,
+    )
+    lines = [f"- #{s.id}: {svc.when_text(ctx, s.starts_at)}" for s in made[:3]]
+    lead = svc.cfg(ctx).series_announce_days
+    await ctx.reply(
+        ctx.t(
+            "ml.series_created",
+            id=series.id,
+            topic=escape_md(series.topic),
+            link=svc.md_link(series.link),
+            rule=svc.describe_rule(ctx, svc.series_rule(series)),
+            dates="\n".join(lines),
+            lead=f"{lead:g}",
+            first=made[0].id if made else 1,
+        )
+    )
+    if made:
+        await svc.post_calendar(ctx, made[0], ctx.room_id)
+
+
+@command(
+    "meetlearn serie beenden",
+    "meetlearn serie absagen",
+    "meetlearn reihe beenden",
+    "meetlearn series cancel",
+    "meetlearn series end",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={"de": "Beendet eine ganze Reihe.", "en": "Ends a whole series."},
+    args=[Arg("reihe", Int(1), label={"de": "Reihe", "en": "series"})],
+    examples=["!meetlearn serie beenden 2"],
+)
+async def serie_beenden(ctx: Context, reihe: int) -> None:
+    series = await svc.get_series(ctx, reihe)
+    if series.status != "active":
+        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    cancelled = await svc.cancel_series(ctx, series)
+    ids = ", ".join(f"#{i}" for i in cancelled) or "–"
+    rule = svc.describe_rule(ctx, svc.series_rule(series))
+    md = ctx.t("ml.series_cancelled", id=series.id, topic=escape_md(series.topic), rule=rule, ids=ids)
+    await ctx.say(md, room_id=series.room_id)
+    data = svc.calendar(await svc.series_events(ctx, series), ctx.tz, ctx.now(), name=ctx.t("ml.ics_calname"))
+    await ctx.upload(
+        data,
+        filename=f"meet-and-learn-reihe-{series.id}.ics",
+        mimetype="text/calendar",
+        room_id=series.room_id,
+    )
+
+
+# ----------------------------------------------------------------------------------------- changing
+
+
+@command(
+    "meetlearn thema",
+    "meetlearn topic",
+    "meetlearn aendern",
+    "meetlearn edit",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Ändert Thema, Referent·in, Link oder Dauer eines Termins.",
+        "en": "Changes topic, speaker, link or duration of a session.",
+    },
+    args=[Arg("nr", Int(1), label=NR), Arg("thema", Text(), optional=True, label=TOPIC)],
+    flags=[SPEAKER, DURATION, LINK, DESCRIPTION],
+    examples=['!meetlearn thema 7 "E-Akte: erste Schritte" --referent "Team Personal & IT"'],
+)
+async def thema(
+    ctx: Context,
+    nr: int,
+    thema: str | None,
+    referent: str | None,
+    dauer: int | None,
+    link: str | None,
+    beschreibung: str | None,
+) -> None:
+    if thema is None and referent is None and dauer is None and link is None and beschreibung is None:
+        raise UserError(ctx.t("ml.nothing_to_change"))
+    s = await svc.get_session(ctx, nr)
+    svc.require_open(ctx, s)
+    svc.check_lengths(ctx, thema or "x", referent, beschreibung)
+    changed = []
+    if thema is not None:
+        s.topic = thema.strip()
+        changed.append(ctx.t("ml.what_topic"))
+    if referent is not None:
+        s.speaker = referent.strip()
+        changed.append(ctx.t("ml.what_speaker"))
+    if dauer is not None:
+        s.duration_min = dauer
+        changed.append(ctx.t("ml.what_duration"))
+    if link is not None:
+        s.link = link
+        changed.append(ctx.t("ml.what_link"))
+    if beschreibung is not None:
+        s.description = beschreibung.strip()
+        changed.append(ctx.t("ml.what_description"))
+    s.sequence += 1
+    await ctx.session.flush()
+    v = svc.view(s)
+    await ctx.reply(
+        ctx.t(
+            "ml.changed",
+            id=s.id,
+            what=", ".join(changed),
+            topic=escape_md(v.topic),
+            when=svc.when_text(ctx, v.starts_at),
+            speaker=escape_md(v.speaker or "–"),
+            link=svc.md_link(v.link),
+        )
+    )
+    if s.announced:
+        await svc.post_calendar(ctx, s, s.room_id)
+
+
+@command(
+    "meetlearn verschieben",
+    "meetlearn move",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Verschiebt einen Termin; der Raum wird informiert.",
+        "en": "Moves a session; the room is told.",
+    },
+    args=[Arg("nr", Int(1), label=NR), Arg("wann", When(), label=WHEN)],
+    examples=["!meetlearn verschieben 7 17.12. 14 Uhr"],
+)
+async def verschieben(ctx: Context, nr: int, wann: datetime) -> None:
+    s = await svc.get_session(ctx, nr)
+    svc.require_open(ctx, s)
+    if wann == s.starts_at:
+        raise UserError(ctx.t("ml.same_time", id=nr))
+    old = await svc.move_session(ctx, s, wann)
+    if not s.announced:
+        await ctx.reply(
+            ctx.t("ml.moved_quiet", id=nr, old=svc.when_text(ctx, old), new=svc.when_text(ctx, wann))
+        )
+    elif s.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
+
+
+@command(
+    "meetlearn absagen",
+    "meetlearn cancel",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Sagt einen Termin ab; der Raum wird informiert.",
+        "en": "Cancels a session; the room is told.",
+    },
+    args=[Arg("nr", Int(1), label=NR)],
+    examples=["!meetlearn absagen 7"],
+)
+async def absagen(ctx: Context, nr: int) -> None:
+    s = await svc.get_session(ctx, nr)
+    v = svc.require_open(ctx, s)
+    was_announced = s.announced
+    await svc.cancel_session(ctx, s)
+    if s.series is not None:
+        await ctx.session.flush()
+        await svc.top_up(ctx, s.series)  # the series keeps its next dates in view
+    if not was_announced or s.room_id != ctx.room_id:
+        await ctx.reply(
+            ctx.t("ml.cancelled_quiet", id=nr, topic=escape_md(v.topic), when=svc.when_text(ctx, v.starts_at))
+        )
+
+
+ON_OFF = {"an": True, "ein": True, "on": True, "aus": False, "off": False}
+
+
+@command(
+    "meetlearn einstellungen",
+    "meetlearn settings",
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Zeigt oder ändert, ob Ankündigungen @room pingen und ob Zusagende eine DM-Erinnerung "
+        "bekommen.",
+        "en": "Shows or sets whether announcements ping @room and whether attendees get a DM reminder.",
+    },
+    args=[
+        Arg("was", Choice("ping", "dm"), optional=True, label={"de": "ping|dm", "en": "ping|dm"}),
+        Arg("wert", Choice("an", "aus", "on", "off"), optional=True, label={"de": "an|aus", "en": "on|off"}),
+    ],
+    examples=["!meetlearn einstellungen ping aus", "!meetlearn einstellungen dm an"],
+)
+async def einstellungen(ctx: Context, was: str | None, wert: str | None) -> None:
+    _not_in_dm(ctx)
+    if was is not None:
+        if wert is None:
+            raise UserError(ctx.t("ml.settings_value_missing", what=was))
+        row = await ctx.session.get(MeetRoomSettings, ctx.room_id)
+        if row is None:
+            row = MeetRoomSettings(room_id=ctx.room_id)
+            ctx.session.add(row)
+        setattr(row, was, ON_OFF[wert])
+        await ctx.session.flush()
+    ping, dm = await svc.room_settings(ctx, ctx.room_id)
+    await ctx.reply(
+        ctx.t("ml.settings", ping=ctx.t("ml.on" if ping else "ml.off"), dm=ctx.t("ml.on" if dm else "ml.off"))
+    )
+
+
+# ------------------------------------------------------------------------------------------ listing
+
+
+@command(
+    "termine",
+    "events",
+    group=MEET,
+    help={"de": "Zeigt die nächsten Meet-and-Learn-Termine.", "en": "Lists upcoming sessions."},
+    examples=["!termine", "!termine ics"],
+)
+async def termine(ctx: Context) -> None:
+    sessions = await svc.upcoming(ctx, svc.visible_rooms(ctx))
+    if not sessions:
+        await ctx.reply(ctx.t("ml.none_upcoming"))
+        return
+    yes = await svc.counts(ctx, [s.id for s in sessions])
+    lines = [ctx.t("ml.upcoming_title")]
+    for s in sessions:
+        v = svc.view(s)
+        lines.append(_line(ctx, v, yes.get(v.id, 0)))
+    lines += ["", ctx.t("ml.upcoming_footer")]
+    await ctx.reply("\n".join(lines))
+
+
+def _line(ctx: Context, v: svc.View, yes: int) -> str:
+    parts = [f"**#{v.id} {escape_md(v.topic)}**", svc.when_text(ctx, v.starts_at)]
+    if v.speaker:
+        parts.append(escape_md(v.speaker))
+    parts.append(svc.md_link(v.link))
+    parts.append(svc.plural(ctx, yes, "ml.yes_short_one", "ml.yes_short"))
+    if v.series_id:
+        parts.append(ctx.t("ml.series_tag", id=v.series_id))
+    return "- " + " · ".join(parts)
+
+
+@command(
+    "termine ics",
+    "events ics",
+    "termine kalender",
+    group=MEET,
+    help={
+        "de": "Schickt alle kommenden Termine als Kalenderdatei (.ics).",
+        "en": "Sends all upcoming sessions as one calendar file (.ics).",
+    },
+    examples=["!termine ics"],
+)
+async def termine_ics(ctx: Context) -> None:
+    sessions = await svc.upcoming(ctx, svc.visible_rooms(ctx), limit=200)
+    if not sessions:
+        await ctx.reply(ctx.t("ml.none_upcoming"))
+        return
+    data = await svc.calendar_for(ctx, sessions)
+    await ctx.upload(data, filename="meet-and-learn.ics", mimetype="text/calendar")
+
+
+@command(
+    "archiv",
+    "archive",
+    group=MEET,
+    help={"de": "Vergangene Termine mit Aufzeichnung.", "en": "Past sessions with their recordings."},
+)
+async def archiv(ctx: Context) -> None:
+    now = ctx.now()
+    rows = await ctx.session.execute(
+        select(MeetSession)
+        .where(
+            MeetSession.room_id.in_(svc.visible_rooms(ctx)),
+            MeetSession.status == "scheduled",
+            MeetSession.starts_at < now,
+        )
+        .order_by(MeetSession.starts_at.desc())
+        .limit(30)
+    )
+    past = [svc.view(s) for s in rows.unique().scalars()]
+    if not past:
+        await ctx.reply(ctx.t("ml.archive_empty"))
+        return
+    lines = [ctx.t("ml.archive_title")]
+    for v in past:
+        rec = svc.md_link(v.recording_url) if v.recording_url else ctx.t("ml.no_recording")
+        who = f" · {escape_md(v.speaker)}" if v.speaker else ""
+        lines.append(
+            f"- **#{v.id} {escape_md(v.topic)}** · {svc.when_text(ctx, v.starts_at)}{who} · 🎬 {rec}"
+        )
+    await ctx.reply("\n".join(lines))
+
+
+# --------------------------------------------------------------------------------------------- RSVP
+
+
+async def _target(ctx: Context, nr: int | None) -> MeetSession:
+    if nr is not None:
+        return await svc.get_session(ctx, nr)
+    sessions = await svc.upcoming(ctx, svc.visible_rooms(ctx), limit=2)
+    if not sessions:
+        raise UserError(ctx.t("ml.none_upcoming"))
+    if len(sessions) > 1 and sessions[0].starts_at == sessions[1].starts_at:
+        raise UserError(ctx.t("ml.which_one"))
+    return sessions[0]
+
+
+@command(
+    "dabei",
+    "join",
+    "zusage",
+    group=MEET,
+    help={
+        "de": "Sagt für einen Termin zu (ohne Nummer: den nächsten).",
+        "en": "Says yes to a session (without a number: the next one).",
+    },
+    args=[Arg("nr", Int(1), optional=True, label=NR)],
+    examples=["!dabei 7", "!dabei"],
+)
+async def dabei(ctx: Context, nr: int | None) -> None:
+    await _rsvp(ctx, nr, svc.YES)
+
+
+@command(
+    "absage",
+    "decline",
+    group=MEET,
+    help={
+        "de": "Sagt für einen Termin ab (ohne Nummer: den nächsten).",
+        "en": "Declines a session (without a number: the next one).",
+    },
+    args=[Arg("nr", Int(1), optional=True, label=NR)],
+    examples=["!absage 7"],
+)
+async def absage(ctx: Context, nr: int | None) -> None:
+    await _rsvp(ctx, nr, svc.NO)
+
+
+async def _rsvp(ctx: Context, nr: int | None, answer: str) -> None:
+    s = await _target(ctx, nr)
+    v = svc.require_open(ctx, s)
+    await svc.set_rsvp(ctx, s, ctx.sender, answer, "command", ctx.event_id)
+    n = len(await svc.yes_voters(ctx, s.id))
+    key = "ml.rsvp_yes" if answer == svc.YES else "ml.rsvp_no"
+    await ctx.reply(
+        ctx.t(
+            key,
+            id=v.id,
+            topic=escape_md(v.topic),
+            when=svc.when_text(ctx, v.starts_at),
+            link=svc.md_link(v.link),
+            count=svc.plural(ctx, n, "ml.yes_short_one", "ml.yes_short"),
+        )
+    )
+
+
+# ----------------------------------------------------------------------------------------- recording
+
+
+@command(
+    "aufzeichnung",
+    "recording",
+    group=MEET,
+    help={
+        "de": "Hängt die Aufzeichnung an einen Termin an (Koordination oder Referent·in).",
+        "en": "Attaches the recording to a session (coordinators or the speaker).",
+    },
+    args=[Arg("nr", Int(1), label=NR), Arg("url", UrlArg(), label={"de": "URL", "en": "URL"})],
+    examples=["!aufzeichnung 7 https://video.stadt.example/meet-and-learn-7"],
+    details={
+        "de": "Die Referentin oder der Referent darf das, wenn sie/er beim Anlegen als Matrix-Konto "
+        '(`--referent "@name:server"`) eingetragen wurde.',
+        "en": 'The speaker may do it if they were entered as a Matrix account (`--speaker "@name:server"`).',
+    },
+)
+async def aufzeichnung(ctx: Context, nr: int, url: str) -> None:
+    s = await svc.get_session(ctx, nr)
+    v = svc.view(s)
+    if not (ctx.is_coordinator or svc.speaker_user(v.speaker) == ctx.sender):
+        raise UserError(ctx.t("ml.recording_refused"))
+    if v.status == "cancelled":
+        raise UserError(ctx.t("ml.is_cancelled", id=v.id, topic=escape_md(v.topic)))
+    s.recording_url = url
+    s.recording_by = ctx.sender
+    await ctx.session.flush()
+    md = ctx.t(
+        "ml.recording_posted",
+        id=v.id,
+        topic=escape_md(v.topic),
+        when=svc.when_text(ctx, v.starts_at),
+        url=svc.md_link(url),
+    )
+    await ctx.say(md, room_id=s.room_id)
+    if s.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))

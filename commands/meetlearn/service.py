@@ -1,0 +1,663 @@
+"""Meet-and-Learn logic shared by commands, jobs and hooks: sessions, series, reminders, RSVPs, calendars.
+
+Handlers stay thin; everything that decides something lives here so it is tested once. All writes happen
+in the caller's transaction (``ctx.session``), including the scheduled jobs, so a refused or failed
+command leaves neither rows nor reminders behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.context import Context
+from bot.framework import UserError
+from bot.render import escape_md
+from bot.timeparse import WEEKDAYS_DE, WEEKDAYS_EN, format_de, format_en
+from commands.meetlearn import planning
+from commands.meetlearn.ics import CalEvent, calendar
+from commands.meetlearn.recurrence import Rule
+from commands.meetlearn.settings import MeetLearnSettings, settings
+from storage.meetlearn import MeetMessage, MeetRoomSettings, MeetRsvp, MeetSeries, MeetSession
+
+log = logging.getLogger(__name__)
+
+YES, NO = "yes", "no"
+URL_RE = re.compile(r"https?://[^\s<>\"`]{1,2000}")
+MAX_TOPIC, MAX_SPEAKER, MAX_DESCRIPTION = 200, 200, 1500
+USER_ID_RE = re.compile(r"@[a-z0-9._=\-/+]+:[a-z0-9.\-]+(?::\d+)?", re.IGNORECASE)
+_ROOM_ALPHABET = string.ascii_lowercase + string.digits
+
+
+# ---------------------------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class View:
+    """A session with the series' values filled in: what people see."""
+
+    id: int
+    room_id: str
+    series_id: int | None
+    starts_at: datetime
+    original_start: datetime | None
+    duration: timedelta
+    topic: str
+    speaker: str | None
+    link: str
+    description: str | None
+    status: str
+    recording_url: str | None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at.astimezone(UTC) + self.duration
+
+
+def view(s: MeetSession) -> View:
+    series = s.series
+    return View(
+        id=s.id,
+        room_id=s.room_id,
+        series_id=s.series_id,
+        starts_at=s.starts_at,
+        original_start=s.original_start,
+        duration=timedelta(minutes=s.duration_min or (series.duration_min if series else 60)),
+        topic=s.topic or (series.topic if series else ""),
+        speaker=s.speaker if s.speaker is not None else (series.speaker if series else None),
+        link=s.link or (series.link if series else ""),
+        description=s.description if s.description is not None else (series.description if series else None),
+        status=s.status,
+        recording_url=s.recording_url,
+    )
+
+
+def cfg(ctx: Context) -> MeetLearnSettings:
+    return settings(ctx.config)
+
+
+def when_text(ctx: Context, moment: datetime) -> str:
+    local = moment.astimezone(ctx.tz)
+    return format_en(local) if ctx.lang == "en" else format_de(local)
+
+
+def short_when(ctx: Context, moment: datetime) -> str:
+    """ "Do 03.12. 14:00" – for lists where the long form would be hard to scan."""
+    local = moment.astimezone(ctx.tz)
+    names = WEEKDAYS_EN if ctx.lang == "en" else WEEKDAYS_DE
+    return f"{names[local.weekday()][:2]} {local:%d.%m.} {local:%H:%M}"
+
+
+def offset_text(ctx: Context, offset: timedelta) -> str:
+    return planning.describe_offset_en(offset) if ctx.lang == "en" else planning.describe_offset_de(offset)
+
+
+def series_rule(series: MeetSeries) -> Rule:
+    hours, minutes = series.local_time.split(":")[:2]
+    return Rule.from_rrule(series.rrule, time(int(hours), int(minutes)), start=series.anchor)
+
+
+def describe_rule(ctx: Context, rule: Rule) -> str:
+    return rule.describe_en() if ctx.lang == "en" else rule.describe_de()
+
+
+def jitsi_link(base: str) -> str:
+    """A room nobody can guess (~100 bits), lower case because Jitsi ignores case in room names."""
+    token = "".join(secrets.choice(_ROOM_ALPHABET) for _ in range(20))
+    return f"{base}MeetAndLearn-{token}"
+
+
+def speaker_user(speaker: str | None) -> str | None:
+    """A speaker written as a Matrix account (``@name:server``) may attach the recording."""
+    if not speaker:
+        return None
+    m = USER_ID_RE.search(speaker)
+    return m[0] if m else None
+
+
+def md_link(url: str) -> str:
+    return f"<{url}>"
+
+
+def plural(ctx: Context, n: int, one: str, many: str) -> str:
+    return ctx.t(one if n == 1 else many, n=n)
+
+
+# ------------------------------------------------------------------------------------------- lookups
+
+
+def may_see(ctx: Context, room_id: str) -> bool:
+    """Sessions belong to a room; from a DM, a member of that room may use them too."""
+    if room_id == ctx.room_id:
+        return True
+    return ctx.is_dm and ctx.sender in ctx.messenger.room_members(room_id)
+
+
+async def get_session(ctx: Context, session_id: int) -> MeetSession:
+    row = await ctx.session.get(MeetSession, session_id)
+    if row is None or not may_see(ctx, row.room_id):
+        raise UserError(ctx.t("ml.unknown_session", id=session_id))
+    return row
+
+
+async def get_series(ctx: Context, series_id: int) -> MeetSeries:
+    row = await ctx.session.get(MeetSeries, series_id)
+    if row is None or not may_see(ctx, row.room_id):
+        raise UserError(ctx.t("ml.unknown_series", id=series_id))
+    return row
+
+
+def visible_rooms(ctx: Context) -> list[str]:
+    if not ctx.is_dm:
+        return [ctx.room_id]
+    return [r for r in ctx.messenger.team_rooms() if ctx.sender in ctx.messenger.room_members(r)]
+
+
+async def yes_voters(ctx: Context, session_id: int) -> list[str]:
+    rows = await ctx.session.execute(
+        select(MeetRsvp.user_id)
+        .where(MeetRsvp.session_id == session_id, MeetRsvp.answer == YES)
+        .order_by(MeetRsvp.updated_at)
+    )
+    return list(rows.scalars())
+
+
+async def counts(ctx: Context, session_ids: Sequence[int]) -> dict[int, int]:
+    if not session_ids:
+        return {}
+    rows = await ctx.session.execute(
+        select(MeetRsvp.session_id, func.count())
+        .where(MeetRsvp.session_id.in_(session_ids), MeetRsvp.answer == YES)
+        .group_by(MeetRsvp.session_id)
+    )
+    return {int(sid): int(n) for sid, n in rows}
+
+
+async def upcoming(ctx: Context, rooms: Sequence[str], limit: int = 20) -> list[MeetSession]:
+    """Sessions not yet over, soonest first; tops up the series involved first."""
+    now = ctx.now()
+    series_rows = await ctx.session.execute(
+        select(MeetSeries).where(MeetSeries.room_id.in_(rooms), MeetSeries.status == "active")
+    )
+    for series in series_rows.scalars():
+        await top_up(ctx, series)
+    rows = await ctx.session.execute(
+        select(MeetSession)
+        .where(MeetSession.room_id.in_(rooms), MeetSession.status == "scheduled")
+        .order_by(MeetSession.starts_at)
+    )
+    return [s for s in rows.unique().scalars() if view(s).ends_at > now][:limit]
+
+
+async def room_settings(ctx: Context, room_id: str) -> tuple[bool, bool]:
+    """(ping the room on announcements, DM reminders to those who said yes) for ``room_id``."""
+    row = await ctx.session.get(MeetRoomSettings, room_id)
+    c = cfg(ctx)
+    ping = c.announce_ping if row is None or row.ping is None else row.ping
+    dm = c.dm_reminders if row is None or row.dm is None else row.dm
+    return ping, dm
+
+
+# -------------------------------------------------------------------------------------------- RSVPs
+
+
+async def set_rsvp(
+    ctx: Context, s: MeetSession, user_id: str, answer: str, source: str, event_id: str | None = None
+) -> None:
+    row = await ctx.session.get(MeetRsvp, (s.id, user_id))
+    if row is None:
+        ctx.session.add(
+            MeetRsvp(
+                session_id=s.id,
+                user_id=user_id,
+                answer=answer,
+                source=source,
+                event_id=event_id,
+                updated_at=ctx.now(),
+            )
+        )
+    else:
+        row.answer, row.source, row.event_id, row.updated_at = answer, source, event_id, ctx.now()
+    await ctx.session.flush()
+
+
+def require_open(ctx: Context, s: MeetSession) -> View:
+    v = view(s)
+    if v.status == "cancelled":
+        raise UserError(ctx.t("ml.is_cancelled", id=v.id, topic=escape_md(v.topic)))
+    if v.ends_at <= ctx.now():
+        raise UserError(ctx.t("ml.is_over", id=v.id, topic=escape_md(v.topic)))
+    return v
+
+
+# -------------------------------------------------------------------------------------------- texts
+
+
+def _speaker_line(ctx: Context, v: View) -> str:
+    return ctx.t("ml.speaker_line", speaker=escape_md(v.speaker)) if v.speaker else ""
+
+
+def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
+    lines = [
+        ctx.t("ml.announce_title", topic=escape_md(v.topic), id=v.id),
+        ctx.t(
+            "ml.when_line", when=when_text(ctx, v.starts_at), minutes=int(v.duration.total_seconds() // 60)
+        ),
+    ]
+    if v.speaker:
+        lines.append(_speaker_line(ctx, v))
+    lines.append(ctx.t("ml.link_line", link=md_link(v.link)))
+    if series is not None:
+        lines.append(ctx.t("ml.series_line", series=series.id, rule=describe_rule(ctx, series_rule(series))))
+    if v.description:
+        lines += ["", escape_md(v.description)]
+    lines += ["", ctx.t("ml.rsvp_howto", id=v.id)]
+    return "\n".join(lines)
+
+
+def reminder_md(ctx: Context, v: View, offset: timedelta, yes: int | None) -> str:
+    lines = [
+        ctx.t("ml.remind_title", rel=offset_text(ctx, offset), topic=escape_md(v.topic), id=v.id),
+        ctx.t(
+            "ml.when_line", when=when_text(ctx, v.starts_at), minutes=int(v.duration.total_seconds() // 60)
+        ),
+    ]
+    if v.speaker:
+        lines.append(_speaker_line(ctx, v))
+    lines.append(ctx.t("ml.link_line", link=md_link(v.link)))
+    if yes is not None:
+        lines += [
+            "",
+            plural(ctx, yes, "ml.yes_count_one", "ml.yes_count") + " " + ctx.t("ml.rsvp_short", id=v.id),
+        ]
+    return "\n".join(lines) + ctx.late_note()
+
+
+def calendar_text(ctx: Context, v: View, rule: Rule | None = None) -> str:
+    """DESCRIPTION of a calendar entry: plain text, no Markdown."""
+    parts = []
+    if rule is not None:
+        parts.append(ctx.t("ml.ics_series", rule=describe_rule(ctx, rule)))
+    if v.speaker:
+        parts.append(ctx.t("ml.ics_speaker", speaker=v.speaker))
+    if v.description:
+        parts.append(v.description)
+    parts.append(ctx.t("ml.ics_link", link=v.link))
+    if rule is None:
+        parts.append(ctx.t("ml.ics_rsvp", id=v.id))
+    return "\n\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------- calendars
+
+
+def single_event(ctx: Context, s: MeetSession) -> CalEvent:
+    v = view(s)
+    return CalEvent(
+        uid=s.uid,
+        start=v.starts_at,
+        duration=v.duration,
+        summary=ctx.t("ml.ics_summary", topic=v.topic),
+        description=calendar_text(ctx, v),
+        url=v.link,
+        sequence=s.sequence,
+        cancelled=v.status == "cancelled",
+    )
+
+
+async def series_events(ctx: Context, series: MeetSeries) -> list[CalEvent]:
+    """Master with RRULE and EXDATEs, plus an override for every occurrence that differs."""
+    rule = series_rule(series)
+    rows = (
+        (await ctx.session.execute(select(MeetSession).where(MeetSession.series_id == series.id)))
+        .unique()
+        .scalars()
+        .all()
+    )
+    master_view = View(
+        id=0,
+        room_id=series.room_id,
+        series_id=series.id,
+        starts_at=series.first_start,
+        original_start=None,
+        duration=timedelta(minutes=series.duration_min),
+        topic=series.topic,
+        speaker=series.speaker,
+        link=series.link,
+        description=series.description,
+        status="scheduled",
+        recording_url=None,
+    )
+    exdates = tuple(r.original_start for r in rows if r.status == "cancelled" and r.original_start)
+    events = [
+        CalEvent(
+            uid=series.uid,
+            start=series.first_start,
+            duration=master_view.duration,
+            summary=ctx.t("ml.ics_summary", topic=series.topic),
+            description=calendar_text(ctx, master_view, rule),
+            url=series.link,
+            sequence=series.sequence,
+            cancelled=series.status == "cancelled",
+            rrule=rule.to_rrule(),
+            exdates=exdates,
+        )
+    ]
+    for r in sorted(rows, key=lambda r: r.original_start or r.starts_at):
+        if r.status == "cancelled" or r.original_start is None:
+            continue
+        differs = r.starts_at != r.original_start or any(
+            x is not None for x in (r.topic, r.speaker, r.link, r.description, r.duration_min)
+        )
+        if not differs:
+            continue
+        v = view(r)
+        events.append(
+            CalEvent(
+                uid=series.uid,
+                start=v.starts_at,
+                duration=v.duration,
+                summary=ctx.t("ml.ics_summary", topic=v.topic),
+                description=calendar_text(ctx, v),
+                url=v.link,
+                sequence=r.sequence,
+                recurrence_id=r.original_start,
+            )
+        )
+    return events
+
+
+async def calendar_for(ctx: Context, sessions: Iterable[MeetSession]) -> bytes:
+    """One file for these sessions; occurrences of a series are exported as the whole series."""
+    events: list[CalEvent] = []
+    seen: set[int] = set()
+    for s in sessions:
+        if s.series is None:
+            events.append(single_event(ctx, s))
+        elif s.series.id not in seen:
+            seen.add(s.series.id)
+            events += await series_events(ctx, s.series)
+    return calendar(events, ctx.tz, ctx.now(), name=ctx.t("ml.ics_calname"))
+
+
+def ics_filename(v: View) -> str:
+    slug = re.sub(
+        r"[^a-z0-9]+", "-", v.topic.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    )
+    slug = slug.strip("-")[:40] or "termin"
+    return f"meet-and-learn-{v.id}-{slug}.ics"
+
+
+async def post_calendar(ctx: Context, s: MeetSession, room_id: str) -> None:
+    data = await calendar_for(ctx, [s])
+    await ctx.upload(data, filename=ics_filename(view(s)), mimetype="text/calendar", room_id=room_id)
+
+
+# ------------------------------------------------------------------------------------------- posting
+
+
+async def remember(ctx: Context, event_id: str, s: MeetSession, kind: str) -> None:
+    if await ctx.session.get(MeetMessage, event_id) is None:
+        ctx.session.add(MeetMessage(event_id=event_id, session_id=s.id, kind=kind))
+        await ctx.session.flush()
+
+
+async def announce(ctx: Context, s: MeetSession) -> str:
+    """Post the announcement and its calendar file to the session's room."""
+    ping, _dm = await room_settings(ctx, s.room_id)
+    md = announcement_md(ctx, view(s), s.series)
+    event_id = await ctx.say(md, room_id=s.room_id, mention_room=ping)
+    await remember(ctx, event_id, s, "announce")
+    await post_calendar(ctx, s, s.room_id)
+    s.announced = True
+    return event_id
+
+
+# ------------------------------------------------------------------------------------------- planning
+
+
+async def cancel_jobs(ctx: Context, s: MeetSession) -> None:
+    if s.job_ids:
+        await ctx.scheduler.cancel(ctx.session, *s.job_ids)
+    s.job_ids = []
+
+
+async def schedule(ctx: Context, kind: str, due: datetime, payload: dict[str, Any]) -> int:
+    return await ctx.scheduler.schedule(ctx.session, kind, due, payload, timezone=ctx.tz.key)
+
+
+async def plan_jobs(ctx: Context, s: MeetSession) -> None:
+    """(Re)schedule the announcement (series only), reminders and the start message of a session."""
+    await cancel_jobs(ctx, s)
+    c = cfg(ctx)
+    now = ctx.now()
+    announce_at = now
+    jobs: list[int] = []
+    base: dict[str, Any] = {"room_id": s.room_id, "session_id": s.id, "starts_at": s.starts_at.isoformat()}
+    if not s.announced:
+        announce_at = max(now, s.starts_at.astimezone(UTC) - c.announce_lead)
+        jobs.append(await schedule(ctx, "meetlearn.announce", announce_at, dict(base)))
+    planned = planning.plan(s.starts_at, announce_at, c.offsets, ctx.tz)
+    offsets = [p.offset.total_seconds() for p in planned if p.offset is not None]
+    for p in planned:
+        payload = dict(base)
+        if p.offset is not None:
+            payload |= {
+                "offset_s": p.offset.total_seconds(),
+                "planned_s": offsets,
+                "all_s": [o.total_seconds() for o in c.offsets],
+            }
+            jobs.append(await schedule(ctx, "meetlearn.remind", p.due, payload))
+        else:
+            jobs.append(await schedule(ctx, "meetlearn.start", p.due, payload))
+    s.job_ids = jobs
+
+
+# ------------------------------------------------------------------------------------------- creating
+
+
+def check_lengths(ctx: Context, topic: str, speaker: str | None, description: str | None) -> None:
+    if not topic.strip():
+        raise UserError(ctx.t("ml.topic_empty"))
+    for value, limit, what in (
+        (topic, MAX_TOPIC, "ml.what_topic"),
+        (speaker, MAX_SPEAKER, "ml.what_speaker"),
+        (description, MAX_DESCRIPTION, "ml.what_description"),
+    ):
+        if value is not None and len(value) > limit:
+            raise UserError(ctx.t("ml.too_long", what=ctx.t(what), limit=limit, got=len(value)))
+
+
+async def create_single(
+    ctx: Context,
+    *,
+    when: datetime,
+    topic: str,
+    speaker: str | None,
+    duration_min: int | None,
+    link: str | None,
+    description: str | None,
+) -> MeetSession:
+    c = cfg(ctx)
+    s = MeetSession(
+        room_id=ctx.room_id,
+        starts_at=when.astimezone(UTC),
+        duration_min=duration_min or c.default_duration_minutes,
+        topic=topic.strip(),
+        speaker=(speaker or "").strip() or None,
+        link=link or jitsi_link(c.jitsi_base),
+        description=(description or "").strip() or None,
+        status="scheduled",
+        uid=f"meetlearn-{secrets.token_hex(8)}@lotsenbot",
+        sequence=0,
+        creator=ctx.sender,
+        created_at=ctx.now(),
+        announced=False,
+        job_ids=[],
+        series=None,
+    )
+    ctx.session.add(s)
+    await ctx.session.flush()
+    await announce(ctx, s)
+    await plan_jobs(ctx, s)
+    return s
+
+
+async def create_series(
+    ctx: Context,
+    *,
+    rule: Rule,
+    topic: str,
+    speaker: str | None,
+    duration_min: int | None,
+    link: str | None,
+    description: str | None,
+) -> tuple[MeetSeries, list[MeetSession]]:
+    c = cfg(ctx)
+    first = next(rule.iter_occurrences(ctx.now(), ctx.tz))  # also anchors "alle 2 Wochen" here
+    series = MeetSeries(
+        room_id=ctx.room_id,
+        rrule=rule.to_rrule(),
+        local_time=f"{rule.local_time:%H:%M}",
+        anchor=first.date(),
+        tz=ctx.tz.key,
+        first_start=first.astimezone(UTC),
+        topic=topic.strip(),
+        speaker=(speaker or "").strip() or None,
+        duration_min=duration_min or c.default_duration_minutes,
+        link=link or jitsi_link(c.jitsi_base),
+        description=(description or "").strip() or None,
+        uid=f"meetlearn-series-{secrets.token_hex(8)}@lotsenbot",
+        sequence=0,
+        status="active",
+        creator=ctx.sender,
+        created_at=ctx.now(),
+    )
+    ctx.session.add(series)
+    await ctx.session.flush()
+    made = await top_up(ctx, series)
+    return series, made
+
+
+async def top_up(ctx: Context, series: MeetSeries) -> list[MeetSession]:
+    """Materialise occurrences until ``series_ahead`` lie in the future; idempotent and cheap."""
+    if series.status != "active":
+        return []
+    c = cfg(ctx)
+    now = ctx.now()
+    rows = (
+        await ctx.session.execute(
+            select(MeetSession.original_start, MeetSession.status)
+            .where(MeetSession.series_id == series.id)
+            .order_by(MeetSession.original_start)
+        )
+    ).all()
+    # Cancelled dates do not count: "three ahead" means three that take place.
+    future = [r for r, status in rows if r is not None and r > now and status == "scheduled"]
+    need = c.series_ahead - len(future)
+    if need <= 0:
+        return []
+    last = rows[-1][0] if rows else None
+    after = max(last, now) if last is not None else now
+    made: list[MeetSession] = []
+    for start in series_rule(series).iter_occurrences(after, ZoneInfo(series.tz)):
+        if len(made) >= need:
+            break
+        s = MeetSession(
+            room_id=series.room_id,
+            series_id=series.id,
+            original_start=start.astimezone(UTC),
+            starts_at=start.astimezone(UTC),
+            status="scheduled",
+            uid=series.uid,
+            sequence=0,
+            creator=series.creator,
+            created_at=now,
+            announced=False,
+            job_ids=[],
+            series=series,
+        )
+        ctx.session.add(s)
+        await ctx.session.flush()
+        await plan_jobs(ctx, s)
+        made.append(s)
+    return made
+
+
+# -------------------------------------------------------------------------------------- changing
+
+
+async def cancel_session(ctx: Context, s: MeetSession) -> None:
+    v = view(s)
+    s.status = "cancelled"
+    s.sequence += 1
+    await cancel_jobs(ctx, s)
+    if s.series is not None:
+        s.series.sequence += 1
+    if s.announced:
+        yes = await yes_voters(ctx, s.id)
+        md = ctx.t("ml.cancelled_notice", topic=escape_md(v.topic), id=v.id, when=when_text(ctx, v.starts_at))
+        if yes:
+            md += "\n" + ctx.t("ml.cancelled_yes", n=len(yes))
+        await ctx.say(md, room_id=s.room_id, mention_users=yes)
+        await post_calendar(ctx, s, s.room_id)
+
+
+async def move_session(ctx: Context, s: MeetSession, when: datetime) -> datetime:
+    old = s.starts_at
+    s.starts_at = when.astimezone(UTC)
+    s.sequence += 1
+    await ctx.session.flush()
+    await plan_jobs(ctx, s)
+    if s.announced:
+        v = view(s)
+        md = ctx.t(
+            "ml.moved_notice",
+            topic=escape_md(v.topic),
+            id=v.id,
+            old=when_text(ctx, old),
+            new=when_text(ctx, when),
+            link=md_link(v.link),
+        )
+        yes = await yes_voters(ctx, s.id)
+        event_id = await ctx.say(md, room_id=s.room_id, mention_users=yes)
+        await remember(ctx, event_id, s, "moved")
+        await post_calendar(ctx, s, s.room_id)
+    return old
+
+
+async def cancel_series(ctx: Context, series: MeetSeries) -> list[int]:
+    """Stop the series: no new occurrences, every future one cancelled with its jobs."""
+    series.status = "cancelled"
+    series.cancelled_at = ctx.now()
+    series.sequence += 1
+    rows = (
+        (
+            await ctx.session.execute(
+                select(MeetSession).where(
+                    MeetSession.series_id == series.id, MeetSession.status == "scheduled"
+                )
+            )
+        )
+        .unique()
+        .scalars()
+        .all()
+    )
+    now = ctx.now()
+    cancelled = []
+    for s in rows:
+        if s.starts_at > now:
+            s.status = "cancelled"
+            s.sequence += 1
+            await cancel_jobs(ctx, s)
+            cancelled.append(s.id)
+    return sorted(cancelled)

@@ -1,0 +1,77 @@
+"""``[features.meetlearn]`` in the config, validated here because the feature owns it.
+
+Example::
+
+    [features.meetlearn]
+    jitsi_base = "https://meet.stadt.example/"   # the city's own Jitsi; default https://meet.jit.si/
+    reminder_offsets_minutes = [10080, 1440, 15]   # 7 days, 1 day, 15 minutes before
+    announce_ping = true       # default for rooms that did not choose with !meetlearn einstellungen
+    dm_reminders = false       # also remind those who said yes by DM (with the last reminder)
+    series_ahead = 3           # occurrences of a series that exist as rows (and can be edited)
+    series_announce_days = 14  # a series occurrence is announced this long before it starts
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class MeetLearnSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    jitsi_base: str = "https://meet.jit.si/"
+    reminder_offsets_minutes: list[Annotated[float, Field(gt=0, le=60 * 24 * 60)]] = [10080, 1440, 15]
+    # For tests and demos: seconds win over minutes when given.
+    reminder_offsets_seconds: list[Annotated[float, Field(gt=0)]] | None = None
+    announce_ping: bool = True
+    dm_reminders: bool = False
+    series_ahead: Annotated[int, Field(ge=1, le=12)] = 3
+    series_announce_days: Annotated[float, Field(ge=0, le=90)] = 14
+    default_duration_minutes: Annotated[int, Field(ge=5, le=600)] = 60
+
+    @field_validator("jitsi_base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")) or any(ch.isspace() for ch in value):
+            raise ValueError("must be a URL like https://meet.jit.si/")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def offsets(self) -> list[timedelta]:
+        """Reminder offsets, largest first, without duplicates."""
+        if self.reminder_offsets_seconds is not None:
+            values = {timedelta(seconds=s) for s in self.reminder_offsets_seconds}
+        else:
+            values = {timedelta(minutes=m) for m in self.reminder_offsets_minutes}
+        return sorted(values, reverse=True)
+
+    @property
+    def announce_lead(self) -> timedelta:
+        return timedelta(days=self.series_announce_days)
+
+
+_cache: dict[int, tuple[Any, MeetLearnSettings]] = {}
+
+
+def settings(config: Config) -> MeetLearnSettings:
+    """The validated section; cached per config object (configs are frozen)."""
+    hit = _cache.get(id(config))
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    try:
+        parsed = MeetLearnSettings.model_validate(config.features.get("meetlearn", {}))
+    except ValidationError as exc:
+        # Like the other features: a typo in the config must not take the commands down with it.
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        log.warning("ignoring invalid [features.meetlearn] (%s); using the defaults", problems)
+        parsed = MeetLearnSettings()
+    _cache[id(config)] = (config, parsed)
+    return parsed

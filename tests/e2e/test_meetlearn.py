@@ -1,0 +1,127 @@
+"""Meet and Learn against a real Synapse, with reminder offsets of a few seconds.
+
+One scenario on one timeline keeps the file fast: a session starting 20 seconds ahead gets two reminders
+(10 s and 5 s before) and the start message; another session is cancelled right away and must stay
+silent; the bot is restarted before the first reminder is due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from nio import MemoryDownloadResponse
+
+from tests.conftest import BotRunner, team_room
+from tests.support.lotse import Lotse
+
+pytestmark = pytest.mark.e2e
+
+BERLIN = ZoneInfo("Europe/Berlin")
+OFFSETS = [10, 5]  # seconds before the start
+LEAD = 20  # seconds from creating the session to its start
+
+
+def _typed(moment: datetime) -> str:
+    """A time as a Lotse would type it, to the second (the parser accepts 18:59:16)."""
+    return moment.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M:%S")
+
+
+def _from(bot: BotRunner, prefix: str = "") -> Callable[[dict[str, Any]], bool]:
+    def pred(e: dict[str, Any]) -> bool:
+        return (
+            e.get("sender") == bot.user_id
+            and e.get("type") == "m.room.message"
+            and str(e["content"].get("body", "")).startswith(prefix)
+        )
+
+    return pred
+
+
+async def test_announcement_rsvp_reminders_restart_and_cancel(
+    lotsen: Callable[[str], Awaitable[Lotse]], bot: BotRunner
+) -> None:
+    await bot.start(features={"meetlearn": {"reminder_offsets_seconds": OFFSETS}})
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    lotsin = await lotsen("lotsin")
+    room = await team_room(coord, bot, lotse, lotsin)
+    await lotse.wait_for(room, _from(bot, "Hallo"))  # greeting: the bot is in
+
+    # A Lotse may not create sessions; a session cancelled at once stays silent (its reminders would
+    # fall inside this test's timeline).
+    later = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=LEAD)
+    refused = await lotse.ask(room, f'!meetlearn neu {_typed(later)} "Nicht erlaubt"')
+    assert "dürfen nur Koordinator·innen verwenden" in refused
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=LEAD - 8)
+    await coord.ask(room, f'!meetlearn neu {_typed(soon)} "Fällt aus"')
+    await coord.send(room, "!meetlearn absagen 1")
+    cancelled = await lotse.wait_for(room, _from(bot, "❌ **Abgesagt:**"))
+    assert "**Fällt aus** (#1)" in cancelled["content"]["body"]
+
+    created = time.monotonic()
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=LEAD)
+    reply = await coord.ask(
+        room, f'!meetlearn neu {_typed(start)} "E-Akte im Alltag" --referent "Team Personal & IT"'
+    )
+    assert reply.startswith("✅ Angelegt als Termin #2")
+
+    # Announcement and calendar file arrive.
+    announcement = await lotse.wait_for(
+        room, lambda e: _from(bot, "📅")(e) and "(Termin #2)" in e["content"]["body"]
+    )
+    body = announcement["content"]["body"]
+    assert "**Meet and Learn: E\\-Akte im Alltag** (Termin #2)" in body
+    assert "Team Personal & IT" in body and "`!dabei 2`" in body
+    assert announcement["content"]["m.mentions"] == {"room": True}
+    link = body.split("<")[1].split(">")[0]
+    assert link.startswith("https://meet.jit.si/MeetAndLearn-")
+    ics_event = await lotse.wait_for(
+        room,
+        lambda e: (
+            e.get("sender") == bot.user_id
+            and str(e["content"].get("body", "")).startswith("meet-and-learn-2-")
+        ),
+    )
+    assert ics_event["content"]["info"]["mimetype"] == "text/calendar"
+    download = await lotse.client.download(mxc=ics_event["content"]["url"])
+    assert isinstance(download, MemoryDownloadResponse), download
+    [vevent] = icalendar.Calendar.from_ical(download.body).walk("VEVENT")
+    assert vevent["DTSTART"].dt == start and vevent["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert str(vevent["URL"]) == link and str(vevent["LOCATION"]) == link
+
+    # RSVP by command and by reaction.
+    assert (await lotse.ask(room, "!dabei 2")).startswith("✅ Schön, du bist bei #2")
+    reaction = await lotsin.send_event(
+        room,
+        "m.reaction",
+        {"m.relates_to": {"rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "✅"}},
+    )
+    listing = await lotse.ask(room, "!termine")
+    assert "#2 E\\-Akte im Alltag" in listing and "2 Zusagen" in listing
+    await lotsin.client.room_redact(room, reaction)  # taking the ✅ back takes the answer back
+    assert "1 Zusage" in await lotse.ask(room, "!termine")
+
+    # Restart before the first reminder is due: it is still sent, exactly once.
+    assert time.monotonic() - created < LEAD - OFFSETS[0], "setup too slow for this timeline"
+    assert not [e for e in lotse.messages_from(room, bot.user_id) if e["content"]["body"].startswith("⏰")]
+    await bot.restart()
+
+    await lotse.wait_for(room, _from(bot, "🚀"), timeout=LEAD + 20, what="the start message")
+    await asyncio.sleep(1.5)  # anything sent twice would arrive right behind it
+    timeline = [e["content"]["body"] for e in lotse.messages_from(room, bot.user_id)]
+    about_2 = [b for b in timeline if b.startswith(("⏰", "🚀")) and "(#2)" in b]
+    assert [b[0] for b in about_2] == ["⏰", "⏰", "🚀"], about_2
+    first, second, go = about_2
+    assert f"in {OFFSETS[0]} Sekunden beginnt" in first and "Bisher hat 1 Person zugesagt." in first
+    assert f"in {OFFSETS[1]} Sekunden beginnt" in second
+    assert go.startswith("🚀 **Es geht los:**")
+    assert all(link in b for b in about_2)
+    assert not [b for b in timeline if b.startswith(("⏰", "🚀")) and "(#1)" in b]
+    assert not lotse.undecryptable and not coord.undecryptable
