@@ -29,7 +29,8 @@ class Messenger(Protocol):
     user_id: str
 
     async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str: ...
-    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str: ...
+    async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]: ...
+    def is_encrypted(self, room_id: str) -> bool: ...
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None: ...
     async def direct_room(self, user_id: str) -> str: ...
     def room_members(self, room_id: str) -> list[str]: ...
@@ -113,12 +114,15 @@ class Context:
         room_id: str | None = None,
         msgtype: str = "m.file",
     ) -> str:
-        url = await self.messenger.upload(data, filename=filename, mimetype=mimetype)
+        target = room_id or self.room_id
+        media = await self.messenger.upload(
+            data, filename=filename, mimetype=mimetype, encrypt=self.messenger.is_encrypted(target)
+        )
         content: dict[str, Any] = {
             "msgtype": msgtype,
             "body": filename,
             "filename": filename,
-            "url": url,
+            **media,  # {"url": mxc} or, in encrypted rooms, {"file": {url, key, iv, hashes, v}}
             "info": {"mimetype": mimetype, "size": len(data)},
         }
         if room_id is None:

@@ -19,10 +19,12 @@ from nio import (
     JoinResponse,
     LoginResponse,
     MegolmEvent,
+    MemoryDownloadResponse,
     RoomCreateResponse,
     RoomSendResponse,
     SyncResponse,
 )
+from nio.crypto import decrypt_attachment
 
 PASSWORD = "lotse-test-password"
 
@@ -166,6 +168,17 @@ class Lotse:
         resp = await self.client.room_send(room_id, event_type, content, ignore_unverified_devices=True)
         assert isinstance(resp, RoomSendResponse), resp
         return resp.event_id
+
+    async def download(self, content: dict[str, Any]) -> bytes:
+        """The bytes of a file message, decrypted when it came as an encrypted attachment."""
+        encrypted = content.get("file")
+        resp = await self.client.download(mxc=encrypted["url"] if encrypted else content["url"])
+        assert isinstance(resp, MemoryDownloadResponse), resp
+        if not encrypted:
+            return resp.body
+        return decrypt_attachment(
+            resp.body, encrypted["key"]["k"], encrypted["hashes"]["sha256"], encrypted["iv"]
+        )
 
     # ------------------------------------------------------------------------------- waiting
 

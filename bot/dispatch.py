@@ -124,7 +124,7 @@ class Dispatcher:
         except IntegrityError:
             log.info("event %s already handled by a concurrent run", event.event_id)
             return
-        except UserError as exc:
+        except (UserError, UsageError) as exc:
             # A refusal must not keep half-made changes: they were rolled back with the transaction.
             message = f"⚠️ {exc.message}"
         except Exception:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -494,15 +495,24 @@ class MatrixBot:
                 delay = min(delay * 2, BACKOFF_MAX)
         raise SendError(f"could not send to {room_id}")
 
-    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str:
-        import io
-
-        resp, _keys = await self.client.upload(
-            lambda *_: io.BytesIO(data), content_type=mimetype, filename=filename, filesize=len(data)
+    async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
+        """Upload a file; for encrypted rooms the media store only sees ciphertext (``file``, not ``url``)."""
+        resp, keys = await self.client.upload(
+            lambda *_: io.BytesIO(data),
+            content_type="application/octet-stream" if encrypt else mimetype,
+            filename=None if encrypt else filename,
+            filesize=len(data),
+            encrypt=encrypt,
         )
         if not isinstance(resp, UploadResponse):
             raise SendError(f"upload failed: {getattr(resp, 'message', resp)}")
-        return resp.content_uri
+        if encrypt and keys:
+            return {"file": {**keys, "url": resp.content_uri}}
+        return {"url": resp.content_uri}
+
+    def is_encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room and room.encrypted)
 
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
         await self.client.room_redact(room_id, event_id, reason=reason, tx_id=txn_id)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from nio import MemoryDownloadResponse
+from nio.crypto import decrypt_attachment
 
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import Lotse
@@ -90,9 +91,16 @@ async def test_announcement_rsvp_reminders_restart_and_cancel(
         ),
     )
     assert ics_event["content"]["info"]["mimetype"] == "text/calendar"
-    download = await lotse.client.download(mxc=ics_event["content"]["url"])
+    # an encrypted room gets an encrypted file: the media store only holds ciphertext
+    encrypted_file = ics_event["content"]["file"]
+    assert "url" not in ics_event["content"]
+    download = await lotse.client.download(mxc=encrypted_file["url"])
     assert isinstance(download, MemoryDownloadResponse), download
-    [vevent] = icalendar.Calendar.from_ical(download.body).walk("VEVENT")
+    assert b"BEGIN:VCALENDAR" not in download.body
+    plain = decrypt_attachment(
+        download.body, encrypted_file["key"]["k"], encrypted_file["hashes"]["sha256"], encrypted_file["iv"]
+    )
+    [vevent] = icalendar.Calendar.from_ical(plain).walk("VEVENT")
     assert vevent["DTSTART"].dt == start and vevent["DTSTART"].params["TZID"] == "Europe/Berlin"
     assert str(vevent["URL"]) == link and str(vevent["LOCATION"]) == link
 

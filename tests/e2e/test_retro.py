@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from nio import MemoryDownloadResponse
 from sqlalchemy import text
 
 from storage.db import Database
@@ -98,9 +97,7 @@ async def test_retro_by_dm_close_export_and_privacy(
 
     await coord.wait_for(room, lambda e: is_file(e) and e["content"]["body"].endswith(".csv"))
     for event in [e for e in coord.events[room] if is_file(e)]:
-        resp = await coord.client.download(mxc=event["content"]["url"])
-        assert isinstance(resp, MemoryDownloadResponse), resp
-        files[event["content"]["body"]] = resp.body
+        files[event["content"]["body"]] = await coord.download(event["content"])
     report = files["retro-1.md"].decode()
     assert report.startswith("# Retro #1: Modul 3")
     assert "- Mehr Austausch zwischen Ämtern (2×)" in report and "## Stop" in report

@@ -39,6 +39,7 @@ class FakeMessenger:
     power: dict[str, dict[str, int]] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
+    encrypted: set[str] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
 
@@ -50,9 +51,13 @@ class FakeMessenger:
         self.sent.append(Sent(room_id, event_type, content, txn_id, event_id))
         return event_id
 
-    async def upload(self, data: bytes, *, filename: str, mimetype: str) -> str:
+    async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
         self.uploads.append((filename, mimetype, data))
-        return f"mxc://test/{len(self.uploads)}"
+        url = f"mxc://test/{len(self.uploads)}"
+        return {"file": {"url": url, "v": "v2"}} if encrypt else {"url": url}
+
+    def is_encrypted(self, room_id: str) -> bool:
+        return room_id in self.encrypted
 
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
         return None

@@ -145,3 +145,18 @@ async def test_power_in_one_room_is_not_power_in_another(h: Harness) -> None:
     assert h.messenger.sent[-1].content["m.mentions"] == {"room": True}
     [reply] = await h.say(ROOM, LOTSE, "!ansage Hallo")
     assert "nur Koordinator" in reply
+
+
+async def test_usage_error_raised_inside_a_handler_is_shown_not_an_internal_error(
+    h: Harness, monkeypatch
+) -> None:
+    from bot.framework import UsageError
+    from commands import core
+
+    async def picky(ctx, **kwargs):
+        raise UsageError("Die Zahl muss zwischen 1 und 5 liegen.")
+
+    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    monkeypatch.setattr(cmd, "handler", picky)
+    [reply] = await h.say(ROOM, LOTSE, "!ping")
+    assert reply == "⚠️ Die Zahl muss zwischen 1 und 5 liegen."
