@@ -60,6 +60,10 @@ class App:
 
     async def stop(self) -> None:
         self.matrix.stop()
+        # finish the batch in hand (a long-poll in flight is simply cancelled) and running jobs
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.matrix.idle.wait(), 10)
+        await self.scheduler.drain()
         self.scheduler.shutdown()
         if self._task is not None:
             self._task.cancel()

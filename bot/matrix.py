@@ -105,6 +105,8 @@ class MatrixBot:
         self.started_ms = int(time.time() * 1000)
         self._stop = asyncio.Event()
         self.synced = asyncio.Event()
+        self.idle = asyncio.Event()  # clear while a batch is being handled
+        self.idle.set()
         self._send_lock: dict[str, asyncio.Lock] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.events_seen = 0
@@ -195,7 +197,11 @@ class MatrixBot:
                 if first:
                     await self._join_configured_rooms()
                 seen_before, started = self.events_seen, time.perf_counter()
-                await self._process(resp, since=token)
+                self.idle.clear()
+                try:
+                    await self._process(resp, since=token)
+                finally:
+                    self.idle.set()
                 elapsed_ms = (time.perf_counter() - started) * 1000
                 self.batch_ms_total += elapsed_ms
                 if self.events_seen > seen_before or first:

@@ -9,6 +9,7 @@ skipped and logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -39,6 +40,7 @@ class Scheduler:
         self.runner: JobRunner | None = None
         self._aps = AsyncIOScheduler(timezone="UTC")
         self.fired = 0
+        self._running: set[asyncio.Task[object]] = set()
 
     async def start(self, runner: JobRunner) -> None:
         self.runner = runner
@@ -49,6 +51,14 @@ class Scheduler:
     def shutdown(self) -> None:
         if self._aps.running:
             self._aps.shutdown(wait=False)
+
+    async def drain(self, seconds: float = 10) -> None:
+        """Stop firing and let jobs already running finish, so a clean stop never cuts one in half."""
+        if self._aps.running:
+            self._aps.pause()
+        running = [task for task in self._running if not task.done()]
+        if running:
+            await asyncio.wait(running, timeout=seconds)
 
     async def rebuild(self) -> int:
         async with self.db.transaction() as session:
@@ -129,6 +139,10 @@ class Scheduler:
     async def fire(self, job_id: int) -> None:
         if self.runner is None:
             raise RuntimeError("scheduler not started")
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
         try:
             async with self.db.transaction() as session:
                 row = await session.get(ScheduledJob, job_id, with_for_update=True)
