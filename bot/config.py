@@ -212,6 +212,29 @@ def load(path: Path) -> Config:
     return config
 
 
+def _check_features(config: Config) -> list[str]:
+    from commands import FEATURE_SETTINGS, settings_model
+
+    problems = []
+    for name, table in config.features.items():
+        model = settings_model(name)
+        if model is None:
+            problems.append(
+                f"features.{name}: unknown feature — hint: known are {', '.join(sorted(FEATURE_SETTINGS))}"
+            )
+            continue
+        try:
+            model.model_validate(table)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                msg = "unknown key (typo?)" if err["type"] == "extra_forbidden" else err["msg"]
+                problems.append(
+                    f"features.{name}.{where}: {msg} — hint: see [features.{name}] in config.example.toml"
+                )
+    return problems
+
+
 def check(path: Path) -> tuple[list[str], list[str]]:
     """Problems (fatal) and warnings for ``lotsenbot check-config``."""
     try:
@@ -220,6 +243,7 @@ def check(path: Path) -> tuple[list[str], list[str]]:
         return exc.problems, []
     problems: list[str] = []
     warnings: list[str] = []
+    problems += _check_features(config)
     m = config.matrix
     if config.access_token() is None and config.password() is None:
         problems.append(

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import importlib
 
+from pydantic import BaseModel
+
 FEATURES = ("commands.core", "commands.polls", "commands.meetlearn", "commands.retro", "commands.faq")
+
+
+# Each feature's ``[features.<name>]`` table is validated by its own pydantic model, named here so that
+# `lotsenbot check-config` can report a mistake before the bot starts (module:attribute).
+FEATURE_SETTINGS = {
+    "polls": "commands.polls.handlers:PollSettings",
+    "meetlearn": "commands.meetlearn.settings:MeetLearnSettings",
+    "retro": "commands.retro.common:RetroSettings",
+    "faq": "commands.faq.service:FaqSettings",
+}
+
+
+def settings_model(feature: str) -> type[BaseModel] | None:
+    target = FEATURE_SETTINGS.get(feature)
+    if target is None:
+        return None
+    module, _, attr = target.partition(":")
+    model: type[BaseModel] = getattr(importlib.import_module(module), attr)
+    return model
 
 
 def load_all() -> None:

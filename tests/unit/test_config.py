@@ -84,3 +84,16 @@ def test_database_defaults_to_sqlite_in_data_dir(tmp_path: Path) -> None:
     )
     loaded = config.load(cfg)
     assert loaded.database_url == f"sqlite+aiosqlite:///{tmp_path / 'd' / 'lotsenbot.db'}"
+
+
+def test_feature_tables_are_validated(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\n'
+        'password_file = "/etc/hostname"\n'
+        '[features.polls]\ncreate = "alle"\n[features.retro]\nmin_grup = 3\n[features.umfragen]\nx = 1\n'
+    )
+    assert main(["check-config", "-c", str(cfg)]) == 1
+    out = capsys.readouterr().out
+    assert "features.polls.create" in out and "features.retro.min_grup: unknown key" in out
+    assert "features.umfragen: unknown feature" in out
