@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
 TIMELINE_LIMIT = 50
-BACKOFF_START, BACKOFF_MAX = 1.0, 60.0
+BACKOFF_START, BACKOFF_MAX = 1.0, 15.0  # a recovered homeserver is noticed within 15 s
 SEND_ATTEMPTS = 7
 UNDECRYPTABLE_EVERY = timedelta(hours=1)
 SYNC_FILTER = {

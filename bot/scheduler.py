@@ -26,7 +26,7 @@ from storage.models import ScheduledJob
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=2)
-RETRY_AFTER = timedelta(seconds=30)
+RETRY_AFTER = timedelta(seconds=15)
 
 # (job row, session, how late or None) — supplied by the dispatcher, which builds the feature context.
 JobRunner = Callable[[ScheduledJob, AsyncSession, timedelta | None], Awaitable[None]]
