@@ -148,7 +148,7 @@ def test_dispatcher_answers_every_message_safely(tmp_path: Path) -> None:
     harness.room("!dm:test", [LOTSE])
     counter = iter(range(10**9))
 
-    @settings(max_examples=max(EXAMPLES // 5, 200), deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.one_of(message, huge), st.sampled_from([(ROOM, COORD), (ROOM, LOTSE), ("!dm:test", LOTSE)]))
     def check(text: str, where: tuple[str, str]) -> None:
         before = len(harness.messenger.sent)
