@@ -112,6 +112,7 @@ class MatrixBot:
         self.events_seen = 0
         self.batch_ms_total = 0.0
         self._creators: dict[str, set[str]] = {}
+        self._settled: dict[str, int] = {}  # room → active_since_ms, for joined rooms already greeted
 
     # ---------------------------------------------------------------------------------- login
 
@@ -372,7 +373,14 @@ class MatrixBot:
     # --------------------------------------------------------------------------- rooms & invites
 
     async def _active_since(self, room_id: str) -> tuple[int, bool]:
-        """The cutoff for acting on messages in this room, and whether the bot still owes a greeting."""
+        """The cutoff for acting on messages in this room, and whether the bot still owes a greeting.
+
+        Cached once the room is settled (joined and greeted): this runs for every room in every batch and
+        would otherwise cost a database round trip on the hot path of each reply.
+        """
+        cached = self._settled.get(room_id)
+        if cached is not None:
+            return cached, False
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is None:
@@ -380,6 +388,8 @@ class MatrixBot:
                 session.add(row)
             elif not row.joined:
                 row.joined = True
+            if row.greeted:
+                self._settled[room_id] = row.active_since_ms
             return row.active_since_ms, not row.greeted
 
     async def _greet(self, room_id: str) -> None:
@@ -399,6 +409,7 @@ class MatrixBot:
             row.greeted = True
 
     async def _set_joined(self, room_id: str, *, joined: bool) -> None:
+        self._settled.pop(room_id, None)
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is not None:
@@ -438,6 +449,7 @@ class MatrixBot:
             log.warning("could not join %s: %s", room_id, resp.message)
             return
         now_ms = int(time.time() * 1000)
+        self._settled.pop(room_id, None)
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is None:
