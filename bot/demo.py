@@ -34,6 +34,10 @@ SCRIPT: list[tuple[str, str]] = [
         '!umfrage "Was digitalisieren wir als Nächstes?" "Reisekostenabrechnung" "E-Akte" "Bilderarchiv"',
     ),
     (LOTSE, "!umfragen"),
+    (LOTSE, "!faq Wie bekomme ich einen Jitsi-Raum?"),
+    (LOTSE, "?Was regelt das OZG"),
+    (COORD, '!meetlearn neu morgen 14 Uhr "E-Akte im Alltag" --referent "Team Personal & IT"'),
+    (LOTSE, "!termine"),
 ]
 
 
@@ -92,16 +96,21 @@ async def _play(room_id: str, people: dict[str, Lotse], bot_id: str) -> None:
         await asyncio.sleep(0.3)
         for event in client.events.get(room_id, []):
             if event.get("sender") == bot_id and event.get("event_id") not in before:
-                content = event.get("content", {})
-                body = (
-                    content.get("body") or content.get("org.matrix.msc1767.text") or json.dumps(content)[:200]
-                )
-                if event.get("type", "").endswith("poll.start"):
-                    body = "[Element-Umfrage] " + str(
-                        content.get("org.matrix.msc3381.poll.start", {}).get("question", {}).get("body", "")
-                    )
-                _print("lotsenbot", str(body))
+                _print("lotsenbot", _describe(event.get("type", ""), event.get("content", {})))
     print("─" * 77)
+
+
+def _describe(event_type: str, content: dict[str, Any]) -> str:
+    """What a person would see in Element, in one or a few lines of text."""
+    if event_type.endswith("poll.start"):
+        poll = content.get("org.matrix.msc3381.poll.start", {})
+        question = poll.get("question", {})
+        text = question.get("org.matrix.msc1767.text") or question.get("body") or ""
+        answers = [a.get("org.matrix.msc1767.text") or a.get("body") or "" for a in poll.get("answers", [])]
+        return f"[Umfrage in Element] {text}\n" + "\n".join(f"  ○ {a}" for a in answers)
+    if content.get("msgtype") in ("m.file", "m.image"):
+        return f"[Datei] {content.get('body', '')}"
+    return str(content.get("body") or json.dumps(content)[:200])
 
 
 async def run(root: Path, *, script_only: bool) -> int:

@@ -23,6 +23,15 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def to_plain(markdown: str) -> str:
+    """The ``body`` fallback: our Markdown without the backslashes ``escape_md`` added (notifications,
+    plain-text clients and screen readers would otherwise read "E\\-Akte")."""
+    return _ESCAPED.sub(r"\1", markdown)
+
+
 def to_html(markdown: str) -> str:
     return _md.render(markdown).strip()
 
@@ -38,7 +47,7 @@ def message(
 ) -> dict[str, Any]:
     content: dict[str, Any] = {
         "msgtype": msgtype,
-        "body": markdown,
+        "body": to_plain(markdown),
         "format": "org.matrix.custom.html",
         "formatted_body": to_html(markdown),
     }

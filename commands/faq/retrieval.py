@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -40,6 +40,8 @@ def normalise(text: str) -> str:
             text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     # 'ae', 'oe', 'ue' are almost always transliterated umlauts ('Oeffnungszeiten'); folding both
     # sides the same way keeps the rare false hits ('aktuell') harmless. 'qu' + 'e' is left alone.
+    if "ae" not in text and "oe" not in text and "ue" not in text:  # the common case, cheaply
+        return text
     return _TRANSLIT.sub(lambda m: m.group(1)[0], text)
 
 
@@ -61,6 +63,8 @@ uberhaupt ganz grad gerade irgendwie irgendwo irgendwas bzw usw z b eigentlich m
 tun sagen bekomme bekommen finde finden gibts heisst the and of a an to for is in on how what
 versteht verstehen versteh bedeutet bedeuten bedeutung meint gemeint definition erklart erklaren erklarung
 erklar erklare erklaert sinn begriff ab los hinzu heraus raus rein dran drauf
+mochte mochten mocht wurd wurdest brauch brauche brauchen braucht ne nen nem halt grade selbst selber
+neu neue neuen neuer neues bitteschon leute jemanden
 """
 STOPWORDS: frozenset[str] = frozenset(normalise(w) for w in _STOPWORDS_RAW.split())
 
@@ -108,11 +112,20 @@ _PREFIX_RE = re.compile("(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True
 _STEM_CACHE: dict[str, str] = {}
 
 
+# Snowball leaves verb forms ending in '-igt' / '-iert' alone ('genehmigt' vs 'genehmigen' ->
+# 'genehm'); these endings are (almost) never nouns, so they are stemmed as the infinitive.
+_VERB_FORM = re.compile(r"(?<=[a-z]{3})(ig|ier)(?:t|te|ten|tes|ter|test)$")
+
+
 def stem(word: str) -> str:
     """Snowball stem with a process-wide cache: stemming dominates index build time."""
     cached = _STEM_CACHE.get(word)
     if cached is None:
-        cached = german_stem(word) if len(word) <= _MAX_WORD else word[:_MAX_WORD]
+        if len(word) > _MAX_WORD:
+            cached = word[:_MAX_WORD]
+        else:
+            m = _VERB_FORM.search(word)
+            cached = german_stem(word[: m.start()] + m.group(1) + "en" if m else word)
         if len(_STEM_CACHE) > 500_000:
             _STEM_CACHE.clear()
         _STEM_CACHE[word] = cached
@@ -414,6 +427,9 @@ class Thresholds:
     #: a confident match that explains at most this share of the question is no answer: in
     #: 'Wie beantrage ich Urlaub?' only 'beantragen' is known, and it matches a different request
     answer_known: float = 0.5
+    #: an uncertain match that explains less than this share of the question is no match either:
+    #: in 'Wann ist der nächste Betriebsausflug?' only 'nächste' is known, the topic is not
+    unsure_known: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -436,7 +452,7 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-INTENT_BONUS = 0.05  # same kind of question (how/what/where/...): a tie-breaker, not a topic match
+INTENT_BONUS = 0.2  # same kind of question (how/what/where/...): decides between entries on one topic
 FIELD_QUESTION = 1.0
 FIELD_TAG = 0.85
 FIELD_ANSWER = 0.5
@@ -448,6 +464,34 @@ FORM_MORPH = 0.75  # same word family, different ending: 'genehmigt' ~ 'Genehmig
 FORM_MORPH_KNOWN = 0.55  # ... when the word itself occurs in the KB, trust the exact form more
 FORM_PREFIX = 0.7  # verb without its prefix: 'anschauen' ~ 'nachschauen'
 UNKNOWN_PART = 0.5  # share of weight for compound parts the KB never uses
+#: weight of a question word the KB only ever writes in lower case (a verb or adjective such as
+#: 'beantragen', 'passiert', 'neu') relative to a noun: the topic of a question is its nouns, so a
+#: rare verb should not outweigh them ('Reisekostenerstattung beantragen')
+VERB_WEIGHT = 0.6
+
+# A word after a word (or comma) and one space is inside a sentence, so its case is meaningful.
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;)] )[^\W\d_]{3,}")
+_ANY_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _noun_shares(entries: Iterable[Entry]) -> dict[str, float]:
+    """Share of capitalised spellings per stem, from words that cannot start a sentence.
+
+    German capitalises nouns, so the KB's own spelling tells nouns from verbs and adjectives even
+    though users type everything in lower case. In tag lists every word counts.
+    """
+    words: Counter[str] = Counter()
+    for entry in entries:
+        words.update(_MID_SENTENCE_WORD.findall("\n".join((*entry.questions, entry.answer))))
+        words.update(_ANY_WORD.findall(" ".join(entry.tags)))
+    counts: dict[str, list[int]] = {}
+    for word, n in words.items():
+        key = stem(normalise(word))
+        pair = counts.get(key)
+        if pair is None:
+            pair = counts[key] = [0, 0]
+        pair[0 if word[0].isupper() else 1] += n
+    return {k: up / (up + low) for k, (up, low) in counts.items()}
 
 
 @dataclass(slots=True)
@@ -560,6 +604,8 @@ class FaqIndex:
             self._questions.append(qs)
         self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
 
+        self._noun_share = _noun_shares(self.entries)
+
         self._families: dict[str, list[str]] = defaultdict(list)
         for term in self._postings:
             if len(term) >= 5:
@@ -653,7 +699,7 @@ class FaqIndex:
                         forms.append(((cstem,), FORM_TYPO[dist]))
                         weight = idf[cstem]
                         known = True
-            concepts.append(_Concept(weight, known, forms))
+            concepts.append(_Concept(weight * self._noun_factor(forms), known, forms))
             stems.append(term)
             texts.append(tok.text)
             if len(concepts) >= _MAX_CONCEPTS:
@@ -661,6 +707,16 @@ class FaqIndex:
         self._expand_joins(concepts, texts)
         self._expand_synonyms(concepts, stems)
         return concepts
+
+    def _noun_factor(self, forms: list[tuple[tuple[str, ...], float]]) -> float:
+        """1 for nouns, down to VERB_WEIGHT for words the KB only writes in lower case."""
+        for terms, _ in forms:
+            if len(terms) > 1:
+                return 1.0  # a compound split into known parts is a noun
+            share = self._noun_share.get(terms[0])
+            if share is not None:
+                return VERB_WEIGHT + (1.0 - VERB_WEIGHT) * share
+        return 1.0
 
     def _expand_joins(self, concepts: list[_Concept], texts: list[str]) -> None:
         """'Stakeholder Analyse' also looks for 'Stakeholderanalyse' (and the other way round, at build)."""
@@ -807,5 +863,7 @@ class FaqIndex:
         if best.score >= th.confident:
             close = tuple(m for m in rest if m.score >= max(th.abstain, th.close_second * best.score))
             return Decision("answer", best, close, matches)
+        if best.features.get("known", 1.0) < th.unsure_known:
+            return Decision("none", None, (), matches)
         floor = th.abstain * 0.5
         return Decision("unsure", best, tuple(m for m in rest[: k - 1] if m.score >= floor), matches)

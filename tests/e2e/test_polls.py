@@ -185,12 +185,12 @@ async def test_points_poll_and_refusals(lotsen: Any, bot: BotRunner) -> None:
     over = await anna.ask(room, "!punkte 1 1=4 2=3")
     assert "Das sind 7 Punkte, du hast aber nur 5. Nichts gespeichert" in over
     assert "3, 3. Bildarchiv = 2" in await anna.ask(room, "!punkte 1 1=3 3=2")
-    assert "2. E\\-Akte = 5" in await bernd.ask(room, "!punkte 1 2=5")
+    assert "2. E-Akte = 5" in await bernd.ask(room, "!punkte 1 2=5")
     result = await coord.ask(room, "!umfrage schließen 1")
     ranked = [line for line in result.splitlines() if line.startswith("`")]
-    assert "Platz 1: E\\-Akte** (5 Punkte)" in ranked[0] and "Platz 2: Reisekosten** (3 Punkte)" in ranked[1]
+    assert "Platz 1: E-Akte** (5 Punkte)" in ranked[0] and "Platz 2: Reisekosten** (3 Punkte)" in ranked[1]
     assert "Platz 3: Bildarchiv** (2 Punkte)" in ranked[2]
-    assert "Gewonnen hat **E\\-Akte** mit 5 Punkten" in result
+    assert "Gewonnen hat **E-Akte** mit 5 Punkten" in result
     assert "2 von 3 Mitgliedern haben abgestimmt" in result
 
 

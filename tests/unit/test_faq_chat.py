@@ -25,7 +25,7 @@ BEN = "@ben:test"
 CHEFIN = "@koordination:test"
 
 NO_ANSWER = "Wann hat das Hallenbad am Sonntag geöffnet?"
-UNSURE = "Themenvorschlag einreichen"  # between 'idee-einreichen' and 'thema-vorschlagen'
+UNSURE = "Ideen vorstellen"  # between 'lotse-rolle', 'idee-einreichen' and 'thema-vorschlagen'
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ async def test_unsure_offers_up_to_three_questions_and_faq_n_picks_one(h: Harnes
     assert reply.startswith("🤔 Ich bin nicht sicher")
     lines = [line for line in reply.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert 2 <= len(lines) <= 3
-    assert "2. Wie kann ich ein Thema für das Meet and Learn vorschlagen?" in lines
+    assert "2. Wie bringe ich eine Digitalisierungsidee aus meinem Amt ein?" in lines
     assert "`!faq 2`" in reply
     second = lines[1].split(". ", 1)[1]
     [picked] = await h.say(TEAM, ANNA, "!faq 2")
@@ -232,7 +232,7 @@ async def test_user_text_is_escaped_when_forwarded(h: Harness) -> None:
     await h.say(TEAM, ANNA, "!faq Wann hat das **Hallenbad** [klick](https://evil.example) <b>offen</b>?")
     [forwarded] = sent_to(h, KOORD)
     html = h.messenger.sent[-2].content["formatted_body"]
-    assert "\\*\\*Hallenbad\\*\\*" in forwarded
+    assert "**Hallenbad**" in forwarded  # the plain body shows what was typed; the HTML must not render it
     assert "<strong>Hallenbad</strong>" not in html and '<a href="https://evil' not in html
     assert "<b>" not in html
 

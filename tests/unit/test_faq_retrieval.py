@@ -220,13 +220,15 @@ def test_eval_set_is_big_enough_and_consistent(kb: KnowledgeBase) -> None:
     assert len(answerable) >= 120
     assert len(cases) - len(answerable) >= 20
     assert {c.expected for c in answerable} <= kb.ids
-    assert {c.split for c in cases} == {"dev", "holdout", "holdout2", "holdout3"}
+    assert {c.split for c in cases} == {"dev", "holdout", "holdout2", "holdout3", "holdout4"}
 
 
-# Measured on the shipped set (381 questions): top-1 88.3 % overall (dev 92.4 %, holdout 86.7 %,
-# holdout2 90.0 %, holdout3 79.7 %; holdout3 was written later by another engineer and never tuned on),
-# abstain accuracy 92.1 %. The floor leaves a little room for KB edits; the gap to BM25 must stay clear.
-TOP1_MIN = 0.87
+# Measured on the shipped set (481 questions): top-1 94.6 % overall (dev 95.4 %, holdout 97.3 %,
+# holdout2 93.3 %, holdout3 96.6 %, holdout4 90.5 %), abstain accuracy 95.2 %. holdout4 was written by
+# a third engineer before the last round of changes and never tuned on, so it is the cleanest estimate
+# (84.5 % / 87.0 % before those changes). The floor leaves a little room for KB edits; the gap to BM25
+# must stay clear.
+TOP1_MIN = 0.93
 
 
 def test_eval_figures_meet_targets_and_beat_bm25(kb: KnowledgeBase, index: FaqIndex) -> None:
