@@ -77,11 +77,11 @@ async def test_faq_in_the_chat(lotsen: Any, bot: BotRunner, tmp_path: Path) -> N
     assert "(Eintrag: meet-and-learn-aufzeichnungen)" in reply
 
     # low confidence: choices, then `!faq 2`
-    unsure = await anna.ask(room, "!faq Themenvorschlag einreichen")
+    unsure = await anna.ask(room, "!faq Ideen vorstellen")
     assert unsure.startswith("🤔 Ich bin nicht sicher")
-    assert "2. Wie kann ich ein Thema für das Meet and Learn vorschlagen?" in unsure
+    assert "2. Wie bringe ich eine Digitalisierungsidee aus meinem Amt ein?" in unsure
     picked = await anna.ask(room, "!faq 2")
-    assert picked.startswith("### Wie kann ich ein Thema für das Meet and Learn vorschlagen?")
+    assert picked.startswith("### Wie bringe ich eine Digitalisierungsidee aus meinem Amt ein?")
 
     # a plain question in a DM
     dm = await anna.create_room(invite=[bot.user_id], direct=True, name="")
