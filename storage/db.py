@@ -80,8 +80,13 @@ class Database:
         def upgrade(connection: Connection) -> None:
             command.upgrade(alembic_config(connection), "heads")
 
-        async with self.engine.begin() as conn:
+        async with self.engine.connect() as conn:
+            if self.is_sqlite:
+                # pysqlite only opens a transaction before DML, so CREATE TABLE would run outside one and a
+                # crash mid-migration would leave tables without their version stamp. Open it ourselves.
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")
             await conn.run_sync(upgrade)
+            await conn.commit()
 
     async def close(self) -> None:
         await self.engine.dispose()

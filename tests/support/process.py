@@ -4,11 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_config(
+    path: Path,
+    *,
+    homeserver: str,
+    user_id: str,
+    password_file: Path,
+    data_dir: Path,
+    database_url: str | None = None,
+    log_level: str = "INFO",
+    coordinators: Sequence[str] = (),
+) -> Path:
+    """A minimal config.toml for a bot subprocess (the subprocess cannot take a ``Config`` object)."""
+    db = f'database_url = "{database_url}"\n' if database_url else ""
+    coord = "".join(f'"{c}", ' for c in coordinators)
+    path.write_text(
+        f'[matrix]\nhomeserver = "{homeserver}"\nuser_id = "{user_id}"\npassword_file = "{password_file}"\n'
+        f'[bot]\ndata_dir = "{data_dir}"\n{db}log_level = "{log_level}"\n'
+        f"[coordinators]\nusers = [{coord}]\n"
+    )
+    return path
 
 
 class BotProcess:
@@ -50,5 +75,84 @@ class BotProcess:
                 await self.kill9()
         self.proc = None
 
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.returncode is None
+
+    def rss_mb(self, field: str = "VmRSS") -> float:
+        """Resident memory of the running bot in MB (Linux ``/proc``); ``VmHWM`` is its peak so far."""
+        if self.proc is None:
+            return float("nan")
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the running bot has used so far (Linux ``/proc``), for the benchmarks."""
+        if self.proc is None:
+            return float("nan")
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Killer:
+    """Kills the bot with SIGKILL at seeded random moments and starts it again at once.
+
+    Two kinds of kill: ``start-up`` lands after the migrations (a kill inside a migration is the subject of
+    ``test_kill9_migration.py``), while the bot logs in, makes its first sync, joins and greets;
+    ``mid-work`` lands soon after the current process has visibly done something, i.e. when ``progress()``
+    (e.g. the number of bot messages the test clients have seen) has grown since it was started.
+    """
+
+    def __init__(self, bot: BotProcess, rng: random.Random, progress: Callable[[], int]) -> None:
+        self.bot = bot
+        self.rng = rng
+        self.progress = progress
+        self.kills: list[str] = []
+        self._log_offset = 0
+        self._progress_at_start = 0
+
+    async def start(self) -> None:
+        self._log_offset = len(self.bot.log_text())
+        self._progress_at_start = self.progress()
+        await self.bot.start()
+
+    async def _until(self, cond: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if cond():
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
+    async def _kill(self, kind: str) -> None:
+        self.kills.append(kind)
+        await self.bot.kill9()
+        await self.start()
+
+    async def kill_during_start(self) -> None:
+        running = await self._until(
+            lambda: "Lotsenbot running" in self.bot.log_text()[self._log_offset :], timeout=30
+        )
+        assert running, "the bot did not start"
+        await asyncio.sleep(self.rng.uniform(0.0, 0.5))
+        await self._kill("start-up")
+
+    async def run(self, kinds: Sequence[str], done: asyncio.Event, max_delay: float = 0.3) -> None:
+        """Kill once per entry of ``kinds``; stops early once ``done`` is set (nothing left to hit)."""
+        for kind in kinds:
+            if done.is_set():
+                return
+            if kind == "start-up":
+                await self.kill_during_start()
+                continue
+            if not await self._until(lambda: self.progress() > self._progress_at_start or done.is_set(), 60):
+                return
+            await asyncio.sleep(self.rng.uniform(0.0, max_delay))
+            if done.is_set():
+                return
+            await self._kill(kind)

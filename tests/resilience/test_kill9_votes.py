@@ -1,0 +1,172 @@
+"""kill -9 while 25 Lotsen vote: each vote counted once, each ``!stimme`` answered once, nothing old answered.
+
+Half the Lotsen click in the poll widget (``org.matrix.msc3381.poll.response``), half type ``!stimme``. The
+bot is killed at seeded random moments and started again each time: during its very first start (while it
+joins the room), during a later start-up, and three times soon after it has begun handling the burst.
+Afterwards ``!ergebnis`` and the poll tables must show all 25 votes exactly once, and nothing said before
+the bot's first start may be answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nio import AsyncClient, JoinResponse, LoginResponse, RoomSendResponse
+from sqlalchemy import text
+
+from bot.devclient import PASSWORD, Lotse
+from bot.localsynapse import LocalSynapse
+from storage.db import Database
+from tests.conftest import E2E_DB, new_database_url
+from tests.support.process import BotProcess, Killer, write_config
+
+pytestmark = pytest.mark.e2e
+
+VOTERS = 25
+KILLS = ["start-up", "mid-work", "mid-work", "mid-work"]  # order shuffled per run
+OPTIONS = ("Montag", "Dienstag", "Mittwoch")
+START = "org.matrix.msc3381.poll.start"
+RESPONSE = "org.matrix.msc3381.poll.response"
+
+
+async def voter(hs: LocalSynapse, localpart: str, sem: asyncio.Semaphore) -> AsyncClient:
+    """An unencrypted client without sync: it only sends, which keeps 25 of them cheap."""
+    async with sem:
+        user_id = await hs.register_user(localpart, PASSWORD)
+        client = AsyncClient(hs.url, user_id)
+        assert isinstance(await client.login(PASSWORD), LoginResponse)
+        return client
+
+
+async def send(client: AsyncClient, room: str, event_type: str, content: dict[str, Any]) -> str:
+    resp = await client.room_send(room, event_type, content)
+    assert isinstance(resp, RoomSendResponse), resp
+    return resp.event_id
+
+
+def reply_target(event: dict[str, Any]) -> str | None:
+    rel = event.get("content", {}).get("m.relates_to") or {}
+    return (rel.get("m.in_reply_to") or {}).get("event_id")
+
+
+async def test_kill9_during_vote_burst_counts_each_vote_once(synapse: LocalSynapse, tmp_path: Path) -> None:
+    rng = random.Random(20261123)
+    tag = secrets.token_hex(3)
+    bot_id = await synapse.register_user(f"lotsenbot-{tag}", "bot-password")
+    (tmp_path / "pw").write_text("bot-password")
+    coord_id = await synapse.register_user(f"koordination-{tag}", PASSWORD)
+    db_url = await new_database_url(tmp_path, E2E_DB)
+    cfg = write_config(
+        tmp_path / "config.toml",
+        homeserver=synapse.url,
+        user_id=bot_id,
+        password_file=tmp_path / "pw",
+        data_dir=tmp_path / "bot",
+        database_url=db_url,
+        coordinators=[coord_id],
+    )
+    bot = BotProcess(cfg, tmp_path / "bot.log")
+    coord = Lotse(synapse.url, coord_id, tmp_path / "coord")  # also the observer of everything in the room
+    room = ""
+    killer = Killer(bot, rng, progress=lambda: len(coord.messages_from(room, bot_id)))
+    await coord.login()
+    await coord.start()
+    sem = asyncio.Semaphore(8)
+    voters = await asyncio.gather(*(voter(synapse, f"lotse{i:02d}-{tag}", sem) for i in range(VOTERS)))
+    try:
+        room = await coord.create_room(
+            invite=[bot_id, *(v.user_id for v in voters)], encrypted=False, name="Abstimmung"
+        )
+        joins = await asyncio.gather(*(v.join(room) for v in voters))
+        assert all(isinstance(j, JoinResponse) for j in joins), joins
+        # Said before the bot ever ran: must never be answered (and no poll exists yet).
+        early = [
+            await coord.send(room, "!ping"),
+            await send(voters[0], room, "m.room.message", {"msgtype": "m.text", "body": "!stimme 1 1"}),
+        ]
+
+        await killer.start()
+        await killer.kill_during_start()  # the very first start, while it joins the room
+        await coord.wait_member(room, bot_id, timeout=60)
+        ping = await coord.send(room, "!ping")
+        assert str((await coord.wait_reply(room, ping, timeout=60))["content"]["body"]).startswith("pong")
+        await coord.send(room, '!umfrage "Welcher Termin passt?" ' + " ".join(f'"{o}"' for o in OPTIONS))
+        start = await coord.wait_for(
+            room, lambda e: e.get("type") == START and e.get("sender") == bot_id, timeout=30, what="poll"
+        )
+        answer_ids = [a["id"] for a in start["content"][START]["answers"]]
+
+        choices = [rng.randrange(len(OPTIONS)) for _ in range(VOTERS)]
+        native = [i % 2 == 0 for i in range(VOTERS)]
+        rng.shuffle(native)
+        kinds = list(KILLS)
+        rng.shuffle(kinds)
+        commands: list[str] = []
+        votes: list[str] = []
+        done = asyncio.Event()
+        killing = asyncio.create_task(killer.run(kinds, done))
+        for i, client in enumerate(voters):
+            if native[i]:
+                content: dict[str, Any] = {
+                    "m.relates_to": {"rel_type": "m.reference", "event_id": start["event_id"]},
+                    RESPONSE: {"answers": [answer_ids[choices[i]]]},
+                }
+                votes.append(await send(client, room, RESPONSE, content))
+            else:
+                body = f"!stimme 1 {choices[i] + 1}"
+                event_id = await send(client, room, "m.room.message", {"msgtype": "m.text", "body": body})
+                votes.append(event_id)
+                commands.append(event_id)
+            await asyncio.sleep(rng.uniform(0.05, 0.6))
+        for event_id in commands:
+            await coord.wait_reply(room, event_id, timeout=90)
+        done.set()
+        await killing
+
+        result_cmd = await coord.send(room, "!ergebnis 1")
+        result = str((await coord.wait_reply(room, result_cmd, timeout=60))["content"]["body"])
+        await asyncio.sleep(3)  # give a would-be duplicate time to arrive
+        assert len(killer.kills) >= 4 and "mid-work" in killer.kills, killer.kills
+        expected = Counter(choices)
+        for n, option in enumerate(OPTIONS):
+            amount = "1 Stimme" if expected[n] == 1 else f"{expected[n]} Stimmen"
+            assert f"**{n + 1}. {option}** ({amount})" in result, result
+        assert f"{VOTERS} von {VOTERS + 1} Mitgliedern haben abgestimmt" in result, result
+
+        from_bot = coord.messages_from(room, bot_id)
+        replies = Counter(t for t in map(reply_target, from_bot) if t)
+        assert {k: n for k, n in replies.items() if n > 1} == {}, "a reply was sent twice"
+        assert set(replies) == {ping, *commands, result_cmd}, "every command answered, nothing else"
+        assert not set(early) & set(replies)
+        assert all("⚠️" not in e["content"].get("body", "") for e in from_bot)
+        starts = [e for e in coord.events[room] if e.get("type") == START and e.get("sender") == bot_id]
+        announced = [e for e in from_bot if "Umfrage #1** ist gestartet" in e["content"].get("body", "")]
+        assert (len(starts), len(announced)) == (1, 1)
+    finally:
+        await bot.stop()
+        await coord.close()
+        await asyncio.gather(*(v.close() for v in voters))
+        print(f"kills: {killer.kills}")
+        print(bot.log_text()[-4000:])
+
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            rows = (
+                await session.execute(text("SELECT event_id, source FROM poll_responses ORDER BY id"))
+            ).all()
+            handled = set((await session.scalars(text("SELECT event_id FROM processed_events"))).all())
+    finally:
+        await db.close()
+    stored = Counter(event_id for event_id, _source in rows)
+    assert sorted(stored) == sorted(votes) and max(stored.values()) == 1, "each vote stored exactly once"
+    assert Counter(source for _e, source in rows) == Counter("poll" if n else "command" for n in native), (
+        "widget clicks and !stimme both counted"
+    )
+    assert not set(early) & handled, "events from before the first start are not even looked at"
