@@ -50,7 +50,7 @@ async def main(n: int) -> None:
             bot_cmd = [sys.executable, "-m", "bot.cli", "run", "-c", str(work / "config.toml")]
             echo_cmd = [
                 sys.executable,
-                str(ROOT / "benchmarks" / "echo_client.py"),
+                str(ROOT / "benchmarks" / "_echo_client.py"),
                 hs.url,
                 echo_id,
                 "bench-echo",

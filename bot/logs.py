@@ -54,5 +54,7 @@ def setup_logging(level: str = "INFO", *, json_logs: bool = False) -> None:
         "apscheduler.scheduler",
         "aiosqlite",
         "asyncio",
+        "peewee",  # nio's crypto store: one line per query
+        "markdown_it",
     ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -444,19 +444,22 @@ class MatrixBot:
             reason = i18n.t(self.config.bot.language, "invite_refused")
             await self._leave(room_id, reason)
             return
-        resp = await self.client.join(room_id)
-        if isinstance(resp, JoinError):
-            log.warning("could not join %s: %s", room_id, resp.message)
-            return
+        # Record the join before making it: a crash right after joining must not leave the room without a
+        # row, or the restart would take its own start as the cutoff and skip commands sent in between.
         now_ms = int(time.time() * 1000)
         self._settled.pop(room_id, None)
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is None:
                 session.add(BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=False))
-            elif not row.joined or row.active_since_ms < now_ms:
+            else:
                 # A re-invite: a fresh start, no replay of what was said while the bot was away.
                 row.active_since_ms, row.joined, row.greeted = now_ms, True, False
+        resp = await self.client.join(room_id)
+        if isinstance(resp, JoinError):
+            log.warning("could not join %s: %s", room_id, resp.message)
+            await self._set_joined(room_id, joined=False)
+            return
         log.info("joined %s on invitation by %s", room_id, invite.sender)
 
     async def _leave(self, room_id: str, reason: str) -> None:
