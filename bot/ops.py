@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, LargeBinary, func, insert, select, text
 import storage.all_models  # noqa: F401  (every table)
 from bot.config import Config
 from storage.db import Database
-from storage.models import Base, BotRoom, ProcessedEvent, ScheduledJob
+from storage.models import Base, BotRoom, ProcessedEvent, ScheduledJob, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def import_data(db: Database, dump: dict[str, Any]) -> dict[str, int]:
                     if column.name not in row:
                         continue
                     value = row[column.name]
-                    if value is not None and isinstance(column.type, DateTime | _utc_type()):
+                    if value is not None and isinstance(column.type, DateTime | UTCDateTime):
                         value = datetime.fromisoformat(value)
                     elif isinstance(value, dict) and "$b64" in value and isinstance(column.type, LargeBinary):
                         value = base64.b64decode(value["$b64"])
@@ -86,12 +86,6 @@ async def import_data(db: Database, dump: dict[str, Any]) -> dict[str, int]:
                             )
                         )
     return counts
-
-
-def _utc_type() -> type:
-    from storage.models import UTCDateTime
-
-    return UTCDateTime
 
 
 async def status(config: Config) -> tuple[bool, list[str]]:
