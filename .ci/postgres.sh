@@ -3,7 +3,7 @@
 #
 # CI runs as root on Debian 12 in a container without systemd, so we drive Debian's own cluster tools
 # (pg_createcluster / pg_ctlcluster), which work without an init system and survive being re-run.
-# Usage: export LOTSENBOT_TEST_PG_URL="$(bash .ci/postgres.sh)"
+# Usage: export LOTSENBOT_TEST_PG_URL="$(bash .ci/postgres.sh)"; bash .ci/postgres.sh --stop at the end.
 set -euo pipefail
 
 PG_ROLE=lotsenbot
@@ -16,6 +16,14 @@ PG_CLUSTER=main
 exec 3>&1 1>&2
 
 log() { echo "postgres.sh: $*" >&2; }
+
+if [[ "${1:-}" == --stop ]]; then
+    for cluster in $(pg_lsclusters --no-header 2>/dev/null | awk -v c="${PG_CLUSTER}" '$2 == c && $4 == "online" { print $1 }'); do
+        log "stopping cluster ${cluster}/${PG_CLUSTER}"
+        pg_ctlcluster "${cluster}" "${PG_CLUSTER}" stop 3>&-
+    done
+    exit 0
+fi
 
 installed_version() {
     # Newest server version whose binaries are present, e.g. "15"; empty if none.
@@ -47,20 +55,21 @@ cluster_field() {
 
 if [[ -z "$(cluster_field 3)" ]]; then
     log "creating cluster ${PG_VERSION}/${PG_CLUSTER} on port ${PG_PORT}"
-    pg_createcluster "${PG_VERSION}" "${PG_CLUSTER}" --port "${PG_PORT}"
+    pg_createcluster "${PG_VERSION}" "${PG_CLUSTER}" --port "${PG_PORT}" 3>&-
 fi
 
 if [[ "$(cluster_field 3)" != "${PG_PORT}" ]]; then
     log "moving cluster ${PG_VERSION}/${PG_CLUSTER} to port ${PG_PORT}"
     if [[ "$(cluster_field 4)" == online ]]; then
-        pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" stop
+        pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" stop 3>&-
     fi
     pg_conftool "${PG_VERSION}" "${PG_CLUSTER}" set port "${PG_PORT}"
 fi
 
 if [[ "$(cluster_field 4)" != online ]]; then
     log "starting cluster ${PG_VERSION}/${PG_CLUSTER}"
-    pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" start
+    # 3>&- : the server daemon must not inherit the pipe of the caller's $(...), or that never ends.
+    pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" start 3>&- </dev/null
 fi
 
 for _ in $(seq 1 60); do
