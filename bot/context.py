@@ -80,6 +80,7 @@ class Context:
         """Answer the triggering message: as a reply, inside its thread if it was in one."""
         content = render.message(
             markdown,
+            msgtype="m.text" if mention_sender else "m.notice",  # see ``say``
             reply_to=self.event_id,
             thread_root=self.thread_root,
             mention_users=[self.sender] if mention_sender else (),
@@ -94,8 +95,18 @@ class Context:
         mention_users: Iterable[str] = (),
         mention_room: bool = False,
     ) -> str:
-        """Post to a room (default: this one) without replying to anything."""
-        content = render.message(markdown, mention_users=mention_users, mention_room=mention_room)
+        """Post to a room (default: this one) without replying to anything.
+
+        A message that mentions someone goes out as ``m.text``: every client's default push rules silence
+        ``m.notice`` before they look at mentions, so a ping sent as a notice would reach nobody.
+        """
+        users = list(mention_users)
+        content = render.message(
+            markdown,
+            msgtype="m.text" if users or mention_room else "m.notice",
+            mention_users=users,
+            mention_room=mention_room,
+        )
         return await self.send_content(content, room_id=room_id)
 
     async def send_content(
@@ -132,8 +143,9 @@ class Context:
         return await self.send_content(content, room_id=room_id)
 
     async def dm(self, user_id: str, markdown: str) -> str:
+        """Write to someone privately; it notifies them (``m.text``), as a DM from a colleague would."""
         room_id = await self.messenger.direct_room(user_id)
-        return await self.say(markdown, room_id=room_id)
+        return await self.say(markdown, room_id=room_id, mention_users=[user_id])
 
     def late_note(self) -> str:
         """A line to append to a reminder that is sent late, so nobody is misled about the timing."""

@@ -169,6 +169,17 @@ class Lotse:
         assert isinstance(resp, RoomSendResponse), resp
         return resp.event_id
 
+    async def notifications(self) -> list[dict[str, Any]]:
+        """The events the homeserver's push rules notified this user about (``/notifications``), newest
+        first. Only meaningful for unencrypted rooms: the server cannot read encrypted content."""
+        resp = await self.client.send(
+            "GET",
+            "/_matrix/client/v3/notifications?limit=50",
+            headers={"Authorization": f"Bearer {self.client.access_token}"},
+        )
+        resp.raise_for_status()
+        return [n["event"] for n in (await resp.json())["notifications"]]
+
     async def download(self, content: dict[str, Any]) -> bytes:
         """The bytes of a file message, decrypted when it came as an encrypted attachment."""
         encrypted = content.get("file")

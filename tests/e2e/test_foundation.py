@@ -169,3 +169,26 @@ async def test_undecryptable_message_gets_one_hint(lotsen, bot: BotRunner) -> No
     await coord.wait_reply(room, marker)
     hints = [e for e in coord.messages_from(room, bot.user_id) if "entschlüsseln" in e["content"]["body"]]
     assert len(hints) == 1
+
+
+async def test_announcement_ping_really_notifies(lotsen, bot: BotRunner) -> None:
+    """A ping must reach people: Matrix's default push rules silence ``m.notice`` before mentions count.
+
+    Unencrypted room, because only there the homeserver can evaluate the push rules for the test to see.
+    """
+    await bot.start()
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    room = await team_room(coord, bot, lotse, encrypted=False)
+    await coord.set_power(room, bot.user_id, 50)  # @room needs the room's notifications.room level
+
+    pong = await coord.send(room, "!ping")
+    await lotse.wait_reply(room, pong)
+    await coord.send(room, "!ansage Morgen kein Treffen")
+    announcement = await lotse.wait_for(room, lambda e: e.get("content", {}).get("body", "").startswith("📣"))
+
+    notified = {e["event_id"] for e in await lotse.notifications()}
+    assert announcement["event_id"] in notified
+    ordinary = [e for e in lotse.events[room] if e.get("sender") == bot.user_id and "pong" in str(e)]
+    assert ordinary and ordinary[0]["content"]["msgtype"] == "m.notice"
+    assert ordinary[0]["event_id"] not in notified  # plain replies stay quiet

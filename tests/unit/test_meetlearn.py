@@ -87,7 +87,7 @@ async def count(h: Harness, model: Any, *where: Any) -> int:
 
 
 def messages(sent: list[Sent]) -> list[str]:
-    return [s.body for s in sent if s.content.get("msgtype") == "m.notice"]
+    return [s.body for s in sent if s.content.get("msgtype") in ("m.notice", "m.text")]
 
 
 def last_calendar(h: Harness) -> icalendar.Calendar:
@@ -135,7 +135,7 @@ async def test_new_session_is_announced_with_calendar_file(h: Harness) -> None:
     assert "<https://meet.jit.si/MeetAndLearn-" in body
     assert "✅" in body and "`!dabei 1`" in body and "`!absage 1`" in body
     assert announcement.content["m.mentions"] == {"room": True}
-    assert announcement.content["msgtype"] == "m.notice"
+    assert announcement.content["msgtype"] == "m.text"  # a ping must notify
     assert ics_file.content["msgtype"] == "m.file" and ics_file.content["info"]["mimetype"] == "text/calendar"
     assert reply.body.startswith(
         "✅ Angelegt als Termin #1. Erinnerungen: Do 03.12. 14:00, Mi 09.12. 14:00, "
@@ -327,7 +327,7 @@ async def test_reminders_in_order_with_link_count_and_start(h: Harness) -> None:
     assert quarter.startswith("⏰ **Erinnerung:** in 15 Minuten beginnt") and "zugesagt" not in quarter
     assert start.startswith("🚀 **Es geht los:** Meet and Learn – **E-Akte** (#1)")
     assert all(link in b for b in bodies)
-    times = [s for s in sent if s.content.get("msgtype") == "m.notice"]
+    times = [s for s in sent if s.content.get("msgtype") in ("m.notice", "m.text")]
     assert [s.content["m.mentions"] for s in times] == [{}, {}, {}, {}]  # reminders never ping the room
     assert await pending_jobs(h) == []
     assert await run_until(h, berlin(2027, 1, 1, 0, 0)) == []  # nothing twice
