@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 
+class HomeserverUnavailable(RuntimeError):
+    """The homeserver could not be reached (or kept refusing for a while) — nothing about the request is
+    wrong. The dispatcher lets the whole event be redone later instead of recording it as handled."""
+
+
 class Messenger(Protocol):
     user_id: str
 

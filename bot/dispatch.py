@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n
 from bot.config import Config
-from bot.context import Clock, Context, Messenger
+from bot.context import Clock, Context, HomeserverUnavailable, Messenger
 from bot.framework import Command, Perm, Registry, UsageError, UserError, fold, tokenize
 from bot.permissions import Permissions
 from bot.scheduler import Scheduler
@@ -124,6 +124,10 @@ class Dispatcher:
         except IntegrityError:
             log.info("event %s already handled by a concurrent run", event.event_id)
             return
+        except HomeserverUnavailable:
+            # Not recorded: the sync loop redoes the batch once the homeserver is back. Replies that did
+            # go out are not repeated, because the redo sends them with the same transaction ids.
+            raise
         except (UserError, UsageError) as exc:
             # A refusal must not keep half-made changes: they were rolled back with the transaction.
             message = f"⚠️ {exc.message}"

@@ -42,6 +42,7 @@ from sqlalchemy import select
 
 from bot import i18n, render
 from bot.config import Config
+from bot.context import HomeserverUnavailable
 from bot.dispatch import Dispatcher, Incoming
 from storage.db import Database
 from storage.models import BotRoom, KeyValue, Throttle
@@ -75,7 +76,7 @@ def _creators_privileged(version: str | None) -> bool:
 
 
 class SendError(RuntimeError):
-    pass
+    """The homeserver refused for good (forbidden, unknown room, too large): retrying will not help."""
 
 
 class MatrixBot:
@@ -112,6 +113,7 @@ class MatrixBot:
         self.events_seen = 0
         self.batch_ms_total = 0.0
         self._creators: dict[str, set[str]] = {}
+        self._configured_ids: set[str] = set()  # the configured team rooms, aliases resolved
         self._settled: dict[str, int] = {}  # room → active_since_ms, for joined rooms already greeted
 
     # ---------------------------------------------------------------------------------- login
@@ -213,7 +215,7 @@ class MatrixBot:
                         elapsed_ms,
                         len(self.client.rooms),
                     )
-            except (aiohttp.ClientError, TimeoutError, OSError, SendError) as exc:
+            except (aiohttp.ClientError, TimeoutError, OSError, HomeserverUnavailable) as exc:
                 # Not saving the token means this batch is seen again; handled events are skipped then.
                 log.warning("lost the homeserver while handling a batch (%s); will redo it", exc)
                 await self._sleep(backoff)
@@ -483,10 +485,13 @@ class MatrixBot:
     async def _join_configured_rooms(self) -> None:
         for ref in self.config.rooms:
             if ref in self.client.rooms:
+                self._configured_ids.add(ref)
                 continue
-            resp = await self.client.join(ref)
+            resp = await self.client.join(ref)  # by alias too; joining a joined room just answers its id
             if isinstance(resp, JoinError):
                 log.warning("could not join configured room %s: %s", ref, resp.message)
+            else:
+                self._configured_ids.add(resp.room_id)
 
     # ----------------------------------------------------------------------- Messenger protocol
 
@@ -494,6 +499,7 @@ class MatrixBot:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
         delay = BACKOFF_START
+        refused: str | None = None
         async with lock:  # keeps replies in order and the megolm session shared once
             for attempt in range(SEND_ATTEMPTS):
                 try:
@@ -511,22 +517,31 @@ class MatrixBot:
                     return resp.event_id
                 log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
                 if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
+                    refused = f"{resp.status_code} {resp.message}"
                     break
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
-        raise SendError(f"could not send to {room_id}")
+        if refused:
+            raise SendError(f"could not send to {room_id}: {refused}")
+        raise HomeserverUnavailable(f"could not send to {room_id} after {SEND_ATTEMPTS} attempts")
 
     async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
         """Upload a file; for encrypted rooms the media store only sees ciphertext (``file``, not ``url``)."""
-        resp, keys = await self.client.upload(
-            lambda *_: io.BytesIO(data),
-            content_type="application/octet-stream" if encrypt else mimetype,
-            filename=None if encrypt else filename,
-            filesize=len(data),
-            encrypt=encrypt,
-        )
+        try:
+            resp, keys = await self.client.upload(
+                lambda *_: io.BytesIO(data),
+                content_type="application/octet-stream" if encrypt else mimetype,
+                filename=None if encrypt else filename,
+                filesize=len(data),
+                encrypt=encrypt,
+            )
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise HomeserverUnavailable(f"upload failed: {exc.__class__.__name__}") from exc
         if not isinstance(resp, UploadResponse):
-            raise SendError(f"upload failed: {getattr(resp, 'message', resp)}")
+            code = getattr(resp, "status_code", None)
+            if code in ("M_FORBIDDEN", "M_TOO_LARGE", "M_BAD_JSON"):
+                raise SendError(f"upload refused: {code} {getattr(resp, 'message', resp)}")
+            raise HomeserverUnavailable(f"upload failed: {code} {getattr(resp, 'message', resp)}")
         if encrypt and keys:
             return {"file": {**keys, "url": resp.content_uri}}
         return {"url": resp.content_uri}
@@ -622,6 +637,10 @@ class MatrixBot:
         return room.power_levels.get_user_level(user_id)
 
     def team_rooms(self) -> list[str]:
+        """The rooms whose coordinators act for the whole bot: the configured ``rooms`` (all group rooms
+        only when none are configured, which check-config warns about)."""
+        if self.config.rooms:
+            return sorted(self._configured_ids)
         return [room_id for room_id in self.client.rooms if not self.is_dm(room_id)]
 
     async def known_rooms(self) -> list[str]:
