@@ -169,6 +169,12 @@ class Lotse:
         assert isinstance(resp, RoomSendResponse), resp
         return resp.event_id
 
+    def discard_room_key(self, room_id: str) -> None:
+        """What Element's ``/discardsession`` does: the next message starts a new megolm session, which is
+        shared with every device in the room again."""
+        if self.client.olm is not None:
+            self.client.olm.outbound_group_sessions.pop(room_id, None)
+
     async def notifications(self) -> list[dict[str, Any]]:
         """The events the homeserver's push rules notified this user about (``/notifications``), newest
         first. Only meaningful for unencrypted rooms: the server cannot read encrypted content."""

@@ -365,6 +365,7 @@ class MatrixBot:
             await session.merge(Throttle(key=key, last_at=now))
         content = render.message(
             i18n.t(self.config.bot.language, "undecryptable"),
+            msgtype="m.text",  # it mentions the sender; see Context.say
             reply_to=event.event_id,
             mention_users=[event.sender],
         )

@@ -31,7 +31,9 @@ async def close(ctx: Context, retro: Retro, *, from_job: bool = False) -> None:
     report = await report_for(ctx, retro)
     for part in split_long(summary_markdown(report, ctx.t, ctx.lang) + ctx.late_note()):
         await ctx.say(part, room_id=retro.room_id)
-    png = ratings_png(ctx.t("retro.chart.title", number=retro.number, title=retro.title), chart_rows(report))
+    png = ratings_png(
+        ctx.t("retro.chart.title", number=retro.number, title=retro.title), chart_rows(report), ctx.lang
+    )
     if png is not None:
         await ctx.upload(
             png,
@@ -42,6 +44,7 @@ async def close(ctx: Context, retro: Retro, *, from_job: bool = False) -> None:
         )
     retro.secret = None
     await store.forget_interviews(ctx.session, retro)
+    await store.rewrite_contributions(ctx.session, retro)
     pending = [j for j in (retro.remind_job_id, None if from_job else retro.close_job_id) if j is not None]
     await ctx.scheduler.cancel(ctx.session, *pending)
 

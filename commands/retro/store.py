@@ -170,3 +170,18 @@ async def pause_other_interviews(session: AsyncSession, user_id: str, keep: Retr
 
 async def forget_interviews(session: AsyncSession, retro: Retro) -> None:
     await session.execute(delete(RetroInterview).where(RetroInterview.retro_id == retro.id))
+
+
+async def rewrite_contributions(session: AsyncSession, retro: Retro) -> None:
+    """Write every item and rating row anew inside the closing transaction.
+
+    PostgreSQL stamps each row version with the id of the transaction that wrote it (``xmin``), and a DM
+    answer was written in the same transaction as the record of its DM event. Rewriting gives all rows the
+    closing transaction's id; the old versions go at the next (auto)vacuum. SQLite keeps no such stamp.
+    """
+    await session.execute(
+        update(RetroItem).where(RetroItem.retro_id == retro.id).values(seq=RetroItem.seq)
+    )
+    await session.execute(
+        update(RetroRating).where(RetroRating.retro_id == retro.id).values(value=RetroRating.value)
+    )
