@@ -261,6 +261,16 @@ def check(path: Path) -> tuple[list[str], list[str]]:
                 )
             elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
-    if path.stat().st_mode & stat.S_IWOTH:
+    mode = path.stat().st_mode
+    if mode & stat.S_IWOTH:
         warnings.append(f"{path}: writable by everyone — hint: chmod 640 {path}")
+    elif mode & stat.S_IROTH and config.bot.database_url and "@" in config.bot.database_url.split("//")[-1]:
+        warnings.append(
+            f"{path}: contains a database password and is readable by everyone — hint: chmod 640 {path}"
+        )
+    if not config.rooms:
+        warnings.append(
+            "rooms: none configured — every admin of any room the bot is invited to may edit the FAQ and "
+            "see its open questions; hint: list your team rooms, e.g. rooms = [\"#lotsen:stadt.example\"]"
+        )
     return problems, warnings

@@ -97,3 +97,23 @@ def test_feature_tables_are_validated(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "features.polls.create" in out and "features.retro.min_grup: unknown key" in out
     assert "features.umfragen: unknown feature" in out
+
+
+def test_readable_database_password_and_missing_rooms_are_warned_about(tmp_path: Path, capsys) -> None:
+    secret = tmp_path / "pw"
+    secret.write_text("pw")
+    os.chmod(secret, 0o600)
+    cfg = tmp_path / "c.toml"
+    base = f'[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_file = "{secret}"\n'
+    cfg.write_text(base + '[bot]\ndatabase_url = "postgresql+asyncpg://bot:geheim@db/bot"\n')
+    os.chmod(cfg, 0o644)
+    assert main(["check-config", "-c", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "database password" in out and "chmod 640" in out
+    assert "rooms: none configured" in out
+
+    cfg.write_text('rooms = ["#lotsen:m.example"]\n' + base)
+    os.chmod(cfg, 0o640)
+    assert main(["check-config", "-c", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "database password" not in out and "rooms: none" not in out
