@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,11 @@ async def status(config: Config) -> tuple[bool, list[str]]:
                 .select_from(ScheduledJob)
                 .where(ScheduledJob.status == "pending", ScheduledJob.due_at < now)
             )
+            failed = await session.scalar(
+                select(func.count())
+                .select_from(ScheduledJob)
+                .where(ScheduledJob.status == "failed", ScheduledJob.finished_at > now - timedelta(days=7))
+            )
             handled = await session.scalar(select(func.count()).select_from(ProcessedEvent))
             last = await session.scalar(select(func.max(ProcessedEvent.handled_at)))
             rooms = await session.scalar(select(func.count()).select_from(BotRoom).where(BotRoom.joined))
@@ -121,6 +126,10 @@ async def status(config: Config) -> tuple[bool, list[str]]:
             + (f", next due {next_due.isoformat()}" if next_due else "")
             + (f", OVERDUE: {overdue}" if overdue else "")
         )
+        if failed:
+            lines.append(
+                f"scheduled jobs given up after a day of failures (last 7 days): {failed} — see the log"
+            )
     except Exception as exc:  # report, don't crash: this is the command people run when things are wrong
         ok = False
         lines.append(f"database: ERROR {exc.__class__.__name__}: {exc}")

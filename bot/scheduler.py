@@ -26,7 +26,9 @@ from storage.models import ScheduledJob
 log = logging.getLogger(__name__)
 
 LATE_AFTER = timedelta(minutes=2)
-RETRY_AFTER = timedelta(seconds=15)
+RETRY_AFTER = timedelta(seconds=15)  # first retry of a failed job; doubles up to RETRY_MAX
+RETRY_MAX = timedelta(minutes=15)
+GIVE_UP_AFTER = timedelta(hours=24)  # failing this long since the first failure: a lasting problem
 
 # (job row, session, how late or None) — supplied by the dispatcher, which builds the feature context.
 JobRunner = Callable[[ScheduledJob, AsyncSession, timedelta | None], Awaitable[None]]
@@ -41,6 +43,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone="UTC")
         self.fired = 0
         self._running: set[asyncio.Task[object]] = set()
+        self._failing: dict[int, tuple[datetime, timedelta]] = {}  # job → (first failure, next delay)
 
     async def start(self, runner: JobRunner) -> None:
         self.runner = runner
@@ -165,5 +168,24 @@ class Scheduler:
                     row.note = f"ran {int(late.total_seconds())} s late"
             self.fired += 1
         except Exception:
-            log.exception("scheduler: job %s failed; retrying in %s", job_id, RETRY_AFTER)
-            self._arm(job_id, self.clock() + RETRY_AFTER)
+            await self._failed(job_id)
+        else:
+            self._failing.pop(job_id, None)
+
+    async def _failed(self, job_id: int) -> None:
+        """Retry with a growing pause (an outage, a rate limit); after a day of failures give up loudly,
+        because then something lasts (the bot was kicked from the room, a feature bug)."""
+        now = self.clock()
+        first, delay = self._failing.get(job_id, (now, RETRY_AFTER))
+        if now - first >= GIVE_UP_AFTER:
+            log.exception("scheduler: job %s failed since %s; giving up", job_id, first.isoformat())
+            self._failing.pop(job_id, None)
+            async with self.db.transaction() as session:
+                row = await session.get(ScheduledJob, job_id)
+                if row is not None and row.status == "pending":
+                    row.status, row.finished_at = "failed", now
+                    row.note = f"failed since {first.isoformat()}; see the log"
+            return
+        log.exception("scheduler: job %s failed; retrying in %s", job_id, delay)
+        self._failing[job_id] = (first, min(delay * 2, RETRY_MAX))
+        self._arm(job_id, now + delay)

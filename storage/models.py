@@ -97,7 +97,8 @@ class ScheduledJob(Base):
     due_at: Mapped[datetime]
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|done|skipped|cancelled
+    # pending | done | skipped (too late) | cancelled | failed (a day of retries)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -110,3 +110,31 @@ async def test_rows_store_utc_and_zone(h: Harness) -> None:
     async with h.db.transaction() as session:
         pending = (await session.scalars(select(ScheduledJob).where(ScheduledJob.status == "pending"))).all()
     assert [r.id for r in pending] == [job_id]
+
+
+async def test_a_job_failing_for_a_day_backs_off_then_gives_up(h: Harness, monkeypatch) -> None:
+    # run_late jobs (closing a poll) are never skipped as too late, so only this ends their retries
+    async with h.db.transaction() as session:
+        job_id = await h.scheduler.schedule(
+            session,
+            "test.remind",
+            h.clock() + timedelta(minutes=1),
+            {"room_id": ROOM, "text": "Umfrage schließen", "run_late": True},
+        )
+    h.clock.advance(minutes=1)
+    armed: list[timedelta] = []
+    monkeypatch.setattr(h.scheduler, "_arm", lambda _job, at: armed.append(at - h.clock()))
+
+    async def kicked(*args: object, **kwargs: object) -> str:
+        raise PermissionError("not in the room any more")
+
+    monkeypatch.setattr(h.messenger, "send", kicked)
+    while (await _status(h, job_id)).status == "pending":
+        await h.scheduler.fire(job_id)
+        if armed:
+            h.clock.advance(seconds=armed[-1].total_seconds())
+        assert len(armed) < 200, "retries must not go on forever"
+    row = await _status(h, job_id)
+    assert row.status == "failed" and "failed since" in (row.note or "")
+    assert armed[:3] == [timedelta(seconds=15), timedelta(seconds=30), timedelta(seconds=60)]
+    assert max(armed) == timedelta(minutes=15)
