@@ -81,7 +81,8 @@ class PollResponse(Base):
     event_id: Mapped[str] = mapped_column(String(255), unique=True)
     sender: Mapped[str] = mapped_column(String(255))
     ts_ms: Mapped[int] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(16))  # poll | command | reaction
+    # poll | command | reaction | ignored (a number reaction on a secret poll: stored redacted, never counts)
+    source: Mapped[str] = mapped_column(String(16))
     selections: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     redacted: Mapped[bool] = mapped_column(default=False)
 

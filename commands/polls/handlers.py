@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
 MAX_QUESTION, MAX_OPTION = 500, 200
-DEFAULT_REDACT_LEVEL = 50  # Matrix default for "redact other people's messages"
+DEFAULT_REDACT_LEVEL = 50  # Matrix spec default for "redact" when m.room.power_levels does not set it
 NONE_WORDS = {"keine", "keins", "nichts", "none", "nothing", "-", "0"}
 CLOSE_JOB, REMIND_JOB = "poll.close", "poll.remind"
 
@@ -136,6 +136,27 @@ def may_manage(ctx: Context, poll: Poll) -> bool:
     return Permissions(ctx.config.coordinators, ctx.messenger).is_coordinator(ctx.sender, poll.room_id)
 
 
+def redact_level(messenger: object, room_id: str) -> int:
+    """The room's ``redact`` level from ``m.room.power_levels`` (``DEFAULT_REDACT_LEVEL`` when unknown).
+
+    ``bot.context.Messenger`` does not expose it yet. A messenger with a ``redact_level(room_id)`` method is
+    asked; otherwise this peeks, read-only and duck-typed, at the room state the Matrix client keeps
+    (``client.rooms[room_id].power_levels.defaults.redact``, which already defaults to 50 when absent).
+    """
+    own = getattr(messenger, "redact_level", None)
+    if callable(own):
+        level = own(room_id)
+    else:
+        rooms = getattr(getattr(messenger, "client", None), "rooms", None)
+        room = rooms.get(room_id) if isinstance(rooms, dict) else None
+        level = getattr(getattr(getattr(room, "power_levels", None), "defaults", None), "redact", None)
+    return level if isinstance(level, int) and not isinstance(level, bool) else DEFAULT_REDACT_LEVEL
+
+
+def may_redact(ctx: Context, room_id: str, user_id: str) -> bool:
+    return ctx.messenger.power_level(room_id, user_id) >= redact_level(ctx.messenger, room_id)
+
+
 # ---------------------------------------------------------------------------------------- starting
 
 
@@ -205,7 +226,7 @@ def points_example(budget: int, count: int) -> str:
     details={
         "de": "Die Frage und jede Option mit Leerzeichen stehen in Anführungszeichen; 2 bis 20 Optionen.\n"
         "- `--mehrfach N`: bis zu N Antworten pro Person\n"
-        "- `--geheim`: Ergebnis erst nach dem Ende\n"
+        "- `--geheim`: Ergebnis erst nach dem Ende; Reaktionen 1️⃣–🔟 zählen dann nicht, weil alle sie sehen\n"
         "- `--anonym`: Abstimmung im Direktchat, niemand sieht, wer wie gestimmt hat\n"
         "- `--bis <Zeit>`: endet automatisch, z. B. `--bis 01.12. 18 Uhr`, `--bis morgen 12:00`, "
         "`--bis in 2 Stunden`\n"
@@ -215,7 +236,7 @@ def points_example(budget: int, count: int) -> str:
         + ANONYMITY_DE,
         "en": "Quote the question and every option containing spaces; 2 to 20 options.\n"
         "- `--mehrfach N`: up to N answers per person\n"
-        "- `--geheim`: result only after the end\n"
+        "- `--geheim`: result only after the end; reactions 1️⃣–🔟 do not count then, as everyone sees them\n"
         "- `--anonym`: voting in a direct chat, nobody sees who voted what\n"
         "- `--bis <time>`: closes automatically\n"
         "- `--punkte N`: everyone spreads N points (`!points`)\n"
@@ -319,7 +340,9 @@ async def _post_native(ctx: Context, poll: Poll) -> str:
     )
     event_id = await ctx.send_content(content, event_type=msc3381.START)
     info = [ctx.t("polls.info_title", number=poll.number), *_details_lines(ctx, poll)]
-    info.append(ctx.t("polls.info_how_native", number=poll.number))
+    info.append(
+        ctx.t("polls.info_how_native_secret" if poll.secret else "polls.info_how_native", number=poll.number)
+    )
     await ctx.say("\n".join(info))
     return event_id
 
@@ -572,7 +595,7 @@ async def on_poll_response(ctx: Context, incoming: Incoming) -> bool:
 
 @event_hook(msc3381.REACTION)
 async def on_reaction(ctx: Context, incoming: Incoming) -> bool:
-    """1️⃣…🔟 on a poll is a response choosing that option."""
+    """1️⃣…🔟 on a poll is a response choosing that option — except on secret and anonymous polls."""
     parsed = msc3381.reaction_index(incoming.content)
     if parsed is None:
         return False
@@ -580,6 +603,9 @@ async def on_reaction(ctx: Context, incoming: Incoming) -> bool:
     poll = await store.by_start_event(ctx.session, incoming.room_id, target)
     if poll is None:
         return False
+    if poll.is_open and (poll.secret or poll.anonymous):
+        await _refuse_reaction(ctx, poll, incoming)
+        return True
     if poll.anonymous or poll.is_points or index >= len(poll.options):
         return True
     await store.add_response(
@@ -592,6 +618,61 @@ async def on_reaction(ctx: Context, incoming: Incoming) -> bool:
         selections=[msc3381.answer_id(index)],
     )
     return True
+
+
+async def _refuse_reaction(ctx: Context, poll: Poll, incoming: Incoming) -> None:
+    """A number reaction on a secret or anonymous poll is not counted.
+
+    Element shows every reaction, and who gave it, to the whole room, so counting it would leak the
+    interim result (and, for anonymous polls, the vote). The reaction is removed if the bot may redact;
+    the person is told privately how to vote instead, never named in the room.
+    """
+    removed = False
+    if may_redact(ctx, incoming.room_id, ctx.messenger.user_id):
+        try:
+            reason = ctx.t("polls.redact_reason_reaction")
+            await ctx.messenger.redact(
+                incoming.room_id, incoming.event_id, reason=reason, txn_id=ctx.next_txn()
+            )
+            removed = True
+        except Exception:  # the reaction still does not count; the hint asks them to take it back
+            log.info(
+                "could not redact a reaction on poll #%d in %s", poll.number, poll.room_id, exc_info=True
+            )
+    else:
+        log.info("no power to redact a reaction on poll #%d in %s", poll.number, poll.room_id)
+    if not poll.anonymous:
+        first = await store.note_ignored_reaction(
+            ctx.session, poll, event_id=incoming.event_id, sender=incoming.sender, ts_ms=incoming.ts_ms
+        )
+        if not first:
+            return  # told once per poll is enough; the reaction was still removed (if possible)
+    # Anonymous polls may store nothing about who reacted, so there each reaction gets its answer.
+    hint = _reaction_hint(ctx, poll)
+    hint += "\n\n" + ctx.t("polls.reaction_removed" if removed else "polls.reaction_remove_yourself")
+    try:
+        await ctx.dm(incoming.sender, hint)
+    except Exception:  # not counted either way; a notice in the room instead would name the person
+        log.warning("could not send the reaction hint for poll #%d", poll.number, exc_info=True)
+
+
+def _reaction_hint(ctx: Context, poll: Poll) -> str:
+    command = _vote_command(ctx, poll)
+    if poll.anonymous:
+        intro = ctx.t(
+            "polls.anonymous_dm_intro",
+            number=poll.number,
+            question=escape_md(poll.question),
+            options=_option_list(poll),
+            command=command,
+        )
+        return ctx.t("polls.reaction_hint_anonymous", number=poll.number) + "\n\n" + intro
+    how = "polls.reaction_how_native" if poll.native else "polls.reaction_how_dm"
+    return (
+        ctx.t("polls.reaction_hint_secret", number=poll.number, question=escape_md(poll.question))
+        + " "
+        + ctx.t(how, command=command)
+    )
 
 
 @event_hook(msc3381.REDACTION)
@@ -615,7 +696,7 @@ async def on_poll_end(ctx: Context, incoming: Incoming) -> bool:
     allowed = (
         incoming.sender == poll.creator
         or ctx.is_coordinator
-        or ctx.messenger.power_level(incoming.room_id, incoming.sender) >= DEFAULT_REDACT_LEVEL
+        or may_redact(ctx, incoming.room_id, incoming.sender)
     )
     if not allowed:
         log.info("ignoring a poll end for #%d from a user without permission", poll.number)

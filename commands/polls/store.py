@@ -14,6 +14,9 @@ from commands.polls import msc3381
 from commands.polls.tally import Response, Tally, tally
 from storage.polls import Poll, PollBallot, PollResponse
 
+# PollResponse.source of a number reaction on a secret poll: stored already redacted, so it never counts.
+IGNORED = "ignored"
+
 
 async def next_number(session: AsyncSession, room_id: str) -> int:
     """The next short number in a room; (room, number) is unique, so a number is never reused."""
@@ -87,6 +90,39 @@ async def add_response(
     )
     await session.flush()
     return True
+
+
+async def note_ignored_reaction(
+    session: AsyncSession, poll: Poll, *, event_id: str, sender: str, ts_ms: int
+) -> bool:
+    """Keep a number reaction that must not count (secret poll) as an already redacted row.
+
+    It never enters the tally, and a later redaction of the reaction finds it and changes nothing.
+    Returns True for the sender's first such reaction on this poll, so the hint is sent only once.
+    """
+    earlier = await session.scalar(
+        select(PollResponse.id)
+        .where(
+            PollResponse.poll_id == poll.id,
+            PollResponse.sender == sender,
+            PollResponse.source == IGNORED,
+        )
+        .limit(1)
+    )
+    if await session.scalar(select(PollResponse.id).where(PollResponse.event_id == event_id)) is None:
+        session.add(
+            PollResponse(
+                poll_id=poll.id,
+                event_id=event_id,
+                sender=sender,
+                ts_ms=ts_ms,
+                source=IGNORED,
+                selections=None,
+                redacted=True,
+            )
+        )
+        await session.flush()
+    return earlier is None
 
 
 async def mark_redacted(session: AsyncSession, event_id: str) -> bool:

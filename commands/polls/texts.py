@@ -113,6 +113,13 @@ i18n.register(
             "en": "To vote: click in the poll above, react with 1️⃣–🔟 on the poll, or write "
             "`{prefix}vote {number} <no>`.",
         },
+        "polls.info_how_native_secret": {
+            "de": "Abstimmen: in der Umfrage oben klicken oder mir im Direktchat "
+            "`{prefix}stimme {number} <Nr>` schreiben. Reaktionen wie 1️⃣ zählen hier nicht, "
+            "weil alle im Raum sie sehen.",
+            "en": "To vote: click in the poll above or send me `{prefix}vote {number} <no>` in a direct "
+            "chat. Reactions like 1️⃣ do not count here, as everyone in the room sees them.",
+        },
         "polls.how_points": {
             "de": "Jede Person verteilt bis zu **{points} Punkte** auf die Optionen, so:\n"
             "`{prefix}punkte {number} {example}`",
@@ -251,6 +258,40 @@ i18n.register(
         "polls.anonymous_dm_sent": {
             "de": "🕶️ Ich habe dir für Umfrage #{number} im Direktchat geschrieben.",
             "en": "🕶️ I have written to you in our direct chat about poll #{number}.",
+        },
+        "polls.reaction_hint_secret": {
+            "de": "🔒 Umfrage #{number} „{question}“ ist geheim: Reaktionen wie 1️⃣ zähle ich dort nicht, "
+            "denn alle im Raum sehen, wie oft jede Zahl gewählt wurde.",
+            "en": "🔒 Poll #{number} “{question}” is secret: I do not count reactions like 1️⃣ there, "
+            "because everyone in the room sees how often each number was chosen.",
+        },
+        "polls.reaction_how_native": {
+            "de": "Stimm bitte in der Umfrage selbst ab (Element zeigt das Ergebnis erst am Ende) oder "
+            "schreib mir hier `{command}`.",
+            "en": "Please vote in the poll itself (Element shows the result only at the end) or send me "
+            "`{command}` here.",
+        },
+        "polls.reaction_how_dm": {
+            "de": "Stimm bitte hier im Direktchat ab: `{command}`.",
+            "en": "Please vote here in our direct chat: `{command}`.",
+        },
+        "polls.reaction_hint_anonymous": {
+            "de": "🕶️ Umfrage #{number} ist anonym: Reaktionen zähle ich dort nicht, denn alle im Raum "
+            "sehen, wer mit welcher Zahl reagiert hat.",
+            "en": "🕶️ Poll #{number} is anonymous: I do not count reactions there, because everyone in the "
+            "room sees who reacted with which number.",
+        },
+        "polls.reaction_removed": {
+            "de": "Deine Reaktion habe ich entfernt.",
+            "en": "I have removed your reaction.",
+        },
+        "polls.reaction_remove_yourself": {
+            "de": "Nimm deine Reaktion bitte wieder weg – ich darf sie nicht entfernen.",
+            "en": "Please take your reaction back – I am not allowed to remove it.",
+        },
+        "polls.redact_reason_reaction": {
+            "de": "Reaktion auf eine geheime oder anonyme Umfrage (zählt nicht)",
+            "en": "Reaction on a secret or anonymous poll (does not count)",
         },
         "polls.none_word": {"de": "keine", "en": "none"},
         # ------------------------------------------------------------------------------- results

@@ -173,6 +173,35 @@ async def test_secret_and_anonymous_polls_leak_nothing(lotsen: Any, bot: BotRunn
     assert voter_key is None
 
 
+async def test_number_reaction_on_a_secret_poll_is_removed_and_explained(lotsen: Any, bot: BotRunner) -> None:
+    coord, anna, bernd, room = await setup(lotsen, bot)
+    await coord.set_power(room, bot.user_id, 50)  # enough to redact at the room's default redact level
+    dm_anna = await anna.create_room(invite=[bot.user_id], direct=True, name="")
+    await anna.wait_member(dm_anna, bot.user_id)
+    start = await start_poll(
+        coord, anna, bot, room, '!umfrage "Welcher Kuchen?" "Apfelkuchen" "Birnenkuchen" --geheim', 1
+    )
+    reaction = await anna.send_event(
+        room, "m.reaction", {"m.relates_to": {"rel_type": "m.annotation", "event_id": start, "key": "1️⃣"}}
+    )
+    hint = await anna.wait_for(dm_anna, by_bot(bot, "m.room.message", "ist geheim"), what="the hint")
+    body = hint["content"]["body"]
+    assert "Reaktionen wie 1️⃣ zähle ich dort nicht" in body and "Deine Reaktion habe ich entfernt." in body
+
+    def removes_reaction(e: dict[str, Any]) -> bool:
+        target = e.get("redacts") or e.get("content", {}).get("redacts")
+        return e.get("type") == "m.room.redaction" and target == reaction
+
+    redaction = await bernd.wait_for(room, removes_reaction, what="the bot's redaction of the reaction")
+    assert redaction["sender"] == bot.user_id
+    interim = await bernd.ask(room, "!ergebnis 1")
+    assert "geheim" in interim and "0 von 3" in interim
+    room_messages = json.dumps(
+        [e["content"] for e in bernd.messages_from(room, bot.user_id)], ensure_ascii=False
+    )
+    assert anna.user_id not in room_messages  # nobody is named in the room
+
+
 async def test_points_poll_and_refusals(lotsen: Any, bot: BotRunner) -> None:
     coord, anna, bernd, room = await setup(lotsen, bot)
     refused = await anna.ask(room, '!umfrage "Pizza?" "Ja" "Nein"')

@@ -6,15 +6,18 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from nio.events.room_events import DefaultLevels, PowerLevels
+from nio.rooms import MatrixRoom
 from sqlalchemy import select, text
 
 from commands.polls import msc3381
 from storage.models import ScheduledJob
 from storage.polls import Poll, PollBallot, PollResponse
-from tests.support.fake import Harness, Sent
+from tests.support.fake import BOT, Harness, Sent
 
 ROOM = "!team:test"
 OTHER_ROOM = "!andere:test"
@@ -58,6 +61,30 @@ async def vote(h: Harness, start: str, sender: str, answers: Any, **kwargs: Any)
     return await h.event(ROOM, sender, event_type, response(start, answers, **kwargs))
 
 
+async def react(h: Harness, target: str, sender: str, key: str) -> str:
+    content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": key}}
+    return await h.event(ROOM, sender, "m.reaction", content)
+
+
+def record_redactions(h: Harness) -> list[tuple[str, str]]:
+    redacted: list[tuple[str, str]] = []
+
+    async def redact(room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
+        redacted.append((room_id, event_id))
+
+    h.messenger.redact = redact  # type: ignore[method-assign]
+    return redacted
+
+
+def nio_room(redact: int | None = None) -> MatrixRoom:
+    """A room state as the real Matrix layer keeps it; no ``redact`` key means the spec default."""
+    room = MatrixRoom(ROOM, BOT)
+    room.power_levels = PowerLevels(
+        defaults=DefaultLevels() if redact is None else DefaultLevels(redact=redact)
+    )
+    return room
+
+
 async def results(h: Harness, number: int | None = None, sender: str = ANNA) -> str:
     [reply] = await h.say(ROOM, sender, "!ergebnis" + (f" {number}" if number else ""))
     return reply
@@ -93,7 +120,9 @@ async def test_native_poll_start_is_valid_msc3381(h: Harness) -> None:
 async def test_secret_poll_is_undisclosed(h: Harness) -> None:
     start = await start_poll(h, '!umfrage "Wer moderiert?" "A-Team" "B-Team" --geheim')
     assert start.content[msc3381.START]["kind"] == "org.matrix.msc3381.poll.undisclosed"
-    assert "erst nach dem Ende" in h.messenger.sent[-1].body
+    info = h.messenger.sent[-1].body
+    assert "erst nach dem Ende" in info
+    assert "Reaktionen wie 1️⃣ zählen hier nicht" in info and "im Direktchat `!stimme 1 <Nr>`" in info
 
 
 async def test_poll_numbers_are_per_room_and_stable(h: Harness) -> None:
@@ -212,6 +241,60 @@ async def test_reactions_and_commands_count_as_latest_response(h: Harness) -> No
     assert "Niemand hat abgestimmt" in await results(h)
 
 
+async def test_number_reaction_on_a_secret_poll_is_not_counted_but_explained_once(h: Harness) -> None:
+    h.messenger.power[ROOM][BOT] = 100  # the bot may redact
+    redacted = record_redactions(h)
+    start = (await start_poll(h, '!umfrage "Wer moderiert?" "Archiv" "Museum" --geheim')).event_id
+    in_room = len(h.messenger.bodies(ROOM))
+    first = await react(h, start, ANNA, "2️⃣")
+    assert "0 von 4" in await results(h, sender=BERND)
+    dm = await h.messenger.direct_room(ANNA)
+    [hint] = h.messenger.bodies(dm)
+    assert (
+        "Umfrage #1 „Wer moderiert?“ ist geheim" in hint and "Reaktionen wie 1️⃣ zähle ich dort nicht" in hint
+    )
+    assert "in der Umfrage selbst" in hint and "`!stimme 1 <Nr>`" in hint
+    assert "Deine Reaktion habe ich entfernt." in hint
+    assert redacted == [(ROOM, first)]
+
+    second = await react(h, start, ANNA, "1️⃣")  # again: removed again, but no second message
+    assert redacted == [(ROOM, first), (ROOM, second)]
+    assert len(h.messenger.bodies(dm)) == 1
+    room_text = h.messenger.bodies(ROOM)[in_room:]
+    assert all(ANNA not in body for body in room_text)  # only the !ergebnis reply, nobody named
+
+    await vote(h, start, ANNA, ["1"])  # how it should be done
+    h.clock.advance(seconds=1)
+    await h.event(ROOM, ANNA, "m.room.redaction", {"redacts": first})  # taking the reaction back
+    await h.event(ROOM, ANNA, "m.room.redaction", {"redacts": second})
+    async with h.db.transaction() as session:
+        rows = (await session.scalars(select(PollResponse).order_by(PollResponse.id))).all()
+    assert [(r.source, r.redacted) for r in rows] == [("ignored", True), ("ignored", True), ("poll", False)]
+    await h.say(ROOM, COORD, "!umfrage schließen 1")
+    final = await results(h)
+    assert "**1. Archiv** (1 Stimme)" in final and "**2. Museum** (0 Stimmen)" in final
+
+
+async def test_reaction_on_a_secret_poll_without_power_to_redact(h: Harness) -> None:
+    redacted = record_redactions(h)  # the bot is a plain member (power 0 < redact 50)
+    start = (await start_poll(h, '!umfrage "Wer moderiert?" "Archiv" "Museum" --geheim')).event_id
+    await react(h, start, BERND, "1️⃣")
+    assert redacted == []
+    [hint] = h.messenger.bodies(await h.messenger.direct_room(BERND))
+    assert "Nimm deine Reaktion bitte wieder weg" in hint
+    assert "0 von 4" in await results(h)
+
+
+async def test_reaction_after_a_secret_poll_ended_gets_no_hint(h: Harness) -> None:
+    secret = (await start_poll(h, '!umfrage "Geheim?" "Ja" "Nein" --geheim')).event_id
+    await h.say(ROOM, COORD, "!umfrage schließen 1")
+    h.clock.advance(seconds=1)
+    before = len(h.messenger.sent)
+    await react(h, secret, ANNA, "1️⃣")  # the result is public now: no hint, and too late to count
+    assert h.messenger.sent[before:] == []
+    assert "Niemand hat abgestimmt" in await results(h, 1)
+
+
 async def test_the_same_event_twice_is_stored_once(h: Harness) -> None:
     start = (await start_poll(h, '!umfrage "Wohin?" "Archiv" "Museum"')).event_id
     for _ in range(2):
@@ -255,6 +338,7 @@ async def test_end_event_from_element_is_honoured_only_from_allowed_users(h: Har
     end = {"m.relates_to": {"rel_type": "m.reference", "event_id": start}, msc3381.END: {}}
     await h.event(ROOM, ANNA, msc3381.END, end)  # not allowed to redact: ignored
     assert (await poll_row(h)).is_open
+    assert not any(s.event_type == msc3381.END for s in h.messenger.sent)
     before = len(h.messenger.sent)
     await h.event(ROOM, COORD, msc3381.STABLE_END, end)
     poll = await poll_row(h)
@@ -262,6 +346,30 @@ async def test_end_event_from_element_is_honoured_only_from_allowed_users(h: Har
     new = h.messenger.sent[before:]
     assert not [s for s in new if s.event_type == msc3381.END]  # their end event is the end
     assert any("Ergebnis Umfrage #1" in s.body for s in new)
+
+
+async def test_end_event_follows_the_rooms_redact_level(h: Harness) -> None:
+    h.messenger.power[ROOM][ANNA] = 30  # below the coordinator threshold (50)
+    room = nio_room()  # m.room.power_levels without "redact": the spec default 50 applies
+    h.messenger.client = SimpleNamespace(rooms={ROOM: room})  # type: ignore[attr-defined]
+    start = (await start_poll(h, '!umfrage "Wohin?" "Archiv" "Museum"')).event_id
+    end = {"m.relates_to": {"rel_type": "m.reference", "event_id": start}, msc3381.END: {}}
+    await h.event(ROOM, ANNA, msc3381.END, end)
+    assert (await poll_row(h)).is_open
+    room.power_levels.defaults.redact = 25  # the room lets power 25 redact others' messages
+    await h.event(ROOM, ANNA, msc3381.END, end)
+    poll = await poll_row(h)
+    assert not poll.is_open and poll.closed_by == ANNA
+
+
+def test_redact_level_comes_from_the_room_state() -> None:
+    from commands.polls.handlers import redact_level
+
+    assert redact_level(object(), ROOM) == 50  # nothing known: the Matrix default
+    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={})), ROOM) == 50  # unknown room
+    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={ROOM: nio_room()})), ROOM) == 50
+    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={ROOM: nio_room(0)})), ROOM) == 0
+    assert redact_level(SimpleNamespace(redact_level=lambda room_id: 75), ROOM) == 75  # a bot-level accessor
 
 
 # ----------------------------------------------------------------------------------------- closing
@@ -389,13 +497,10 @@ async def test_anonymous_poll_keeps_no_names(h: Harness) -> None:
     interim = await results(h)
     assert "**2. Nein** (2 Stimmen)" in interim and "2 von 4" in interim
     # Reactions or forged poll responses in the room must not count for an anonymous poll.
-    await h.event(
-        ROOM,
-        CARLA,
-        "m.reaction",
-        {"m.relates_to": {"rel_type": "m.annotation", "event_id": message.event_id, "key": "1️⃣"}},
-    )
+    await react(h, message.event_id, CARLA, "1️⃣")
     assert "2 von 4" in await results(h)
+    [hint] = h.messenger.bodies(await h.messenger.direct_room(CARLA))  # told privately how to vote
+    assert "Umfrage #1 ist anonym: Reaktionen zähle ich dort nicht" in hint and "`!stimme 1 <Nr>`" in hint
 
     async def dump() -> str:
         async with h.db.transaction() as session:
