@@ -637,6 +637,11 @@ class MatrixBot:
             return CREATOR_POWER
         return room.power_levels.get_user_level(user_id)
 
+    def redact_level(self, room_id: str) -> int:
+        """The power needed to redact others' events here (the spec's default 50 when unknown)."""
+        room = self.client.rooms.get(room_id)
+        return room.power_levels.defaults.redact if room else 50
+
     def team_rooms(self) -> list[str]:
         """The rooms whose coordinators act for the whole bot: the configured ``rooms`` (all group rooms
         only when none are configured, which check-config warns about)."""

@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 20
 MAX_QUESTION, MAX_OPTION = 500, 200
-DEFAULT_REDACT_LEVEL = 50  # Matrix spec default for "redact" when m.room.power_levels does not set it
 NONE_WORDS = {"keine", "keins", "nichts", "none", "nothing", "-", "0"}
 CLOSE_JOB, REMIND_JOB = "poll.close", "poll.remind"
 
@@ -136,25 +135,8 @@ def may_manage(ctx: Context, poll: Poll) -> bool:
     return Permissions(ctx.config.coordinators, ctx.messenger).is_coordinator(ctx.sender, poll.room_id)
 
 
-def redact_level(messenger: object, room_id: str) -> int:
-    """The room's ``redact`` level from ``m.room.power_levels`` (``DEFAULT_REDACT_LEVEL`` when unknown).
-
-    ``bot.context.Messenger`` does not expose it yet. A messenger with a ``redact_level(room_id)`` method is
-    asked; otherwise this peeks, read-only and duck-typed, at the room state the Matrix client keeps
-    (``client.rooms[room_id].power_levels.defaults.redact``, which already defaults to 50 when absent).
-    """
-    own = getattr(messenger, "redact_level", None)
-    if callable(own):
-        level = own(room_id)
-    else:
-        rooms = getattr(getattr(messenger, "client", None), "rooms", None)
-        room = rooms.get(room_id) if isinstance(rooms, dict) else None
-        level = getattr(getattr(getattr(room, "power_levels", None), "defaults", None), "redact", None)
-    return level if isinstance(level, int) and not isinstance(level, bool) else DEFAULT_REDACT_LEVEL
-
-
 def may_redact(ctx: Context, room_id: str, user_id: str) -> bool:
-    return ctx.messenger.power_level(room_id, user_id) >= redact_level(ctx.messenger, room_id)
+    return ctx.messenger.power_level(room_id, user_id) >= ctx.messenger.redact_level(room_id)
 
 
 # ---------------------------------------------------------------------------------------- starting
@@ -747,6 +729,7 @@ async def close_poll(
     jobs = [j for j in (poll.close_job_id, poll.remind_job_id) if j is not None and j != running_job]
     await ctx.scheduler.cancel(ctx.session, *jobs)
     poll.voter_key = None
+    await store.rewrite_ballots(ctx.session, poll)
     if reply and ctx.room_id != poll.room_id:  # closed from a DM: the result is in the room, say where
         await ctx.reply(ctx.t("polls.closed_elsewhere", number=poll.number))
     log.info("poll #%d in %s closed: %d voter(s)", poll.number, poll.room_id, counted.voters)

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.polls import msc3381
@@ -168,4 +168,16 @@ async def current_tally(session: AsyncSession, poll: Poll) -> Tally:
         max_selections=poll.max_selections,
         points=poll.points if poll.is_points else None,
         end_ts=poll.end_ts_ms,
+    )
+
+
+async def rewrite_ballots(session: AsyncSession, poll: Poll) -> None:
+    """Write every ballot row anew inside the closing transaction.
+
+    PostgreSQL stamps each row version with the id of the transaction that wrote it (``xmin``), and a vote
+    by DM was written in the same transaction as the record of its DM event. Rewriting gives all ballots the
+    closing transaction's id; the old versions go at the next (auto)vacuum. SQLite keeps no such stamp.
+    """
+    await session.execute(
+        update(PollBallot).where(PollBallot.poll_id == poll.id).values(selections=PollBallot.selections)
     )

@@ -7,7 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
 from bot.ops import export_data
+from tests.conftest import new_database_url
 from tests.support.fake import Harness
 
 ROOM = "!team:test"
@@ -18,8 +22,9 @@ LOTSEN = ["@lotse-a:test", "@lotse-b:test", "@lotse-c:test"]
 BOOKKEEPING = {"bot_state", "processed_events", "bot_rooms", "scheduled_jobs", "throttles"}
 
 
-async def test_no_table_links_a_person_to_a_vote_or_feedback(tmp_path: Path) -> None:
-    h = await Harness(tmp_path).start()
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_no_table_links_a_person_to_a_vote_or_feedback(tmp_path: Path, backend: str) -> None:
+    h = await Harness(tmp_path, db_url=await new_database_url(tmp_path, backend)).start()
     try:
         h.room(ROOM, [COORD, *LOTSEN], power={COORD: 100})
         traces: set[str] = set(LOTSEN)
@@ -60,8 +65,30 @@ async def test_no_table_links_a_person_to_a_vote_or_feedback(tmp_path: Path) -> 
                 text = json.dumps(row, ensure_ascii=False)
                 leaks += [f"{table}: {trace}" for trace in traces if trace in text]
         assert leaks == []
+        if backend == "postgres":
+            assert await shared_transactions(h, content_tables) == []
         # and nothing the room saw names a voter or contributor
         for body in h.messenger.bodies(ROOM):
             assert not any(lotse in body or lotse[1:].split(":")[0] in body for lotse in LOTSEN), body
     finally:
         await h.close()
+
+
+async def shared_transactions(h: Harness, tables: list[str]) -> list[str]:
+    """Content rows written by the same PostgreSQL transaction as a handled DM event (``xmin``): that
+    would tie a vote or an item to the DM room recorded with the event, and so to a person."""
+    async with h.db.transaction() as session:
+        dm_txns = set(
+            (
+                await session.execute(
+                    text("SELECT xmin::text FROM processed_events WHERE room_id LIKE '!dm-%'")
+                )
+            ).scalars()
+        )
+        assert dm_txns, "the audit must have handled DM events"
+        shared = []
+        for table in tables:
+            for xmin in (await session.execute(text(f'SELECT xmin::text FROM "{table}"'))).scalars():
+                if xmin in dm_txns:
+                    shared.append(table)
+        return sorted(set(shared))

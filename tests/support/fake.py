@@ -37,6 +37,7 @@ class FakeMessenger:
     user_id: str = BOT
     members: dict[str, list[str]] = field(default_factory=dict)
     power: dict[str, dict[str, int]] = field(default_factory=dict)
+    redact_levels: dict[str, int] = field(default_factory=dict)  # room → level; 50 when not set
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     encrypted: set[str] = field(default_factory=set)
@@ -79,6 +80,9 @@ class FakeMessenger:
     def power_level(self, room_id: str, user_id: str) -> int:
         return self.power.get(room_id, {}).get(user_id, 0)
 
+    def redact_level(self, room_id: str) -> int:
+        return self.redact_levels.get(room_id, 50)
+
     def team_rooms(self) -> list[str]:
         return [r for r in self.members if not self.is_dm(r)]
 
@@ -111,12 +115,12 @@ def make_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
 class Harness:
     """A dispatcher over a real (SQLite) database and a fake messenger: feed it events, read replies."""
 
-    def __init__(self, tmp_path: Path, **sections: dict[str, Any]) -> None:
+    def __init__(self, tmp_path: Path, *, db_url: str | None = None, **sections: dict[str, Any]) -> None:
         from commands import load_all
 
         load_all()
         self.config = make_config(tmp_path, **sections)
-        self.db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
+        self.db = Database(db_url or f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
         self.messenger = FakeMessenger()
         self.clock = FakeClock()
         self.scheduler = Scheduler(self.db, self.clock, self.config.scheduler.misfire_grace)

@@ -6,12 +6,9 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from nio.events.room_events import DefaultLevels, PowerLevels
-from nio.rooms import MatrixRoom
 from sqlalchemy import select, text
 
 from commands.polls import msc3381
@@ -74,15 +71,6 @@ def record_redactions(h: Harness) -> list[tuple[str, str]]:
 
     h.messenger.redact = redact  # type: ignore[method-assign]
     return redacted
-
-
-def nio_room(redact: int | None = None) -> MatrixRoom:
-    """A room state as the real Matrix layer keeps it; no ``redact`` key means the spec default."""
-    room = MatrixRoom(ROOM, BOT)
-    room.power_levels = PowerLevels(
-        defaults=DefaultLevels() if redact is None else DefaultLevels(redact=redact)
-    )
-    return room
 
 
 async def results(h: Harness, number: int | None = None, sender: str = ANNA) -> str:
@@ -349,27 +337,15 @@ async def test_end_event_from_element_is_honoured_only_from_allowed_users(h: Har
 
 
 async def test_end_event_follows_the_rooms_redact_level(h: Harness) -> None:
-    h.messenger.power[ROOM][ANNA] = 30  # below the coordinator threshold (50)
-    room = nio_room()  # m.room.power_levels without "redact": the spec default 50 applies
-    h.messenger.client = SimpleNamespace(rooms={ROOM: room})  # type: ignore[attr-defined]
+    h.messenger.power[ROOM][ANNA] = 30  # below the coordinator threshold (50) and the default redact level
     start = (await start_poll(h, '!umfrage "Wohin?" "Archiv" "Museum"')).event_id
     end = {"m.relates_to": {"rel_type": "m.reference", "event_id": start}, msc3381.END: {}}
     await h.event(ROOM, ANNA, msc3381.END, end)
     assert (await poll_row(h)).is_open
-    room.power_levels.defaults.redact = 25  # the room lets power 25 redact others' messages
+    h.messenger.redact_levels[ROOM] = 25  # the room lets power 25 redact others' messages
     await h.event(ROOM, ANNA, msc3381.END, end)
     poll = await poll_row(h)
     assert not poll.is_open and poll.closed_by == ANNA
-
-
-def test_redact_level_comes_from_the_room_state() -> None:
-    from commands.polls.handlers import redact_level
-
-    assert redact_level(object(), ROOM) == 50  # nothing known: the Matrix default
-    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={})), ROOM) == 50  # unknown room
-    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={ROOM: nio_room()})), ROOM) == 50
-    assert redact_level(SimpleNamespace(client=SimpleNamespace(rooms={ROOM: nio_room(0)})), ROOM) == 0
-    assert redact_level(SimpleNamespace(redact_level=lambda room_id: 75), ROOM) == 75  # a bot-level accessor
 
 
 # ----------------------------------------------------------------------------------------- closing
