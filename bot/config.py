@@ -6,13 +6,14 @@ wrong, and a hint how to write it right.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
 import tomllib
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -212,6 +213,31 @@ def load(path: Path) -> Config:
     return config
 
 
+M = TypeVar("M", bound=BaseModel)
+_feature_cache: dict[tuple[int, str], tuple[Config, BaseModel]] = {}
+log = logging.getLogger(__name__)
+
+
+def feature_settings(config: Config, name: str, model: type[M]) -> M:
+    """A feature's ``[features.<name>]`` table, validated once per config.
+
+    An invalid table is logged (once) and replaced by the defaults: a typo must not take a feature's
+    commands down. ``check-config`` reports the same problems before a start.
+    """
+    key = (id(config), name)
+    hit = _feature_cache.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]  # type: ignore[return-value]
+    try:
+        parsed = model.model_validate(config.features.get(name, {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        log.error("ignoring invalid [features.%s] (%s); using the defaults", name, problems)
+        parsed = model()
+    _feature_cache[key] = (config, parsed)
+    return parsed
+
+
 def _check_features(config: Config) -> list[str]:
     from commands import FEATURE_SETTINGS, settings_model
 
@@ -271,6 +297,6 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     if not config.rooms:
         warnings.append(
             "rooms: none configured — every admin of any room the bot is invited to may edit the FAQ and "
-            "see its open questions; hint: list your team rooms, e.g. rooms = [\"#lotsen:stadt.example\"]"
+            'see its open questions; hint: list your team rooms, e.g. rooms = ["#lotsen:stadt.example"]'
         )
     return problems, warnings

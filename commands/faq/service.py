@@ -18,8 +18,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
+from bot.config import feature_settings
 from bot.context import Context
 from commands.faq.kb import KnowledgeBase, load_kb
 from commands.faq.retrieval import FaqIndex
@@ -45,22 +46,8 @@ class FaqSettings(BaseModel):
         return value or None
 
 
-_settings: dict[str, FaqSettings] = {}
-
-
 def settings(ctx: Context) -> FaqSettings:
-    """Read the feature's table; a broken one is logged (once) and ignored rather than silencing the FAQ."""
-    raw = ctx.config.features.get("faq", {})
-    key = repr(sorted(raw.items())) if isinstance(raw, dict) else repr(raw)
-    found = _settings.get(key)
-    if found is None:
-        try:
-            found = FaqSettings.model_validate(raw)
-        except ValidationError as exc:
-            log.error("ignoring invalid [features.faq] settings: %s", exc)
-            found = FaqSettings()
-        _settings[key] = found
-    return found
+    return feature_settings(ctx.config, "faq", FaqSettings)
 
 
 def kb_dir(ctx: Context) -> Path:

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
+from bot.config import feature_settings
 from bot.context import Context
 from bot.dispatch import Incoming
 from bot.framework import (
@@ -52,11 +53,7 @@ class PollSettings(BaseModel):
 
 
 def settings(ctx: Context) -> PollSettings:
-    try:
-        return PollSettings.model_validate(ctx.config.features.get("polls", {}))
-    except ValidationError as exc:
-        log.warning("ignoring invalid [features.polls] (%s); using the defaults", exc.errors()[0]["msg"])
-        return PollSettings()
+    return feature_settings(ctx.config, "polls", PollSettings)
 
 
 def _ms(moment: datetime) -> int:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from bot.config import feature_settings
 from bot.context import Context
 from bot.framework import UserError
 from bot.permissions import Permissions
@@ -34,10 +35,7 @@ class RetroSettings(BaseModel):
 
 
 def settings(ctx: Context) -> RetroSettings:
-    try:
-        return RetroSettings.model_validate(ctx.config.features.get("retro", {}))
-    except ValidationError as exc:  # a config mistake must be visible, not silently replaced
-        raise RuntimeError(f"[features.retro] is invalid: {exc}") from exc
+    return feature_settings(ctx.config, "retro", RetroSettings)
 
 
 def when(ctx: Context, moment: datetime) -> str:
