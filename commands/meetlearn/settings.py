@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.config import Config
+from bot.config import Config, feature_settings
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +58,5 @@ class MeetLearnSettings(BaseModel):
         return timedelta(days=self.series_announce_days)
 
 
-_cache: dict[int, tuple[Any, MeetLearnSettings]] = {}
-
-
 def settings(config: Config) -> MeetLearnSettings:
-    """The validated section; cached per config object (configs are frozen)."""
-    hit = _cache.get(id(config))
-    if hit is not None and hit[0] is config:
-        return hit[1]
-    try:
-        parsed = MeetLearnSettings.model_validate(config.features.get("meetlearn", {}))
-    except ValidationError as exc:
-        # Like the other features: a typo in the config must not take the commands down with it.
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        log.warning("ignoring invalid [features.meetlearn] (%s); using the defaults", problems)
-        parsed = MeetLearnSettings()
-    _cache[id(config)] = (config, parsed)
-    return parsed
+    return feature_settings(config, "meetlearn", MeetLearnSettings)
