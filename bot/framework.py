@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import i18n
+from bot.render import code_md, escape_md
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -135,7 +136,7 @@ class Int(ArgType):
     def convert(self, text: str, ctx: Context) -> int:
         cleaned = text.lstrip("#")
         if not re.fullmatch(r"[+-]?\d{1,9}", cleaned):
-            raise UsageError(ctx.t("fw.not_a_number", value=_short(text)))
+            raise UsageError(ctx.t("fw.not_a_number", value=escape_md(shorten(text))))
         value = int(cleaned)
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
@@ -153,7 +154,9 @@ class Choice(ArgType):
         for choice in self.choices:
             if fold(choice) == folded:
                 return choice
-        raise UsageError(ctx.t("fw.bad_choice", value=_short(text), choices=", ".join(self.choices)))
+        raise UsageError(
+            ctx.t("fw.bad_choice", value=escape_md(shorten(text)), choices=", ".join(self.choices))
+        )
 
 
 class Words(ArgType):
@@ -207,7 +210,7 @@ class When(ArgType):
             if self.future:
                 timeparse.require_future(value, now)
         except timeparse.TimeParseError as exc:
-            raise UsageError(exc.german() if ctx.lang == "de" else exc.english()) from exc
+            raise UsageError(exc.markdown(ctx.lang)) from exc
         return value, used
 
 
@@ -222,7 +225,7 @@ class Duration(ArgType):
         try:
             return timeparse.parse_duration(text), used
         except timeparse.TimeParseError as exc:
-            raise UsageError(exc.german() if ctx.lang == "de" else exc.english()) from exc
+            raise UsageError(exc.markdown(ctx.lang)) from exc
 
 
 def _until_quoted(tokens: Sequence[Token]) -> Iterable[Token]:
@@ -319,7 +322,7 @@ class Command:
             flag = flags_by_name.get(fold(name))
             if flag is None:
                 known = ", ".join(f"--{f.name}" for f in self.flags) or "—"
-                raise UsageError(ctx.t("fw.unknown_flag", flag=_short(token.text), known=known))
+                raise UsageError(ctx.t("fw.unknown_flag", flag=code_md(shorten(token.text)), known=known))
             i += 1
             if flag.type is None:
                 values[flag.key] = True
@@ -352,7 +355,7 @@ class Command:
             pos += used
         if pos < len(positional):
             extra = " ".join(t.text for t in positional[pos:])
-            raise UsageError(ctx.t("fw.extra_args", extra=_short(extra)))
+            raise UsageError(ctx.t("fw.extra_args", extra=escape_md(shorten(extra))))
         return values
 
 
@@ -457,9 +460,11 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-def _short(text: str, limit: int = 40) -> str:
+def shorten(text: str, limit: int = 40) -> str:
+    """User text quoted back in a reply: one line, at most ``limit`` characters. Escape it afterwards
+    (``escape_md``/``code_md``), so the cut can't split an escape."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 registry = Registry()
@@ -493,8 +498,8 @@ i18n.register(
             "en": "Too many values: at most {max} allowed, {got} given.",
         },
         "fw.unknown_flag": {
-            "de": "Die Option `{flag}` gibt es hier nicht. Möglich: {known}.",
-            "en": "There is no option `{flag}` here. Possible: {known}.",
+            "de": "Die Option {flag} gibt es hier nicht. Möglich: {known}.",
+            "en": "There is no option {flag} here. Possible: {known}.",
         },
         "fw.flag_needs_value": {
             "de": "Nach `--{flag}` fehlt ein Wert.",

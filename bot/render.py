@@ -2,7 +2,12 @@
 
 Bot messages are ``m.notice`` (other bots don't answer notices, so two bots can't loop) with the Markdown
 rendered to ``formatted_body``. Raw HTML in the Markdown is never passed through: user text that ends up in
-a message cannot inject markup, and ``escape_md`` keeps it from injecting Markdown either.
+a message cannot inject markup. Markdown it could still inject (links, emphasis, a backtick that ends our
+code span), so every piece of user text goes in through one of two helpers:
+
+* ``escape_md(text)`` in running text, e.g. ``„{escape_md(word)}“``;
+* ``code_md(text)`` for text shown as code, e.g. ``Die Option {code_md(flag)} …`` — in place of the
+  backticks, because backslash escapes do not work inside a code span.
 """
 
 from __future__ import annotations
@@ -15,15 +20,35 @@ from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False}).disable("image")
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# "=" would underline a line into a heading, "&" starts an entity like "&#42;".
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=&])")
 
 
 def escape_md(text: str) -> str:
-    """Make user-supplied text render literally inside our Markdown."""
+    """Make user-supplied text render literally inside our Markdown (not inside a code span: ``code_md``)."""
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def code_md(text: str) -> str:
+    """User-supplied text as an inline code span, shown literally and on one line.
+
+    The fence is one backtick longer than the longest run inside the text, so no backtick the user typed
+    can close it; a space pads text that starts or ends with a backtick (CommonMark strips exactly one on
+    each side). Line breaks become spaces: a blank line or a "# " line would end the paragraph —
+    and the code span with it — before inline parsing even starts.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return "` `"
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~=&])")
 
 
 def to_plain(markdown: str) -> str:

@@ -33,6 +33,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from fractions import Fraction
 from typing import ClassVar
 
+from bot.render import code_md, escape_md
+
 __all__ = [
     "MAX_DURATION",
     "MAX_INPUT_CHARS",
@@ -135,9 +137,29 @@ class LocalizedError(ValueError):
     def message(self, lang: str | None = None) -> str:
         return self.english() if (lang or self.lang).startswith("en") else self.german()
 
+    def markdown(self, lang: str | None = None) -> str:
+        """The message for a bot reply (Markdown): the user's own words in it can't become markup.
+
+        ``german()``/``english()`` quote the values as typed, which is right for logs and plain text but
+        would let ``[x](https://…)`` or ``**x**`` in a time turn into a link or bold text once rendered.
+        """
+        index = 1 if (lang or self.lang).startswith("en") else 0
+        templates = self.MESSAGES.get(self.key) or self.MESSAGES["unknown"]
+        escaped = _Blank({key: escape_md(str(value)) for key, value in self.values.items()})
+        parts = []
+        for part in _CODE_SPAN.split(templates[index]):
+            if part.startswith("`"):  # a value inside an example: the backslashes would show, so fence it
+                parts.append(code_md(part[1:-1].format_map(_Blank(self.values))))
+            else:
+                parts.append(part.format_map(escaped))
+        return "".join(parts)
+
     def _render(self, index: int) -> str:
         templates = self.MESSAGES.get(self.key) or self.MESSAGES["unknown"]
         return templates[index].format_map(_Blank(self.values))
+
+
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
 
 
 def _restore_error(cls: type[LocalizedError], key: str, lang: str, values: dict[str, str]) -> LocalizedError:

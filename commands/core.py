@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import i18n
 from bot.context import Context
-from bot.framework import Arg, Command, Perm, Rest, Token, command, fold, registry
+from bot.framework import Arg, Command, Perm, Rest, Token, command, fold, registry, shorten
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
@@ -29,7 +29,7 @@ async def hilfe(ctx: Context, befehl: str | None) -> None:
         words = [w.lstrip(ctx.prefix) for w in befehl.split()]
         cmd, _ = registry.lookup([Token(w, False, 0, 0) for w in words])
         if cmd is None or not visible(cmd):
-            await ctx.reply(ctx.t("core.help_unknown", word=befehl[:40]))
+            await ctx.reply(ctx.t("core.help_unknown", word=escape_md(shorten(befehl))))
             return
         await ctx.reply(_details(ctx, cmd))
         return

@@ -160,3 +160,50 @@ async def test_usage_error_raised_inside_a_handler_is_shown_not_an_internal_erro
     monkeypatch.setattr(cmd, "handler", picky)
     [reply] = await h.say(ROOM, LOTSE, "!ping")
     assert reply == "⚠️ Die Zahl muss zwischen 1 und 5 liegen."
+
+
+# ------------------------------------------------------------------ the user's own text stays text
+
+
+async def test_help_for_an_unknown_word_shows_a_phishing_link_as_typed(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!hilfe [Passwort hier](https://phish.example) **x**")
+    html = h.messenger.sent[-1].content["formatted_body"]
+    assert (
+        reply == "Zu „[Passwort hier](https://phish.example)…“ kenne ich keinen Befehl. `!hilfe` zeigt alle."
+    )
+    assert "href" not in html and "<a" not in html and "<strong>" not in html
+    assert "„[Passwort hier](https://phish.example)…“" in html
+
+
+async def test_unknown_flag_with_backticks_stays_inside_its_code_span(h: Harness) -> None:
+    [reply] = await h.say(ROOM, LOTSE, "!ping --`**x**`[Login](https://phish.example)")
+    html = h.messenger.sent[-1].content["formatted_body"]
+    assert reply.startswith("⚠️ Die Option ``--`**x**`[Login](https://phish.example)`` gibt es hier nicht.")
+    assert "<code>--`**x**`[Login](https://phish.example)</code>" in html
+    assert "href" not in html and "<strong>" not in html
+
+
+async def test_extra_words_and_bad_numbers_and_times_are_quoted_literally(h: Harness) -> None:
+    await h.say(ROOM, LOTSE, "!ping **fett** _kursiv_")
+    html = h.messenger.sent[-1].content["formatted_body"]
+    assert "Mit „**fett** _kursiv_“ kann ich hier nichts anfangen." in html
+    await h.say(ROOM, LOTSE, "!dabei [1](https://phish.example)")
+    html = h.messenger.sent[-1].content["formatted_body"]
+    assert "„[1](https://phish.example)“ ist keine Zahl." in html and "href" not in html
+    await h.say(ROOM, COORD, "!meetlearn verschieben 1 morgen [12 Uhr](https://phish.example)")
+    html = h.messenger.sent[-1].content["formatted_body"]
+    assert "Zeitangabe „morgen [12 Uhr](https://phish.example)“" in html and "href" not in html
+    assert "<code>morgen 12:00</code>" in html  # the examples are still code
+
+
+def test_code_md_fence_is_longer_than_any_backtick_run_inside() -> None:
+    from bot.render import code_md, to_html
+
+    assert code_md("--bis") == "`--bis`"
+    assert code_md("a`b") == "``a`b``"
+    assert code_md("`a``") == "``` `a`` ```"
+    assert code_md("zwei\n\n# Zeilen") == "`zwei # Zeilen`"
+    for text in ["a`b", "`", "``x`", "x```y", "**x**`"]:
+        assert to_html(f"Option {code_md(text)} und `!hilfe`") == (
+            f"<p>Option <code>{text}</code> und <code>!hilfe</code></p>"
+        )

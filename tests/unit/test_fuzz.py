@@ -2,6 +2,10 @@
 
 Messages are built from the real command names (so every command's parser is hit) plus hostile text:
 unbalanced and typographic quotes, HTML, Markdown, control characters, mixed scripts, 100 KB bodies.
+
+A tag allow-list alone can't tell the bot's own ``<strong>`` from one the user typed, so the messages also
+carry marker Markdown (``[x](https://evil.example)``, ``**MARK**``, a backtick that would end a code span):
+in a reply it must show as typed, never as a link, bold or italic text, or code the user opened.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.framework import UsageError, registry, tokenize
+from bot.render import to_html, to_plain
+from bot.timeparse import TimeParseError
+from commands.meetlearn.recurrence import RuleParseError
 from tests.support.fake import Harness
 
 ROOM = "!team:test"
@@ -71,6 +78,71 @@ HOSTILE = [
     "nein",
 ]
 
+# User-typed Markdown that must never turn into markup; no spaces, so each stays one token.
+MARKERS = [
+    "[x](https://evil.example/MARK)",
+    "<https://evil.example/MARK>",
+    "**MARK**",
+    "__MARK__",
+    "*MARK*",
+    "_MARK_",
+    "`MARK`",
+    "<b>MARK</b>",
+    "\\**MARK**",
+    "`**MARK**`[x](https://evil.example)",  # ends a code span it is put in, then bold and a link
+    "x`**MARK**`",
+    "``**MARK**``",
+    "--`**MARK**`",
+    "--[x](https://evil.example)",
+    "--x`[x](https://evil.example)`",
+]
+INJECTED = re.compile(
+    r'href="[a-z]+://evil\.example|<(strong|em|b|i|code|a)\b[^>]*>MARK',
+    re.IGNORECASE,
+)
+
+
+def _template(text: str) -> str:
+    """A regex for a message template, its ``{placeholders}`` matching anything."""
+    return ".*".join(re.escape(part) for part in re.split(r"\{[^}]*\}", text))
+
+
+_LOCALIZED = "|".join(
+    _template(de)
+    for messages in (RuleParseError.MESSAGES, TimeParseError.MESSAGES)
+    for de, _ in messages.values()
+)
+
+# Feature code that still quotes user text into a reply unescaped (reported to the feature owners). Each
+# entry is (command, reply): delete it once the feature escapes, and this test guards that reply as well.
+KNOWN_UNESCAPED = [
+    (r"", r"„.*“ ist keine Umfrage-Nummer"),  # polls.bad_ref, commands/polls/handlers.py
+    (r"", r"„.*“ ist keine Option von Umfrage"),  # polls.bad_choice
+    (r"", r"„.*“ verstehe ich nicht\. Schreib Option=Punkte"),  # polls.bad_points
+    (r"", r"Die Option „.*“ steht mehrmals da"),  # polls.duplicate_option
+    (r"", r"„.*“ ist kein Link\."),  # ml.bad_url, commands/meetlearn/commands.py
+    (r"", r"Die Dauer „.*“ passt nicht\."),  # ml.bad_duration
+    # Rule/TimeParseError .message() instead of .markdown(): meetlearn (RuleArg, LastDay), retro (DueDate)
+    (r"(meetlearn|meet|maßnahme|action)\b", _LOCALIZED),
+    # By design: a coordinator's FAQ answer is Markdown.
+    (r"faq\s+(antworten|answer|neu|new|bearbeiten|edit)\b", r""),
+]
+
+
+def assert_inert(command: str, html: str, body: str) -> None:
+    """Nothing the user typed became markup in ``html`` (the ``formatted_body`` answering ``command``)."""
+    assert not TAG.search(html), html[:300]
+    assert 'href="javascript:' not in html.lower(), html[:300]
+    found = INJECTED.search(html)
+    if found is None:
+        return
+    for command_pattern, reply_pattern in KNOWN_UNESCAPED:
+        if re.match(r"!\s*" + command_pattern, command, re.IGNORECASE) and re.search(
+            reply_pattern, body, re.S
+        ):
+            return
+    raise AssertionError(f"{command[:200]!r} → {found[0]!r} in {html[:400]}")
+
 
 def _names() -> list[str]:
     from commands import load_all
@@ -81,10 +153,10 @@ def _names() -> list[str]:
 
 NAMES = _names()
 
-word = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=20))
+word = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(MARKERS), st.text(min_size=1, max_size=20))
 message = st.builds(
     lambda name, words, sep: "!" + name + sep + " ".join(words),
-    st.one_of(st.sampled_from(NAMES), st.text(max_size=12)),
+    st.one_of(st.sampled_from(NAMES), st.text(max_size=12), st.sampled_from(MARKERS)),
     st.lists(word, max_size=8),
     st.sampled_from([" ", "  ", "\n", ""]),
 )
@@ -117,6 +189,7 @@ def test_parsers_never_raise_anything_but_usage_errors() -> None:
             cmd.parse(tokens[used:], text[1:], ctx)  # type: ignore[arg-type]
         except UsageError as exc:
             assert exc.message and "Traceback" not in exc.message
+            assert_inert(text, to_html(exc.message), to_plain(exc.message))
 
     check()
 
@@ -157,12 +230,53 @@ def test_dispatcher_answers_every_message_safely(tmp_path: Path) -> None:
         for sent in harness.messenger.sent[before:]:
             body = sent.content.get("body", "")
             assert "Traceback" not in body and "schiefgegangen" not in body, body[:300]
-            html = sent.content.get("formatted_body", "")
-            assert not TAG.search(html), html[:300]
-            assert 'href="javascript:' not in html.lower()
+            assert_inert(text, sent.content.get("formatted_body", ""), body)
 
     try:
         check()
+    finally:
+        loop.run_until_complete(harness.close())
+        loop.close()
+
+
+SWEEP_PAYLOADS = ("`**MARK**`[x](https://evil.example)", "<https://evil.example/MARK>_MARK_")
+
+
+def _sweep() -> list[str]:
+    """Every command with a marker in each place a parser quotes from: argument, number, extra word, flag."""
+    texts = []
+    for cmd in registry.commands:
+        name = cmd.names[0]
+        for p in SWEEP_PAYLOADS:
+            texts += [
+                f"!{name} {p}",
+                f"!{name} 1 {p}",
+                f"!{name} 1 x {p}",
+                f"!{name} 1 2 3 x y {p}",
+                f"!{name} --{p}",
+                f'!{name} "{p}" "{p}" "{p}"',
+            ]
+            texts += [f"!{name} x y --{flag.name} {p}" for flag in cmd.flags]
+    for p in SWEEP_PAYLOADS:
+        texts += [f"!{p}", f"!x{p}", f"!hilfe {p}", f"!hilfe --{p}"]
+    return texts
+
+
+def test_markdown_in_any_argument_is_shown_as_typed(tmp_path: Path) -> None:
+    """Deterministic companion to the fuzzing above: each command, each place, not left to chance."""
+    loop = asyncio.new_event_loop()
+    harness = Harness(tmp_path)
+    loop.run_until_complete(harness.start())
+    harness.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+    try:
+        answered = 0
+        for n, text in enumerate(_sweep()):
+            before = len(harness.messenger.sent)
+            loop.run_until_complete(harness.say(ROOM, COORD, text, event_id=f"$sweep{n}"))
+            for sent in harness.messenger.sent[before:]:
+                answered += 1
+                assert_inert(text, sent.content.get("formatted_body", ""), sent.body)
+        assert answered > 500
     finally:
         loop.run_until_complete(harness.close())
         loop.close()
