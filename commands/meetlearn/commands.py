@@ -325,19 +325,22 @@ async def thema(
     s.sequence += 1
     await ctx.session.flush()
     v = svc.view(s)
-    await ctx.reply(
-        ctx.t(
-            "ml.changed",
-            id=s.id,
-            what=", ".join(changed),
-            topic=escape_md(v.topic),
-            when=svc.when_text(ctx, v.starts_at),
-            speaker=escape_md(v.speaker or "–"),
-            link=svc.md_link(v.link),
-        )
+    md = ctx.t(
+        "ml.changed",
+        id=s.id,
+        what=", ".join(changed),
+        topic=escape_md(v.topic),
+        when=svc.when_text(ctx, v.starts_at),
+        speaker=escape_md(v.speaker or "–"),
+        link=svc.md_link(v.link),
     )
-    if s.announced:
-        await svc.post_calendar(ctx, s, s.room_id)
+    if not svc.tells_room(s):
+        await ctx.reply(md)
+        return
+    await ctx.say(md, room_id=s.room_id)
+    await svc.post_calendar(ctx, s, s.room_id)
+    if s.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
 
 
 @command(
@@ -358,7 +361,7 @@ async def verschieben(ctx: Context, nr: int, wann: datetime) -> None:
     if wann == s.starts_at:
         raise UserError(ctx.t("ml.same_time", id=nr))
     old = await svc.move_session(ctx, s, wann)
-    if not s.announced:
+    if not svc.tells_room(s):
         await ctx.reply(
             ctx.t("ml.moved_quiet", id=nr, old=svc.when_text(ctx, old), new=svc.when_text(ctx, wann))
         )
@@ -381,12 +384,8 @@ async def verschieben(ctx: Context, nr: int, wann: datetime) -> None:
 async def absagen(ctx: Context, nr: int) -> None:
     s = await svc.get_session(ctx, nr)
     v = svc.require_open(ctx, s)
-    was_announced = s.announced
-    await svc.cancel_session(ctx, s)
-    if s.series is not None:
-        await ctx.session.flush()
-        await svc.top_up(ctx, s.series)  # the series keeps its next dates in view
-    if not was_announced or s.room_id != ctx.room_id:
+    await svc.cancel_session(ctx, s)  # tells the room (announced sessions, all dates of a series)
+    if not svc.tells_room(s) or s.room_id != ctx.room_id:
         await ctx.reply(
             ctx.t("ml.cancelled_quiet", id=nr, topic=escape_md(v.topic), when=svc.when_text(ctx, v.starts_at))
         )

@@ -596,20 +596,51 @@ async def top_up(ctx: Context, series: MeetSeries) -> list[MeetSession]:
 # -------------------------------------------------------------------------------------- changing
 
 
+def tells_room(s: MeetSession) -> bool:
+    """Whether a change to ``s`` is posted to its room with a new calendar file.
+
+    Announced sessions, and every date of a series: the room already has the series' calendar file (RRULE)
+    from its creation or an earlier announcement, so a change before the announcement must reach it too."""
+    return s.announced or s.series is not None
+
+
+async def next_in_series(ctx: Context, series: MeetSeries, after: datetime) -> MeetSession | None:
+    rows = await ctx.session.execute(
+        select(MeetSession)
+        .where(
+            MeetSession.series_id == series.id,
+            MeetSession.status == "scheduled",
+            MeetSession.starts_at > max(after, ctx.now()),
+        )
+        .order_by(MeetSession.starts_at)
+        .limit(1)
+    )
+    return rows.unique().scalars().first()
+
+
 async def cancel_session(ctx: Context, s: MeetSession) -> None:
     v = view(s)
     s.status = "cancelled"
     s.sequence += 1
     await cancel_jobs(ctx, s)
-    if s.series is not None:
-        s.series.sequence += 1
-    if s.announced:
-        yes = await yes_voters(ctx, s.id)
-        md = ctx.t("ml.cancelled_notice", topic=escape_md(v.topic), id=v.id, when=when_text(ctx, v.starts_at))
-        if yes:
-            md += "\n" + ctx.t("ml.cancelled_yes", n=len(yes))
-        await ctx.say(md, room_id=s.room_id, mention_users=yes)
-        await post_calendar(ctx, s, s.room_id)
+    series = s.series
+    if series is not None:
+        series.sequence += 1  # the master's EXDATE list changes
+        await ctx.session.flush()
+        await top_up(ctx, series)  # the series keeps its next dates in view
+    if not tells_room(s):
+        return
+    yes = await yes_voters(ctx, s.id)
+    md = ctx.t("ml.cancelled_notice", topic=escape_md(v.topic), id=v.id, when=when_text(ctx, v.starts_at))
+    if yes:
+        md += "\n" + ctx.t("ml.cancelled_yes", n=len(yes))
+    if series is not None:
+        nxt = await next_in_series(ctx, series, after=v.starts_at)
+        if nxt is not None:
+            md += "\n" + ctx.t("ml.series_goes_on", series=series.id, id=nxt.id,
+                               when=when_text(ctx, nxt.starts_at))  # fmt: skip
+    await ctx.say(md, room_id=s.room_id, mention_users=yes)
+    await post_calendar(ctx, s, s.room_id)
 
 
 async def move_session(ctx: Context, s: MeetSession, when: datetime) -> datetime:
@@ -618,7 +649,7 @@ async def move_session(ctx: Context, s: MeetSession, when: datetime) -> datetime
     s.sequence += 1
     await ctx.session.flush()
     await plan_jobs(ctx, s)
-    if s.announced:
+    if tells_room(s):
         v = view(s)
         md = ctx.t(
             "ml.moved_notice",

@@ -92,6 +92,10 @@ i18n.register(
             "de": "❌ **Die Reihe #{id} „{topic}“ ({rule}) ist beendet.** Abgesagte Termine: {ids}.",
             "en": "❌ **Series #{id} “{topic}” ({rule}) has ended.** Cancelled sessions: {ids}.",
         },
+        "ml.series_goes_on": {
+            "de": "Die Reihe #{series} geht weiter: nächster Termin #{id} am {when}.",
+            "en": "Series #{series} goes on: next session #{id} on {when}.",
+        },
         "ml.series_already_over": {
             "de": "Die Reihe #{id} ist schon beendet.",
             "en": "Series #{id} has already ended.",
