@@ -39,6 +39,12 @@ WHEN = {"de": "Datum Zeit", "en": "date time"}
 TOPIC = {"de": "Thema", "en": "topic"}
 
 
+def _names(*subs: str) -> tuple[str, ...]:
+    """ "meetlearn <sub>" for every spelling, then the same under the short "meet": ``!meet neu`` works like
+    ``!meetlearn neu``. The German name stays first and the English one second (help shows those)."""
+    return tuple(f"{base} {sub}" for base in ("meetlearn", "meet") for sub in subs)
+
+
 # ------------------------------------------------------------------------------------ argument types
 
 
@@ -131,9 +137,7 @@ async def meetlearn(ctx: Context, rest: str | None) -> None:
 
 
 @command(
-    "meetlearn neu",
-    "meetlearn new",
-    "meetlearn anlegen",
+    *_names("neu", "new", "anlegen"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={"de": "Legt ein Meet and Learn an und kündigt es an.", "en": "Creates and announces a session."},
@@ -177,9 +181,7 @@ def _plan_text(ctx: Context, s: MeetSession) -> str:
 
 
 @command(
-    "meetlearn serie",
-    "meetlearn series",
-    "meetlearn reihe",
+    *_names("serie", "series", "reihe"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={"de": "Legt eine Meet-and-Learn-Reihe an.", "en": "Creates a recurring series."},
@@ -245,11 +247,7 @@ async def serie(
 
 
 @command(
-    "meetlearn serie beenden",
-    "meetlearn serie absagen",
-    "meetlearn reihe beenden",
-    "meetlearn series cancel",
-    "meetlearn series end",
+    *_names("serie beenden", "serie absagen", "reihe beenden", "series cancel", "series end"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={"de": "Beendet eine ganze Reihe.", "en": "Ends a whole series."},
@@ -278,10 +276,7 @@ async def serie_beenden(ctx: Context, reihe: int) -> None:
 
 
 @command(
-    "meetlearn thema",
-    "meetlearn topic",
-    "meetlearn aendern",
-    "meetlearn edit",
+    *_names("thema", "topic", "aendern", "edit"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={
@@ -344,8 +339,7 @@ async def thema(
 
 
 @command(
-    "meetlearn verschieben",
-    "meetlearn move",
+    *_names("verschieben", "move"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={
@@ -370,8 +364,7 @@ async def verschieben(ctx: Context, nr: int, wann: datetime) -> None:
 
 
 @command(
-    "meetlearn absagen",
-    "meetlearn cancel",
+    *_names("absagen", "cancel"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={
@@ -395,8 +388,7 @@ ON_OFF = {"an": True, "ein": True, "on": True, "aus": False, "off": False}
 
 
 @command(
-    "meetlearn einstellungen",
-    "meetlearn settings",
+    *_names("einstellungen", "settings"),
     group=MEET,
     permission=Perm.COORDINATOR,
     help={

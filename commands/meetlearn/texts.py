@@ -263,7 +263,8 @@ i18n.register(
             "thema`, "
             "`{prefix}meetlearn verschieben`, `{prefix}meetlearn absagen`, `{prefix}meetlearn "
             "einstellungen`, "
-            "`{prefix}aufzeichnung`, `{prefix}themen umfrage`. Details: `{prefix}hilfe meetlearn neu`.",
+            "`{prefix}aufzeichnung`, `{prefix}themen umfrage`. Details: `{prefix}hilfe meetlearn neu`.\n"
+            "Kurz geht auch `{prefix}meet` statt `{prefix}meetlearn`, z. B. `{prefix}meet neu`.",
             "en": "**Meet and Learn – how it works:**\n"
             "- `{prefix}events` – upcoming sessions, `{prefix}events ics` as a calendar file\n"
             "- `{prefix}join <no>` / `{prefix}decline <no>` – answer (or ✅/❌ on the announcement)\n"
@@ -272,7 +273,8 @@ i18n.register(
             "For coordinators: `{prefix}meetlearn new`, `{prefix}meetlearn series`, `{prefix}meetlearn "
             "topic`, "
             "`{prefix}meetlearn move`, `{prefix}meetlearn cancel`, `{prefix}meetlearn settings`, "
-            "`{prefix}recording`, `{prefix}topics poll`. Details: `{prefix}help meetlearn new`.",
+            "`{prefix}recording`, `{prefix}topics poll`. Details: `{prefix}help meetlearn new`.\n"
+            "`{prefix}meet` works as a short form of `{prefix}meetlearn`, e.g. `{prefix}meet new`.",
         },
         "ml.unknown_sub": {
             "de": "⚠️ „{word}“ kenne ich bei `{prefix}meetlearn` nicht.",

@@ -17,6 +17,8 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
+from bot.framework import registry
+from commands import load_all
 from storage.meetlearn import MeetSession
 from storage.models import ScheduledJob
 from tests.support.fake import Harness, Sent
@@ -168,3 +170,41 @@ async def test_announced_single_session_changes_still_reach_the_room(h: Harness)
     assert is_room_message(notice) and notice.body.startswith("✏️ Termin #1 geändert (Thema)")
     [event] = calendar_of(ics, h).walk("VEVENT")
     assert "RRULE" not in event and str(event["SUMMARY"]) == "Meet and Learn: E-Akte im Alltag"
+
+
+# ------------------------------------------------------------------------------------------ !meet alias
+
+
+def test_every_meetlearn_command_is_also_a_meet_command() -> None:
+    load_all()
+    found = 0
+    for cmd in registry.commands:
+        long = [n.removeprefix("meetlearn") for n in cmd.names if n.split()[0] == "meetlearn"]
+        short = [n.removeprefix("meet") for n in cmd.names if n.split()[0] == "meet"]
+        assert long == short, cmd.names
+        if long and long != [""]:  # sub-commands; the overview itself is `!meetlearn` / `!meet`
+            found += 1
+            assert cmd.display_name("de").startswith("meetlearn")  # help keeps showing the long name
+            assert cmd.display_name("en").startswith("meetlearn")
+    assert found == 7  # neu, serie, serie beenden, thema, verschieben, absagen, einstellungen
+
+
+async def test_meet_sub_commands_work_like_meetlearn(h: Harness) -> None:
+    [overview] = await h.say(ROOM, LOTSE, "!meet")
+    assert "`!meet neu`" in overview and "`!termine`" in overview
+    created = await send(h, COORD, '!meet neu 10.12. 14 Uhr "Open Data"')
+    assert created[0].body.startswith("📅 **Meet and Learn: Open Data** (Termin #1)")
+    [preview] = await h.say(ROOM, COORD, '!meet serie "jeden 2. Donnerstag 14:00" "Reihe" --vorschau')
+    assert preview.startswith("🔎 So verstehe ich die Regel")
+    [changed, _ics] = await h.say(ROOM, COORD, '!meet thema 1 "Open Data im Alltag"')
+    assert changed.startswith("✏️ Termin #1 geändert")
+    [moved, _ics] = await h.say(ROOM, COORD, "!meet verschieben 1 11.12. 14 Uhr")
+    assert moved.startswith("📆 **Verschoben:**")
+    [refused] = await h.say(ROOM, LOTSE, "!meet absagen 1")
+    assert "dürfen nur Koordinator·innen verwenden" in refused and "!meetlearn absagen" in refused
+    [cancelled, _ics] = await h.say(ROOM, COORD, "!meet absagen 1")
+    assert cancelled.startswith("❌ **Abgesagt:**")
+    [details] = await h.say(ROOM, COORD, "!hilfe meet serie beenden")
+    assert details.startswith("**!meetlearn serie beenden**") and "`!meet serie beenden`" in details
+    [unknown] = await h.say(ROOM, LOTSE, "!meet quatsch")
+    assert "„quatsch“ kenne ich bei `!meetlearn` nicht" in unknown
