@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -26,10 +26,10 @@ from bot.framework import (
     command,
 )
 from bot.render import escape_md
-from bot.timeparse import TimeParseError, parse_duration
+from bot.timeparse import TimeParseError, parse_duration, parse_when, require_future
 from commands.meetlearn import service as svc
 from commands.meetlearn.recurrence import Rule, RuleParseError, parse_rule
-from storage.meetlearn import MeetRoomSettings, MeetSession
+from storage.meetlearn import MeetRoomSettings, MeetSeries, MeetSession
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,25 @@ class UrlArg(ArgType):
         return text
 
 
+class LastDay(ArgType):
+    """The last day of a series ("30.06.2027", "Freitag", "in 3 Monaten"); a time of day is not needed."""
+
+    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[Any, int]:
+        if not tokens:
+            return super().consume(tokens, ctx, raw)
+        used = 1
+        if not tokens[0].quoted:
+            while used < len(tokens) and not tokens[used].quoted:
+                used += 1
+        text = " ".join(t.text for t in tokens[:used])
+        now = ctx.now()
+        try:
+            value = require_future(parse_when(text, now, ctx.tz, ctx.lang, default_time=time(23, 59)), now)
+        except TimeParseError as exc:
+            raise UsageError(exc.markdown(ctx.lang)) from exc
+        return value.astimezone(ctx.tz).date(), used
+
+
 class Minutes(ArgType):
     """ "60", "90 Minuten", "1h30m", "1 Stunde" → minutes (5 to 600); the longest reading wins."""
 
@@ -105,6 +124,9 @@ SPEAKER = Flag(
 DURATION = Flag("dauer", Minutes(), aliases=("duration",), label={"de": "Minuten", "en": "minutes"})
 LINK = Flag("link", UrlArg(), aliases=("url",), label={"de": "URL", "en": "URL"})
 DESCRIPTION = Flag("beschreibung", Text(), aliases=("description",), label={"de": "Text", "en": "text"})
+UNTIL = Flag("bis", LastDay(), aliases=("until",), label={"de": "Datum", "en": "date"})
+COUNT = Flag("anzahl", Int(1, 500), aliases=("count",), label={"de": "Zahl", "en": "number"})
+PREVIEW = Flag("vorschau", aliases=("preview", "probe"))
 
 
 def _not_in_dm(ctx: Context) -> None:
@@ -186,18 +208,24 @@ def _plan_text(ctx: Context, s: MeetSession) -> str:
     permission=Perm.COORDINATOR,
     help={"de": "Legt eine Meet-and-Learn-Reihe an.", "en": "Creates a recurring series."},
     args=[Arg("regel", RuleArg(), label={"de": "Regel", "en": "rule"}), Arg("thema", Text(), label=TOPIC)],
-    flags=[SPEAKER, DURATION, LINK, DESCRIPTION, Flag("vorschau", aliases=("preview", "probe"))],
+    flags=[SPEAKER, DURATION, LINK, DESCRIPTION, UNTIL, COUNT, PREVIEW],
     examples=[
         '!meetlearn serie "jeden 2. Donnerstag 14:00" "Meet and Learn" --referent "Koordination"',
         '!meetlearn serie "jeden letzten Dienstag 10 Uhr" "IT-News" --vorschau',
+        '!meetlearn serie "wöchentlich Mittwoch 13:00" "Mittagsrunde" --bis 31.03.2027',
+        '!meetlearn serie "monatlich am 15. um 9:30" "Einführung" --anzahl 6',
     ],
     details={
         "de": "Regeln: `jeden 2. Donnerstag 14:00`, `jeden letzten Dienstag 10 Uhr`, `monatlich am 15. um "
         "9:30`, "
-        "`wöchentlich Mittwoch 13:00`, `alle 2 Wochen Montag 10:00`. Mit `--vorschau` zeige ich nur die "
+        "`wöchentlich Mittwoch 13:00`, `alle 2 Wochen Montag 10:00`. Ohne Ende läuft die Reihe, bis sie "
+        "jemand mit `!meetlearn serie beenden` beendet; mit `--bis <Datum>` endet sie an diesem Tag, mit "
+        "`--anzahl <Zahl>` nach so vielen Terminen. Mit `--vorschau` zeige ich nur die "
         "nächsten Termine, ohne etwas anzulegen.",
         "en": "Rules: `every 2nd Thursday 14:00`, `every last Tuesday 10:00`, `monthly on the 15th at 9:30`, "
-        "`weekly Wednesday 13:00`. With `--preview` I only show the next dates.",
+        "`weekly Wednesday 13:00`. Without an end the series runs until someone ends it with "
+        "`!meetlearn series end`; with `--until <date>` it ends on that day, with `--count <number>` after "
+        "that many sessions. With `--preview` I only show the next dates.",
     },
 )
 async def serie(
@@ -208,10 +236,13 @@ async def serie(
     dauer: int | None,
     link: str | None,
     beschreibung: str | None,
+    bis: date | None,
+    anzahl: int | None,
     vorschau: bool,
 ) -> None:
     _not_in_dm(ctx)
     svc.check_lengths(ctx, thema, referent, beschreibung)
+    regel = svc.bounded_rule(ctx, regel, bis, anzahl)
     if vorschau:
         dates = regel.occurrences(ctx.now(), ctx.tz, 3)
         lines = [f"- {svc.when_text(ctx, d)}" for d in dates]
@@ -246,23 +277,87 @@ async def serie(
         await svc.post_calendar(ctx, made[0], ctx.room_id)
 
 
+SERIES = {"de": "Reihe", "en": "series"}
+
+
 @command(
-    *_names("serie beenden", "serie absagen", "reihe beenden", "series cancel", "series end"),
+    *_names("serie beenden", "series end", "reihe beenden", "serie ende"),
     group=MEET,
     permission=Perm.COORDINATOR,
-    help={"de": "Beendet eine ganze Reihe.", "en": "Ends a whole series."},
-    args=[Arg("reihe", Int(1), label={"de": "Reihe", "en": "series"})],
-    examples=["!meetlearn serie beenden 2"],
+    help={
+        "de": "Beendet eine Reihe: angekündigte Termine finden noch statt, spätere entfallen.",
+        "en": "Ends a series: announced sessions still take place, later ones are dropped.",
+    },
+    args=[Arg("reihe", Int(1), label=SERIES)],
+    flags=[UNTIL],
+    examples=["!meetlearn serie beenden 2", "!meetlearn serie beenden 2 --bis 30.06.2027"],
+    details={
+        "de": "Ohne `--bis` endet die Reihe nach den Terminen, die schon angekündigt sind; die späteren "
+        "verschwinden. Mit `--bis <Datum>` endet sie an diesem Tag. Der Raum bekommt eine Nachricht und "
+        "die Kalenderdatei mit dem Ende (RRULE UNTIL). Alles absagen, auch angekündigte Termine: "
+        "`!meetlearn serie absagen`.",
+        "en": "Without `--until` the series ends after the sessions already announced; later ones "
+        "disappear. With `--until <date>` it ends on that day. The room gets a message and the calendar "
+        "file with the end (RRULE UNTIL). To cancel everything, announced sessions included: "
+        "`!meetlearn series cancel`.",
+    },
 )
-async def serie_beenden(ctx: Context, reihe: int) -> None:
+async def serie_beenden(ctx: Context, reihe: int, bis: date | None) -> None:
     series = await svc.get_series(ctx, reihe)
     if series.status != "active":
         raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    end = await svc.end_series(ctx, series, bis)
+    if end is None:  # no date would be left: that is cancelling it
+        await _cancel_series(ctx, series)
+    else:
+        dropped = ""
+        if end.dropped:
+            shown = ", ".join(f"#{v.id} ({svc.short_when(ctx, v.starts_at)})" for v in end.dropped)
+            dropped = ctx.t("ml.series_dropped", list=shown)
+        md = ctx.t(
+            "ml.series_ended",
+            id=series.id,
+            topic=escape_md(series.topic),
+            rule=svc.describe_rule(ctx, end.rule),
+            last=svc.when_text(ctx, end.last),
+            dropped=dropped,
+        )
+        await ctx.say(md, room_id=series.room_id, mention_users=end.mention)
+        await _series_calendar(ctx, series)
+    if series.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
+
+
+@command(
+    *_names("serie absagen", "series cancel", "reihe absagen"),
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Sagt eine ganze Reihe ab, auch schon angekündigte Termine.",
+        "en": "Cancels a whole series, announced sessions included.",
+    },
+    args=[Arg("reihe", Int(1), label=SERIES)],
+    examples=["!meetlearn serie absagen 2"],
+)
+async def serie_absagen(ctx: Context, reihe: int) -> None:
+    series = await svc.get_series(ctx, reihe)
+    if series.status != "active":
+        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    await _cancel_series(ctx, series)
+    if series.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
+
+
+async def _cancel_series(ctx: Context, series: MeetSeries) -> None:
     cancelled = await svc.cancel_series(ctx, series)
     ids = ", ".join(f"#{i}" for i in cancelled) or "–"
     rule = svc.describe_rule(ctx, svc.series_rule(series))
     md = ctx.t("ml.series_cancelled", id=series.id, topic=escape_md(series.topic), rule=rule, ids=ids)
     await ctx.say(md, room_id=series.room_id)
+    await _series_calendar(ctx, series)
+
+
+async def _series_calendar(ctx: Context, series: MeetSeries) -> None:
     data = svc.calendar(await svc.series_events(ctx, series), ctx.tz, ctx.now(), name=ctx.t("ml.ics_calname"))
     await ctx.upload(
         data,

@@ -16,6 +16,9 @@ Decisions (each one is tested):
 * For "alle 2 Wochen" / "alle 2 Monate" the series counts from :attr:`Rule.start`; without one it starts
   with the first occurrence after ``after``, so store ``start`` once the series exists.
 * A time of day is required ("jeden Mittwoch" alone is refused with examples).
+* A series may end: :attr:`Rule.until` (an aware instant) is the last moment an occurrence may start, as
+  RFC 5545 ``UNTIL`` (written in UTC, as required when DTSTART carries a TZID). "6 Termine" is stored as the
+  start of the 6th occurrence, so one field covers ``--bis`` and ``--anzahl``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from itertools import islice
 from typing import ClassVar
@@ -122,6 +125,7 @@ class Rule:
     ordinal: int | None = None
     day_of_month: int | None = None
     start: date | None = None
+    until: datetime | None = None
 
     def __post_init__(self) -> None:
         # Programming errors, not user errors: parse_rule never builds such a rule.
@@ -130,6 +134,10 @@ class Rule:
             raise ValueError(f"interval out of range: {self.interval}")
         if self.local_time.tzinfo is not None:
             raise ValueError("local_time must be a naive wall-clock time")
+        if self.until is not None:
+            if self.until.tzinfo is None or self.until.utcoffset() is None:
+                raise ValueError("until must be an aware datetime")
+            object.__setattr__(self, "until", self.until.astimezone(UTC).replace(microsecond=0))
         if self.weekday is not None and not 0 <= self.weekday <= 6:
             raise ValueError(f"weekday out of range: {self.weekday}")
         if self.frequency is Frequency.WEEKLY:
@@ -149,13 +157,20 @@ class Rule:
     # ------------------------------------------------------------------------------------- occurrences
 
     def iter_occurrences(self, after: datetime, tz: tzinfo) -> Iterator[datetime]:
-        """Yield the occurrences strictly after ``after`` (naive means wall-clock in ``tz``), in order."""
+        """Yield the occurrences strictly after ``after`` (naive means wall-clock in ``tz``), in order,
+        up to and including :attr:`until`."""
+        for moment in self._iter_unbounded(after, tz):
+            if self.until is not None and moment > self.until:
+                return
+            yield moment
+
+    def _iter_unbounded(self, after: datetime, tz: tzinfo) -> Iterator[datetime]:
         after_local = to_local(after, tz)
         if self.start is None and self.interval > 1:
             # Anchor "alle 2 Wochen" at the very next occurrence, not at a period boundary after it.
-            first = next(replace(self, interval=1).iter_occurrences(after_local, tz), None)
+            first = next(replace(self, interval=1)._iter_unbounded(after_local, tz), None)
             if first is not None:
-                yield from replace(self, start=first.date()).iter_occurrences(after_local, tz)
+                yield from replace(self, start=first.date())._iter_unbounded(after_local, tz)
             return
         anchor = self.start or after_local.date()
         if self.frequency is Frequency.WEEKLY:
@@ -222,6 +237,8 @@ class Rule:
             parts.append(f"BYDAY={self.ordinal}{_RRULE_DAYS[self.weekday]}")
         else:
             parts.append(f"BYMONTHDAY={self.day_of_month}")
+        if self.until is not None:
+            parts.append(f"UNTIL={self.until:%Y%m%dT%H%M%SZ}")
         return ";".join(parts)
 
     @classmethod
@@ -233,25 +250,32 @@ class Rule:
             if not sep or key in fields:
                 raise ValueError(f"malformed RRULE: {value!r}")
             fields[key] = val
-        unknown = set(fields) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY"}
+        unknown = set(fields) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "UNTIL"}
         if unknown or fields.get("FREQ") not in ("WEEKLY", "MONTHLY"):
             raise ValueError(f"unsupported RRULE: {value!r}")
         frequency = Frequency(fields["FREQ"])
         interval = int(fields.get("INTERVAL", "1"))
+        until = None
+        if "UNTIL" in fields:
+            if not re.fullmatch(r"\d{8}T\d{6}Z", fields["UNTIL"]):
+                raise ValueError(f"unsupported UNTIL (UTC date-time expected): {value!r}")
+            until = datetime.strptime(fields["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         if "BYMONTHDAY" in fields:
             if frequency is not Frequency.MONTHLY or "BYDAY" in fields:
                 raise ValueError(f"unsupported RRULE: {value!r}")
             return cls(frequency=frequency, local_time=local_time, interval=interval,
-                       day_of_month=int(fields["BYMONTHDAY"]), start=start)  # fmt: skip
+                       day_of_month=int(fields["BYMONTHDAY"]), start=start, until=until)  # fmt: skip
         m = re.fullmatch(r"([+-]?\d)?(MO|TU|WE|TH|FR|SA|SU)", fields.get("BYDAY", ""))
         if m is None or (frequency is Frequency.WEEKLY) == (m[1] is not None):
             raise ValueError(f"unsupported RRULE: {value!r}")
         ordinal = int(m[1]) if m[1] else None
         return cls(frequency=frequency, local_time=local_time, interval=interval,
-                   weekday=_RRULE_DAYS.index(m[2]), ordinal=ordinal, start=start)  # fmt: skip
+                   weekday=_RRULE_DAYS.index(m[2]), ordinal=ordinal, start=start, until=until)  # fmt: skip
 
     def describe_de(self) -> str:
-        """German text that :func:`parse_rule` reads back to the same rule, so it can be shown to confirm."""
+        """German text that :func:`parse_rule` reads back to the same rule, so it can be shown to confirm.
+
+        The end (:attr:`until`) is not part of it: it needs the reader's time zone, see the service."""
         clock = f"um {self.local_time:%H:%M} Uhr"
         if self.frequency is Frequency.WEEKLY:
             assert self.weekday is not None

@@ -11,9 +11,10 @@ import logging
 import re
 import secrets
 import string
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 from bot.context import Context
 from bot.framework import UserError
 from bot.render import escape_md
-from bot.timeparse import WEEKDAYS_DE, WEEKDAYS_EN, format_de, format_en
+from bot.timeparse import MONTHS_DE, MONTHS_EN, WEEKDAYS_DE, WEEKDAYS_EN, format_de, format_en, localize
 from commands.meetlearn import planning
 from commands.meetlearn.ics import CalEvent, calendar
 from commands.meetlearn.recurrence import Rule
@@ -97,6 +98,14 @@ def short_when(ctx: Context, moment: datetime) -> str:
     return f"{names[local.weekday()][:2]} {local:%d.%m.} {local:%H:%M}"
 
 
+def date_text(ctx: Context, moment: datetime) -> str:
+    """ "10. Juni 2027" – a day without weekday and time, e.g. for the end of a series."""
+    local = moment.astimezone(ctx.tz)
+    if ctx.lang == "en":
+        return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}"
+    return f"{local.day}. {MONTHS_DE[local.month - 1]} {local.year}"
+
+
 def offset_text(ctx: Context, offset: timedelta) -> str:
     return planning.describe_offset_en(offset) if ctx.lang == "en" else planning.describe_offset_de(offset)
 
@@ -107,7 +116,33 @@ def series_rule(series: MeetSeries) -> Rule:
 
 
 def describe_rule(ctx: Context, rule: Rule) -> str:
-    return rule.describe_en() if ctx.lang == "en" else rule.describe_de()
+    text = rule.describe_en() if ctx.lang == "en" else rule.describe_de()
+    if rule.until is not None:
+        text += ctx.t("ml.until_suffix", date=date_text(ctx, rule.until))
+    return text
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    return localize(day, time(23, 59, 59), tz).astimezone(UTC)
+
+
+def bounded_rule(ctx: Context, rule: Rule, last_day: date | None, count: int | None) -> Rule:
+    """``rule`` ending on ``last_day`` (inclusive) and/or after ``count`` dates, whichever comes first.
+
+    ``count`` becomes the start of the last date, so the series stores one end (RRULE ``UNTIL``)."""
+    ends = []
+    if last_day is not None:
+        ends.append(end_of_day(last_day, ctx.tz))
+    if count is not None:
+        ends.append(rule.occurrences(ctx.now(), ctx.tz, count)[-1].astimezone(UTC))
+    if not ends:
+        return rule
+    bounded = replace(rule, until=min(ends))
+    if next(bounded.iter_occurrences(ctx.now(), ctx.tz), None) is None:
+        first = rule.occurrences(ctx.now(), ctx.tz, 1)[0]
+        raise UserError(ctx.t("ml.end_before_first", date=date_text(ctx, bounded.until or first),
+                              first=when_text(ctx, first)))  # fmt: skip
+    return bounded
 
 
 def jitsi_link(base: str) -> str:
@@ -337,7 +372,13 @@ async def series_events(ctx: Context, series: MeetSeries) -> list[CalEvent]:
         status="scheduled",
         recording_url=None,
     )
-    exdates = tuple(r.original_start for r in rows if r.status == "cancelled" and r.original_start)
+    exdates = tuple(
+        r.original_start
+        for r in rows
+        if r.status == "cancelled"
+        and r.original_start is not None
+        and (rule.until is None or r.original_start <= rule.until)  # after UNTIL there is nothing to exclude
+    )
     events = [
         CalEvent(
             uid=series.uid,
@@ -692,3 +733,65 @@ async def cancel_series(ctx: Context, series: MeetSeries) -> list[int]:
             await cancel_jobs(ctx, s)
             cancelled.append(s.id)
     return sorted(cancelled)
+
+
+@dataclass(frozen=True)
+class SeriesEnd:
+    """What :func:`end_series` did: the rule with its new end, the last date, the dates that were dropped."""
+
+    rule: Rule
+    last: datetime
+    dropped: list[View]
+    mention: list[str]
+
+
+async def end_series(ctx: Context, series: MeetSeries, last_day: date | None) -> SeriesEnd | None:
+    """Give the series an end (RRULE ``UNTIL``); ``None`` if it would have no date at all (cancel it then).
+
+    Without ``last_day`` the series ends after the dates already announced (or past): people have seen
+    and answered those, so they take place; the later, unannounced dates disappear. With ``last_day`` it
+    ends on that day and later dates disappear, announced ones included (they are cancelled). A dropped
+    date that was never announced is deleted, unless the rule made it before the end (it was moved past
+    the end): that one stays as a cancelled date (EXDATE). Whoever said yes to a dropped date is named."""
+    rule = series_rule(series)
+    tz = ZoneInfo(series.tz)
+    now = ctx.now()
+    result = await ctx.session.execute(select(MeetSession).where(MeetSession.series_id == series.id))
+    rows = sorted(result.unique().scalars().all(), key=lambda r: r.starts_at)
+    dated = [(r, o) for r in rows if (o := r.original_start) is not None]
+    if last_day is None:
+        kept = [o for r, o in dated if r.status == "scheduled" and (r.announced or r.starts_at <= now)]
+        if not kept:
+            return None
+        until = max(kept)
+    else:
+        until = end_of_day(last_day, tz)
+    if rule.until is not None and until >= rule.until:
+        raise UserError(ctx.t("ml.series_ends_already", id=series.id, rule=describe_rule(ctx, rule)))
+    bounded = replace(rule, until=until)
+    # The last date is one already generated, or one the rule has yet to generate before the new end.
+    generated_to = max((o for _r, o in dated), default=now)
+    ungenerated = list(deque(bounded.iter_occurrences(max(generated_to, now), tz), maxlen=1))
+    if not ungenerated and not any(r.status == "scheduled" and o <= until for r, o in dated):
+        return None
+    dropped: list[View] = []
+    mention: list[str] = []
+    for r, original in dated:
+        if r.starts_at <= now:
+            continue  # the past stays as it was
+        if (last_day is None and r.announced) or (last_day is not None and original <= until):
+            continue
+        await cancel_jobs(ctx, r)
+        if r.status == "scheduled":
+            dropped.append(view(r))
+            mention += [u for u in await yes_voters(ctx, r.id) if u not in mention]
+        if not r.announced and original > until:
+            await ctx.session.delete(r)  # never announced: it just disappears
+        elif r.status == "scheduled":
+            r.status = "cancelled"  # announced, or moved past the end: stays as a cancelled date (EXDATE)
+            r.sequence += 1
+    series.rrule = bounded.to_rrule()
+    series.sequence += 1
+    await ctx.session.flush()
+    last = max([r.starts_at for r, o in dated if r.status == "scheduled" and o <= until] + ungenerated)
+    return SeriesEnd(rule=bounded, last=last, dropped=dropped, mention=mention)

@@ -79,18 +79,41 @@ i18n.register(
             "Jeder Termin wird {lead} Tage vorher angekündigt, dann kommen die Erinnerungen. "
             'Einzelne Termine ändern: `{prefix}meetlearn thema {first} "…"`, '
             "`{prefix}meetlearn verschieben {first} <Datum Zeit>`, `{prefix}meetlearn absagen {first}`. "
-            "Falsch verstanden oder nicht mehr gewünscht? `{prefix}meetlearn serie beenden {id}`.",
+            "Nicht mehr gewünscht? `{prefix}meetlearn serie beenden {id}` (schon angekündigte Termine finden "
+            "noch statt) oder `{prefix}meetlearn serie absagen {id}` (alle weiteren Termine fallen aus).",
             "en": "🔁 Series #{id} “{topic}” created: **{rule}**. Next dates:\n{dates}\n\n"
             "Link for all sessions: {link}\n"
             "Each session is announced {lead} days ahead, then the reminders follow. Change single dates "
             "with "
             '`{prefix}meetlearn topic {first} "…"`, `{prefix}meetlearn move {first} <date time>`, '
-            "`{prefix}meetlearn cancel {first}`. Wrong, or no longer wanted? "
-            "`{prefix}meetlearn series cancel {id}`.",
+            "`{prefix}meetlearn cancel {first}`. No longer wanted? `{prefix}meetlearn series end {id}` "
+            "(sessions already announced still take place) or `{prefix}meetlearn series cancel {id}` (all "
+            "further sessions are cancelled).",
         },
         "ml.series_cancelled": {
-            "de": "❌ **Die Reihe #{id} „{topic}“ ({rule}) ist beendet.** Abgesagte Termine: {ids}.",
-            "en": "❌ **Series #{id} “{topic}” ({rule}) has ended.** Cancelled sessions: {ids}.",
+            "de": "❌ **Die Reihe #{id} „{topic}“ ({rule}) ist abgesagt.** Abgesagte Termine: {ids}.",
+            "en": "❌ **Series #{id} “{topic}” ({rule}) is cancelled.** Cancelled sessions: {ids}.",
+        },
+        "ml.series_ended": {
+            "de": "🏁 **Die Reihe #{id} „{topic}“ endet.** Jetzt: {rule}. Letzter Termin: {last}.{dropped}\n"
+            "Die aktualisierte Kalenderdatei der Reihe kommt gleich hinterher.",
+            "en": "🏁 **Series #{id} “{topic}” ends.** Now: {rule}. Last session: {last}.{dropped}\n"
+            "The updated calendar file of the series follows.",
+        },
+        "ml.series_dropped": {
+            "de": " Es entfallen: {list}.",
+            "en": " Dropped: {list}.",
+        },
+        "ml.series_ends_already": {
+            "de": "Die Reihe #{id} endet schon früher: {rule}. Ganz absagen: "
+            "`{prefix}meetlearn serie absagen {id}`.",
+            "en": "Series #{id} already ends earlier: {rule}. To cancel it completely: `{prefix}meetlearn "
+            "series cancel {id}`.",
+        },
+        "ml.until_suffix": {"de": ", bis {date}", "en": ", until {date}"},
+        "ml.end_before_first": {
+            "de": "Bis zum {date} gibt es keinen Termin dieser Reihe; der erste wäre {first}.",
+            "en": "There is no date of this series until {date}; the first would be {first}.",
         },
         "ml.series_goes_on": {
             "de": "Die Reihe #{series} geht weiter: nächster Termin #{id} am {when}.",
@@ -261,8 +284,8 @@ i18n.register(
             '- `{prefix}thema vorschlagen "…"`, `{prefix}themen` – Themenideen\n'
             "Für die Koordination: `{prefix}meetlearn neu`, `{prefix}meetlearn serie`, `{prefix}meetlearn "
             "thema`, "
-            "`{prefix}meetlearn verschieben`, `{prefix}meetlearn absagen`, `{prefix}meetlearn "
-            "einstellungen`, "
+            "`{prefix}meetlearn verschieben`, `{prefix}meetlearn absagen`, "
+            "`{prefix}meetlearn serie beenden`, `{prefix}meetlearn einstellungen`, "
             "`{prefix}aufzeichnung`, `{prefix}themen umfrage`. Details: `{prefix}hilfe meetlearn neu`.\n"
             "Kurz geht auch `{prefix}meet` statt `{prefix}meetlearn`, z. B. `{prefix}meet neu`.",
             "en": "**Meet and Learn – how it works:**\n"
@@ -272,7 +295,8 @@ i18n.register(
             '- `{prefix}topic suggest "…"`, `{prefix}topics` – topic ideas\n'
             "For coordinators: `{prefix}meetlearn new`, `{prefix}meetlearn series`, `{prefix}meetlearn "
             "topic`, "
-            "`{prefix}meetlearn move`, `{prefix}meetlearn cancel`, `{prefix}meetlearn settings`, "
+            "`{prefix}meetlearn move`, `{prefix}meetlearn cancel`, `{prefix}meetlearn series end`, "
+            "`{prefix}meetlearn settings`, "
             "`{prefix}recording`, `{prefix}topics poll`. Details: `{prefix}help meetlearn new`.\n"
             "`{prefix}meet` works as a short form of `{prefix}meetlearn`, e.g. `{prefix}meet new`.",
         },

@@ -209,6 +209,7 @@ async def test_only_coordinators_manage_sessions(h: Harness) -> None:
         "!meetlearn verschieben 1 11.12. 14 Uhr",
         "!meetlearn absagen 1",
         "!meetlearn serie beenden 1",
+        "!meetlearn serie absagen 1",
         "!meetlearn einstellungen ping aus",
         "!themen umfrage",
     ):
@@ -548,9 +549,9 @@ async def test_cancelling_the_series_stops_everything(h: Harness) -> None:
     await h.say(ROOM, COORD, '!meetlearn serie "wöchentlich Mittwoch 13:00" "Mittagsrunde"')
     await run_until(h, berlin(2026, 11, 26, 0, 0))  # first occurrence happened
     before = len(h.messenger.sent)
-    await h.say(ROOM, COORD, "!meetlearn serie beenden 1")
+    await h.say(ROOM, COORD, "!meetlearn serie absagen 1")  # `serie beenden` keeps announced dates
     notice, _ics = h.messenger.sent[before:]
-    assert "Die Reihe #1 „Mittagsrunde“ (jeden Mittwoch um 13:00 Uhr) ist beendet." in notice.body
+    assert "Die Reihe #1 „Mittagsrunde“ (jeden Mittwoch um 13:00 Uhr) ist abgesagt." in notice.body
     assert "#2, #3, #4" in notice.body
     [master] = last_calendar(h).walk("VEVENT")
     assert str(master["STATUS"]) == "CANCELLED"
@@ -559,6 +560,8 @@ async def test_cancelling_the_series_stops_everything(h: Harness) -> None:
     [listing] = await h.say(ROOM, LOTSE, "!termine")
     assert "kein Meet and Learn geplant" in listing
     assert await count(h, MeetSession) == 4
+    [reply] = await h.say(ROOM, COORD, "!meetlearn serie absagen 1")
+    assert "schon beendet" in reply
     [reply] = await h.say(ROOM, COORD, "!meetlearn serie beenden 1")
     assert "schon beendet" in reply
 

@@ -8,7 +8,8 @@ Same setup as ``test_meetlearn``: fake messenger, real SQLite, the fake clock st
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +20,8 @@ from sqlalchemy import func, select
 
 from bot.framework import registry
 from commands import load_all
-from storage.meetlearn import MeetSession
+from commands.meetlearn.recurrence import Rule, parse_rule
+from storage.meetlearn import MeetSeries, MeetSession
 from storage.models import ScheduledJob
 from tests.support.fake import Harness, Sent
 
@@ -186,7 +188,7 @@ def test_every_meetlearn_command_is_also_a_meet_command() -> None:
             found += 1
             assert cmd.display_name("de").startswith("meetlearn")  # help keeps showing the long name
             assert cmd.display_name("en").startswith("meetlearn")
-    assert found == 7  # neu, serie, serie beenden, thema, verschieben, absagen, einstellungen
+    assert found == 8  # neu, serie, serie beenden, serie absagen, thema, verschieben, absagen, einstellungen
 
 
 async def test_meet_sub_commands_work_like_meetlearn(h: Harness) -> None:
@@ -208,3 +210,135 @@ async def test_meet_sub_commands_work_like_meetlearn(h: Harness) -> None:
     assert details.startswith("**!meetlearn serie beenden**") and "`!meet serie beenden`" in details
     [unknown] = await h.say(ROOM, LOTSE, "!meet quatsch")
     assert "„quatsch“ kenne ich bei `!meetlearn` nicht" in unknown
+
+
+# ------------------------------------------------------------------------------------------ series end
+
+
+def test_rule_until_bounds_the_dates_and_round_trips_as_rrule_until() -> None:
+    rule = replace(parse_rule("jeden Mittwoch 13 Uhr"), until=berlin(2026, 12, 9, 13, 0))
+    assert rule.until == utc(2026, 12, 9, 12, 0)
+    assert rule.to_rrule() == "FREQ=WEEKLY;BYDAY=WE;UNTIL=20261209T120000Z"
+    assert Rule.from_rrule(rule.to_rrule(), rule.local_time) == rule
+    recur = icalendar.vRecur.from_ical(rule.to_rrule())
+    assert recur["UNTIL"][0] == utc(2026, 12, 9, 12, 0)
+    dates = rule.occurrences(berlin(2026, 11, 23, 10, 0), BERLIN, 10)
+    assert dates == [berlin(2026, 11, 25, 13, 0), berlin(2026, 12, 2, 13, 0), berlin(2026, 12, 9, 13, 0)]
+    every_other = replace(parse_rule("alle 2 Wochen Mittwoch 13 Uhr"), until=berlin(2026, 12, 9, 13, 0))
+    assert len(every_other.occurrences(berlin(2026, 11, 23, 10, 0), BERLIN, 10)) == 2
+    with pytest.raises(ValueError):
+        replace(rule, until=datetime(2026, 12, 9, 13, 0))  # naive
+    with pytest.raises(ValueError):
+        Rule.from_rrule("FREQ=WEEKLY;BYDAY=WE;UNTIL=20261209", time(13))  # a date, not a UTC time
+
+
+async def test_series_with_bis_ends_on_that_day(h: Harness) -> None:
+    reply, ics = await send(h, COORD, f"{WEEKLY} --bis 16.12.2026")
+    assert "ist angelegt: **jeden Mittwoch um 13:00 Uhr, bis 16. Dezember 2026**" in reply.body
+    [master] = calendar_of(ics, h).walk("VEVENT")
+    assert master["RRULE"]["UNTIL"] == [utc(2026, 12, 16, 22, 59, 59)]  # the day's end in Berlin, as UTC
+    await run_until(h, berlin(2027, 2, 1, 0, 0))
+    starts = [s.starts_at for s in await sessions(h)]
+    assert starts == [berlin(2026, 11, 25, 13, 0) + (berlin(2026, 12, 2) - berlin(2026, 11, 25)) * i
+                      for i in range(4)]  # fmt: skip
+    assert await pending_jobs(h) == []
+    [listing] = await h.say(ROOM, LOTSE, "!termine")
+    assert "kein Meet and Learn geplant" in listing
+
+
+async def test_series_with_anzahl_has_that_many_dates(h: Harness) -> None:
+    reply, ics = await send(h, COORD, '!meetlearn serie "monatlich am 15. um 9:30" "Einführung" --anzahl 4')
+    assert "**monatlich am 15. um 09:30 Uhr, bis 15. März 2027**" in reply.body
+    [master] = calendar_of(ics, h).walk("VEVENT")
+    assert master["RRULE"]["UNTIL"] == [utc(2027, 3, 15, 8, 30)]  # the 4th date itself (CET)
+    await run_until(h, berlin(2027, 8, 1, 0, 0))
+    assert [s.starts_at.astimezone(BERLIN).month for s in await sessions(h)] == [12, 1, 2, 3]
+    announcements = [s.body for s in h.messenger.sent if s.body.startswith("📅")]
+    assert len(announcements) == 4 and all(", bis 15. März 2027" in a for a in announcements)
+
+
+async def test_series_end_flags_in_preview_together_and_refused(h: Harness) -> None:
+    [preview] = await h.say(ROOM, COORD, f"{WEEKLY} --anzahl 2 --vorschau")
+    assert "**jeden Mittwoch um 13:00 Uhr, bis 2. Dezember 2026**" in preview
+    assert preview.count("\n- ") == 2
+    [preview] = await h.say(ROOM, COORD, f"{WEEKLY} --bis 31.12.2026 --anzahl 10 --vorschau")
+    assert "bis 31. Dezember 2026" in preview  # the earlier end wins
+    [reply] = await h.say(ROOM, COORD, f"{WEEKLY} --bis 24.11.2026")
+    assert reply == (
+        "⚠️ Bis zum 24. November 2026 gibt es keinen Termin dieser Reihe; der erste wäre Mittwoch, "
+        "25. November 2026, 13:00 Uhr."
+    )
+    [reply] = await h.say(ROOM, COORD, f"{WEEKLY} --bis 01.11.2026")
+    assert "liegt in der Vergangenheit" in reply
+    [reply] = await h.say(ROOM, COORD, f"{WEEKLY} --anzahl 0")
+    assert "nicht im erlaubten Bereich" in reply
+    assert await count(h, MeetSeries) == 0 and await count(h, MeetSession) == 0
+
+
+async def _weekly_running(h: Harness) -> None:
+    """Weekly series; on 1 December #1 (25.11.) is over, #2 (02.12.) and #3 (09.12.) are announced and
+    #4 (16.12.) exists but is not announced yet."""
+    await h.say(ROOM, COORD, WEEKLY)
+    await run_until(h, berlin(2026, 12, 1, 0, 0))
+    rows = await sessions(h)
+    assert [(s.id, s.announced) for s in rows] == [(1, True), (2, True), (3, True), (4, False)]
+
+
+async def test_ending_a_series_keeps_announced_dates_and_drops_the_rest(h: Harness) -> None:
+    await _weekly_running(h)
+    await h.say(ROOM, LOTSIN, "!dabei 4")
+    notice, ics = await send(h, COORD, "!meetlearn serie beenden 1")
+    assert is_room_message(notice)
+    assert notice.body.startswith(
+        "🏁 **Die Reihe #1 „Mittagsrunde“ endet.** Jetzt: jeden Mittwoch um 13:00 Uhr, bis 9. Dezember "
+        "2026. Letzter Termin: Mittwoch, 9. Dezember 2026, 13:00 Uhr. Es entfallen: #4 (Mi 16.12. 13:00)."
+    )
+    assert notice.content["m.mentions"] == {"user_ids": [LOTSIN]}
+    [master] = calendar_of(ics, h).walk("VEVENT")
+    assert master["RRULE"]["UNTIL"] == [utc(2026, 12, 9, 12, 0)]
+    assert str(master["STATUS"]) == "CONFIRMED" and "EXDATE" not in master
+    assert [s.id for s in await sessions(h)] == [1, 2, 3]  # the unannounced date is gone
+    assert {j.payload["session_id"] for j in await pending_jobs(h)} == {2, 3}
+    # The announced dates take place; nothing comes after them.
+    sent = await run_until(h, berlin(2027, 1, 31, 0, 0))
+    starts = [s.body for s in sent if s.body.startswith("🚀")]
+    assert len(starts) == 2 and "(#2)" in starts[0] and "(#3)" in starts[1]
+    assert await count(h, MeetSession) == 3
+    [reply] = await h.say(ROOM, COORD, "!meetlearn serie beenden 1")
+    assert "Die Reihe #1 endet schon früher: jeden Mittwoch um 13:00 Uhr, bis 9. Dezember 2026." in reply
+
+
+async def test_ending_a_series_on_a_day_cancels_announced_dates_after_it(h: Harness) -> None:
+    await _weekly_running(h)
+    await h.say(ROOM, LOTSE, "!dabei 3")
+    notice, ics = await send(h, COORD, "!meetlearn serie beenden 1 --bis 05.12.2026")
+    assert "Jetzt: jeden Mittwoch um 13:00 Uhr, bis 5. Dezember 2026." in notice.body
+    assert "Letzter Termin: Mittwoch, 2. Dezember 2026, 13:00 Uhr." in notice.body
+    assert "Es entfallen: #3 (Mi 09.12. 13:00), #4 (Mi 16.12. 13:00)." in notice.body
+    assert notice.content["m.mentions"] == {"user_ids": [LOTSE]}
+    [master] = calendar_of(ics, h).walk("VEVENT")
+    assert master["RRULE"]["UNTIL"] == [utc(2026, 12, 5, 22, 59, 59)] and "EXDATE" not in master
+    assert [(s.id, s.status) for s in await sessions(h)] == [
+        (1, "scheduled"), (2, "scheduled"), (3, "cancelled"),
+    ]  # fmt: skip
+    assert {j.payload["session_id"] for j in await pending_jobs(h)} == {2}
+    [reply] = await h.say(ROOM, LOTSE, "!dabei 3")
+    assert "ist abgesagt" in reply
+
+
+async def test_ending_a_series_that_has_no_date_yet_cancels_it(h: Harness) -> None:
+    await h.say(ROOM, COORD, '!meetlearn serie "monatlich am 15. um 9:30" "Einführung"')
+    notice, ics = await send(h, COORD, "!meetlearn serie beenden 1")
+    assert notice.body.startswith("❌ **Die Reihe #1 „Einführung“")
+    assert "ist abgesagt" in notice.body
+    [master] = calendar_of(ics, h).walk("VEVENT")
+    assert str(master["STATUS"]) == "CANCELLED"
+    assert await pending_jobs(h) == []
+
+
+async def test_a_series_created_with_an_end_can_only_be_ended_earlier(h: Harness) -> None:
+    await h.say(ROOM, COORD, f"{WEEKLY} --bis 16.12.2026")
+    [reply] = await h.say(ROOM, COORD, "!meetlearn serie beenden 1 --bis 23.12.2026")
+    assert "Die Reihe #1 endet schon früher: jeden Mittwoch um 13:00 Uhr, bis 16. Dezember 2026." in reply
+    notice, _ics = await send(h, COORD, "!meetlearn serie beenden 1 --bis 09.12.2026")
+    assert "bis 9. Dezember 2026" in notice.body
