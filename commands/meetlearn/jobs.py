@@ -18,7 +18,7 @@ from bot.framework import event_hook, job
 from bot.render import escape_md
 from commands.meetlearn import planning
 from commands.meetlearn import service as svc
-from storage.meetlearn import MeetMessage, MeetRsvp, MeetSession
+from storage.meetlearn import MeetMessage, MeetRsvp, MeetSeries, MeetSession
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,18 @@ async def start_job(ctx: Context, payload: dict[str, Any]) -> None:
         event_id = await ctx.say(md, room_id=s.room_id)
         await svc.remember(ctx, event_id, s, "start")
     await _top_up_series(ctx, s)
+
+
+@job("meetlearn.topup")
+async def topup_job(ctx: Context, payload: dict[str, Any]) -> None:
+    """Keeps a series going: planned at each date's start with ``run_late``, so after a downtime longer
+    than the misfire grace (when the date's other jobs are skipped) it still runs, at start-up, and the
+    series gets its next dates instead of falling silent until someone asks for ``!termine``."""
+    series = await ctx.session.get(MeetSeries, int(payload["series_id"]))
+    if series is not None:
+        made = await svc.top_up(ctx, series)
+        if made and ctx.late is not None:
+            log.info("meetlearn: series %s topped up after a downtime: %s", series.id, [s.id for s in made])
 
 
 # ------------------------------------------------------------------------------------------- reactions

@@ -342,3 +342,45 @@ async def test_a_series_created_with_an_end_can_only_be_ended_earlier(h: Harness
     assert "Die Reihe #1 endet schon früher: jeden Mittwoch um 13:00 Uhr, bis 16. Dezember 2026." in reply
     notice, _ics = await send(h, COORD, "!meetlearn serie beenden 1 --bis 09.12.2026")
     assert "bis 9. Dezember 2026" in notice.body
+
+
+# ---------------------------------------------------------------------------- long downtime, lazy series
+
+
+async def test_series_goes_on_after_a_downtime_longer_than_the_grace(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)
+    keepers = await pending_jobs(h, "meetlearn.topup")
+    assert [j.due_at for j in keepers] == [
+        berlin(2026, 12, 10, 14, 0), berlin(2027, 1, 14, 14, 0), berlin(2027, 2, 11, 14, 0),
+    ]  # fmt: skip
+    assert all(j.payload["run_late"] is True for j in keepers)
+    # The bot is down from now until 1 April 2027: every date it knew has passed, far beyond the grace.
+    h.clock.current = berlin(2027, 4, 1, 9, 0).astimezone(UTC)
+    before = len(h.messenger.sent)
+    await fire_due(h)  # start-up: the scheduler fires everything that is overdue
+    async with h.db.transaction() as s:
+        skipped = (await s.execute(select(func.count()).where(ScheduledJob.status == "skipped"))).scalar_one()
+    assert skipped == 3 * 5  # announcement, three reminders, start of each old date: too late
+    future = [s.starts_at for s in await sessions(h, MeetSession.starts_at > h.clock())]
+    assert future == [berlin(2027, 4, 8, 14, 0), berlin(2027, 5, 13, 14, 0), berlin(2027, 6, 10, 14, 0)]
+    # The next date lies within the 14 days: it is announced right away, nothing stale is sent.
+    sent = texts(h.messenger.sent[before:])
+    assert len(sent) == 1 and sent[0].body.startswith("📅 **Meet and Learn: Meet and Learn** (Termin #4)")
+    assert "Donnerstag, 8. April 2027, 14:00 Uhr" in sent[0].body
+    # And it keeps going as usual (the 7-day reminder would come hours after the announcement: left out).
+    bodies = [s.body for s in texts(await run_until(h, berlin(2027, 4, 8, 15, 0)))]
+    assert len(bodies) == 3
+    assert bodies[0].startswith("⏰ **Erinnerung:** morgen beginnt") and "(#4)" in bodies[0]
+    assert bodies[1].startswith("⏰ **Erinnerung:** in 15 Minuten beginnt")
+    assert bodies[2].startswith("🚀 **Es geht los:**")
+
+
+async def test_the_keeper_follows_its_date_and_goes_with_it(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)
+    await h.say(ROOM, COORD, "!meetlearn verschieben 2 15.01.2027 10 Uhr")
+    due = {j.payload["session_id"]: j.due_at for j in await pending_jobs(h, "meetlearn.topup")}
+    assert due[2] == berlin(2027, 1, 15, 10, 0)
+    await h.say(ROOM, COORD, "!meetlearn absagen 2")
+    assert 2 not in {j.payload["session_id"] for j in await pending_jobs(h, "meetlearn.topup")}
+    await h.say(ROOM, COORD, "!meetlearn serie absagen 1")
+    assert await pending_jobs(h) == []
