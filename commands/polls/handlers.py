@@ -29,6 +29,7 @@ from bot.framework import (
     event_hook,
     fold,
     job,
+    shorten,
 )
 from bot.permissions import Permissions
 from bot.render import escape_md
@@ -82,7 +83,7 @@ class PollRef(ArgType):
     def convert(self, text: str, ctx: Context) -> Ref:
         match = _REF.fullmatch(text.strip())
         if match is None:
-            raise UsageError(ctx.t("polls.bad_ref", value=text[:40]))
+            raise UsageError(ctx.t("polls.bad_ref", value=escape_md(shorten(text, 40))))
         return Ref(int(match.group(1)), match.group(2))
 
 
@@ -165,7 +166,7 @@ def validate(ctx: Context, question: str, options: list[str]) -> tuple[str, list
             raise _refuse(ctx, "polls.too_long", what=ctx.t("polls.option_n", n=n), limit=MAX_OPTION)
         key = fold(option)
         if key in seen:
-            raise _refuse(ctx, "polls.duplicate_option", option=option[:60])
+            raise _refuse(ctx, "polls.duplicate_option", option=escape_md(shorten(option, 60)))
         seen[key] = option
     return question, options
 
@@ -368,7 +369,12 @@ def parse_choices(ctx: Context, poll: Poll, words: list[str]) -> list[str]:
         cleaned = part.lstrip("#")
         if not cleaned.isdigit() or not 1 <= int(cleaned) <= len(poll.options):
             raise UserError(
-                ctx.t("polls.bad_choice", value=part[:40], number=poll.number, count=len(poll.options))
+                ctx.t(
+                    "polls.bad_choice",
+                    value=escape_md(shorten(part, 40)),
+                    number=poll.number,
+                    count=len(poll.options),
+                )
             )
         answer = msc3381.answer_id(int(cleaned) - 1)
         if answer not in chosen:
@@ -393,7 +399,9 @@ def parse_points(ctx: Context, poll: Poll, words: list[str]) -> dict[str, int]:
     leftover = _POINTS.sub(" ", text)
     stray = next(iter(filter(None, re.split(r"[,;\s]+", leftover))), None)
     if stray is not None or not text:
-        raise UserError(ctx.t("polls.bad_points", value=(stray or text)[:40], number=poll.number))
+        raise UserError(
+            ctx.t("polls.bad_points", value=escape_md(shorten(stray or text, 40)), number=poll.number)
+        )
     allocation: dict[str, int] = {}
     for match in _POINTS.finditer(text):
         option, amount = int(match.group(1)), int(match.group(2))

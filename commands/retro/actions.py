@@ -53,7 +53,7 @@ class DueDate(ArgType):
             value = timeparse.parse_when(text, now, ctx.tz, ctx.lang, default_time=DUE_TIME)
             timeparse.require_future(value, now, ctx.lang)
         except timeparse.TimeParseError as exc:
-            raise UsageError(exc.message(ctx.lang)) from exc
+            raise UsageError(exc.markdown(ctx.lang)) from exc
         return value, used
 
 

@@ -9,7 +9,7 @@ import re
 
 from bot.context import Context
 from bot.framework import Arg, Int, Rest, Text, UserError, command, fold
-from bot.render import escape_md
+from bot.render import code_md, escape_md
 from commands.retro import store
 from commands.retro.analysis import MAX_ITEM_CHARS, match_category
 from commands.retro.common import GROUP, label, participant_retro, require_dm
@@ -33,7 +33,7 @@ def _clean_item(ctx: Context, text: str) -> str:
 def _category(ctx: Context, retro: Retro, word: str) -> int:
     index = match_category(retro.categories, word)
     if index is None:
-        names = ", ".join(f"`{escape_md(c)}`" for c in retro.categories)
+        names = ", ".join(code_md(c) for c in retro.categories)
         raise UserError(ctx.t("retro.err.unknown_category", word=escape_md(word[:40]), names=names))
     return index
 

@@ -116,14 +116,10 @@ _LOCALIZED = "|".join(
 # Feature code that still quotes user text into a reply unescaped (reported to the feature owners). Each
 # entry is (command, reply): delete it once the feature escapes, and this test guards that reply as well.
 KNOWN_UNESCAPED = [
-    (r"", r"„.*“ ist keine Umfrage-Nummer"),  # polls.bad_ref, commands/polls/handlers.py
-    (r"", r"„.*“ ist keine Option von Umfrage"),  # polls.bad_choice
-    (r"", r"„.*“ verstehe ich nicht\. Schreib Option=Punkte"),  # polls.bad_points
-    (r"", r"Die Option „.*“ steht mehrmals da"),  # polls.duplicate_option
     (r"", r"„.*“ ist kein Link\."),  # ml.bad_url, commands/meetlearn/commands.py
     (r"", r"Die Dauer „.*“ passt nicht\."),  # ml.bad_duration
-    # Rule/TimeParseError .message() instead of .markdown(): meetlearn (RuleArg, LastDay), retro (DueDate)
-    (r"(meetlearn|meet|maßnahme|action)\b", _LOCALIZED),
+    # Rule/TimeParseError .message() instead of .markdown(): meetlearn (RuleArg, LastDay)
+    (r"(meetlearn|meet)\b", _LOCALIZED),
     # By design: a coordinator's FAQ answer is Markdown.
     (r"faq\s+(antworten|answer|neu|new|bearbeiten|edit)\b", r""),
 ]
