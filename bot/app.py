@@ -52,6 +52,7 @@ class App:
         await self.db.migrate()
         await self.matrix.login()
         await self.scheduler.start(self.dispatcher.run_job)
+        await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
         log.info("Lotsenbot running as %s", self.config.matrix.user_id)
 

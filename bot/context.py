@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import i18n, render
+from bot.framework import Perm
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -66,7 +67,16 @@ class Context:
     txn_prefix: str
     origin_ts: datetime | None = None  # when the triggering event was sent (homeserver clock)
     late: timedelta | None = None  # set for scheduled jobs that run after a downtime
+    is_network_coordinator: bool = False  # may do what concerns the whole bot (bot/permissions.py)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    def may(self, permission: Perm) -> bool:
+        """The one check behind refusals and the help listing."""
+        if permission is Perm.EVERYONE:
+            return True
+        if permission is Perm.COORDINATOR:
+            return self.is_coordinator
+        return self.is_network_coordinator
 
     @property
     def prefix(self) -> str:

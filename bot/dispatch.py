@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
-from bot.framework import Command, Perm, Registry, UsageError, UserError, fold, tokenize
+from bot.framework import Command, Registry, UsageError, UserError, fold, tokenize
 from bot.permissions import Permissions
 from bot.scheduler import Scheduler
 from storage.db import Database
@@ -97,6 +97,7 @@ class Dispatcher:
             thread_root=thread_root,
             is_dm=self.messenger.is_dm(room_id),
             is_coordinator=self.permissions.is_coordinator(sender, room_id),
+            is_network_coordinator=self.permissions.is_network_coordinator(sender),
             lang=self.config.bot.language,
             tz=self.tz,
             clock=self.clock,
@@ -181,7 +182,7 @@ class Dispatcher:
     # ----------------------------------------------------------------------------------- commands
 
     def may_use(self, cmd: Command, ctx: Context) -> bool:
-        return cmd.permission is Perm.EVERYONE or ctx.is_coordinator
+        return ctx.may(cmd.permission)
 
     async def run_command(self, ctx: Context, text: str) -> None:
         if len(text) > MAX_COMMAND_CHARS:
@@ -231,6 +232,23 @@ class Dispatcher:
         return "\n".join(lines)
 
     # --------------------------------------------------------------------------------------- jobs
+
+    async def run_startup(self) -> None:
+        """Each feature's start-up hook, in its own transaction; a failing one is logged, not fatal."""
+        for hook in self.registry.startup_hooks:
+            try:
+                async with self.db.transaction() as session:
+                    ctx = self.context(
+                        session,
+                        sender=self.messenger.user_id,
+                        room_id="",
+                        event_id=None,
+                        thread_root=None,
+                        txn_prefix=f"startup-{hook.__module__}.{hook.__name__}",
+                    )
+                    await hook(ctx)
+            except Exception:
+                log.exception("start-up hook %s.%s failed", hook.__module__, hook.__name__)
 
     async def run_job(self, job: ScheduledJob, session: AsyncSession, late: timedelta | None) -> None:
         handler = self.registry.job_handlers.get(job.kind)

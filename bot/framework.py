@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 class Perm(enum.Enum):
     EVERYONE = "everyone"
-    COORDINATOR = "coordinator"
+    COORDINATOR = "coordinator"  # of the room the command is about (see bot/permissions.py)
+    NETWORK_COORDINATOR = "network_coordinator"  # of the whole bot: the FAQ, questions from all rooms
 
 
 class UsageError(Exception):
@@ -361,6 +362,7 @@ class Command:
 
 EventHook = Callable[["Context", "Incoming"], Awaitable[bool]]
 JobHandler = Callable[["Context", dict[str, Any]], Awaitable[None]]
+StartupHook = Callable[["Context"], Awaitable[None]]
 
 
 @dataclass
@@ -371,6 +373,8 @@ class Registry:
     # Other event types (reactions, poll responses), keyed by event type.
     event_hooks: dict[str, list[EventHook]] = field(default_factory=dict)
     job_handlers: dict[str, JobHandler] = field(default_factory=dict)
+    # Run once per start, before the first sync (load a knowledge base, top up a recurring series).
+    startup_hooks: list[StartupHook] = field(default_factory=list)
     _by_name: dict[tuple[str, ...], Command] = field(default_factory=dict)
 
     def add(self, cmd: Command) -> Command:
@@ -436,6 +440,10 @@ class Registry:
 
         return decorate
 
+    def startup(self, hook: StartupHook) -> StartupHook:
+        self.startup_hooks.append(hook)
+        return hook
+
     def lookup(self, tokens: Sequence[Token]) -> tuple[Command | None, int]:
         """Longest multi-word name first, so ``umfrage schließen 3`` beats ``umfrage``."""
         words: list[str] = []
@@ -472,6 +480,7 @@ command = registry.command
 message_hook = registry.message_hook
 event_hook = registry.event_hook
 job = registry.job
+startup = registry.startup
 
 
 i18n.register(

@@ -23,7 +23,7 @@ GENERAL = {"de": "Allgemein", "en": "General"}
 )
 async def hilfe(ctx: Context, befehl: str | None) -> None:
     def visible(cmd: Command) -> bool:
-        return cmd.permission is Perm.EVERYONE or ctx.is_coordinator
+        return ctx.may(cmd.permission)
 
     if befehl:
         words = [w.lstrip(ctx.prefix) for w in befehl.split()]
@@ -38,7 +38,7 @@ async def hilfe(ctx: Context, befehl: str | None) -> None:
     for cmd in registry.commands:
         if not visible(cmd):
             continue
-        lock = " 🔒" if cmd.permission is Perm.COORDINATOR else ""
+        lock = "" if cmd.permission is Perm.EVERYONE else " 🔒"
         line = f"- `{ctx.prefix}{cmd.display_name(ctx.lang)}` – {i18n.pick(ctx.lang, cmd.help)}{lock}"
         groups.setdefault(i18n.pick(ctx.lang, cmd.group), []).append(line)
     parts = [ctx.t("core.help_title")]
@@ -61,7 +61,7 @@ def _details(ctx: Context, cmd: Command) -> str:
     others = [n for n in cmd.names if fold(n) != fold(cmd.display_name(ctx.lang))]
     if others:
         lines += ["", ctx.t("core.aliases", names=", ".join(f"`{ctx.prefix}{n}`" for n in others))]
-    if cmd.permission is Perm.COORDINATOR:
+    if cmd.permission is not Perm.EVERYONE:
         lines += ["", ctx.t("core.coordinator_only")]
     return "\n".join(lines)
 

@@ -590,7 +590,7 @@ async def on_redaction(ctx: Context, incoming: Incoming) -> bool:
     "faq offen",
     "faq open",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={"de": "Listet die unbeantworteten Fragen.", "en": "Lists the unanswered questions."},
     examples=["!faq offen"],
 )
@@ -643,7 +643,7 @@ async def _unanswered(ctx: Context, number: int) -> tuple[FaqUnanswered, FaqQues
     "faq antworten",
     "faq answer",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={
         "de": "Beantwortet eine offene Frage; die Antwort geht an die fragende Person.",
         "en": "Answers an open question; the answer goes to the person who asked.",
@@ -689,7 +689,7 @@ async def faq_antworten(ctx: Context, nr: int, text: str, privat: bool) -> None:
     "faq speichern",
     "faq save",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={
         "de": "Macht aus einer beantworteten Frage einen Eintrag der Wissensdatenbank.",
         "en": "Turns an answered question into a knowledge base entry.",
@@ -718,7 +718,7 @@ async def faq_speichern(ctx: Context, nr: int, frage: str | None, id: str | None
     "faq neu",
     "faq new",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={"de": "Legt einen neuen Eintrag der Wissensdatenbank an.", "en": "Adds a knowledge base entry."},
     args=[
         Arg("frage", Text(), label={"de": "Frage", "en": "question"}),
@@ -785,7 +785,7 @@ def _display_path(path: Path) -> str:
     "faq bearbeiten",
     "faq edit",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={
         "de": "Zeigt einen Eintrag oder ändert seine Antwort oder Frage.",
         "en": "Shows an entry, or changes its answer or question.",
@@ -855,7 +855,7 @@ def _longest_backticks(text: str) -> int:
     "faq verwerfen",
     "faq dismiss",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={
         "de": "Nimmt eine offene Frage von der Liste (z. B. kein FAQ-Thema).",
         "en": "Removes an open question from the list (e.g. not an FAQ topic).",
@@ -873,7 +873,7 @@ async def faq_verwerfen(ctx: Context, nr: int) -> None:
     "faq statistik",
     "faq stats",
     group=FAQ,
-    permission=Perm.COORDINATOR,
+    permission=Perm.NETWORK_COORDINATOR,
     help={
         "de": "Zeigt, was gefragt wird, wie oft ich keine Antwort hatte und das 👍/👎-Feedback.",
         "en": "Shows what is asked, how often I had no answer, and the 👍/👎 feedback.",

@@ -1,6 +1,6 @@
 """The FAQ feature's runtime state: settings, the loaded knowledge base and its index.
 
-The KB is loaded on first use and checked for changes on every question: a stat of each file is far
+The KB is loaded at start and checked for changes on every question: a stat of each file is far
 cheaper than an answer, so an edited, added or deleted Markdown file (a ``git pull``, a chat edit) is
 picked up by the very next question without a restart or a file watcher.
 
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from bot.config import feature_settings
 from bot.context import Context
+from bot.framework import startup
 from commands.faq.kb import KnowledgeBase, load_kb
 from commands.faq.retrieval import FaqIndex
 
@@ -135,6 +136,13 @@ def holder(ctx: Context) -> KbHolder:
     if found is None:
         found = _holders[directory] = KbHolder(directory)
     return found
+
+
+@startup
+async def load_at_start(ctx: Context) -> None:
+    """Load (and index) the KB before the first question: its problems show in the start-up log, and the
+    first asker does not wait for the index."""
+    await holder(ctx).current()
 
 
 _aliases: dict[str, str] = {}

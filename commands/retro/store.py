@@ -179,9 +179,7 @@ async def rewrite_contributions(session: AsyncSession, retro: Retro) -> None:
     answer was written in the same transaction as the record of its DM event. Rewriting gives all rows the
     closing transaction's id; the old versions go at the next (auto)vacuum. SQLite keeps no such stamp.
     """
-    await session.execute(
-        update(RetroItem).where(RetroItem.retro_id == retro.id).values(seq=RetroItem.seq)
-    )
+    await session.execute(update(RetroItem).where(RetroItem.retro_id == retro.id).values(seq=RetroItem.seq))
     await session.execute(
         update(RetroRating).where(RetroRating.retro_id == retro.id).values(value=RetroRating.value)
     )

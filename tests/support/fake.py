@@ -38,6 +38,7 @@ class FakeMessenger:
     members: dict[str, list[str]] = field(default_factory=dict)
     power: dict[str, dict[str, int]] = field(default_factory=dict)
     redact_levels: dict[str, int] = field(default_factory=dict)  # room → level; 50 when not set
+    team: list[str] | None = None  # the configured team rooms; None: every group room (no `rooms` set)
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     encrypted: set[str] = field(default_factory=set)
@@ -84,6 +85,8 @@ class FakeMessenger:
         return self.redact_levels.get(room_id, 50)
 
     def team_rooms(self) -> list[str]:
+        if self.team is not None:
+            return list(self.team)
         return [r for r in self.members if not self.is_dm(r)]
 
     def bodies(self, room_id: str | None = None) -> list[str]:
