@@ -24,6 +24,7 @@ from bot.framework import (
     UserError,
     When,
     command,
+    shorten,
 )
 from bot.render import escape_md
 from bot.timeparse import TimeParseError, parse_duration, parse_when, require_future
@@ -62,15 +63,14 @@ class RuleArg(ArgType):
         try:
             return parse_rule(text, ctx.lang), used
         except RuleParseError as exc:
-            raise UsageError(exc.message(ctx.lang)) from exc
+            raise UsageError(exc.markdown(ctx.lang)) from exc
 
 
 class UrlArg(ArgType):
     def convert(self, text: str, ctx: Context) -> str:
         text = text.strip()
         if not svc.URL_RE.fullmatch(text):
-            shown = text if len(text) <= 40 else text[:39] + "…"
-            raise UsageError(ctx.t("ml.bad_url", value=shown))
+            raise UsageError(ctx.t("ml.bad_url", value=escape_md(shorten(text))))
         return text
 
 
@@ -114,7 +114,7 @@ class Minutes(ArgType):
                 continue
         if found is None or not 5 <= found[0] <= 600:
             shown = " ".join(t.text for t in tokens[: found[1] if found else 1])
-            raise UsageError(ctx.t("ml.bad_duration", value=shown[:40]))
+            raise UsageError(ctx.t("ml.bad_duration", value=escape_md(shorten(shown))))
         return found
 
 

@@ -384,3 +384,22 @@ async def test_the_keeper_follows_its_date_and_goes_with_it(h: Harness) -> None:
     assert 2 not in {j.payload["session_id"] for j in await pending_jobs(h, "meetlearn.topup")}
     await h.say(ROOM, COORD, "!meetlearn serie absagen 1")
     assert await pending_jobs(h) == []
+
+
+# ------------------------------------------------------------------------- user text in error replies
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        '!meetlearn neu 10.12. 14 Uhr "X" --link [hier](https://evil.example)',
+        '!meetlearn neu 10.12. 14 Uhr "X" --dauer **lang**',
+        '!meetlearn serie "jeden **Mittwoch** [x](https://evil.example)" "X"',
+        f"{WEEKLY} --bis **morgen** [x](https://evil.example)",
+    ],
+)
+async def test_user_text_in_error_replies_stays_plain_text(h: Harness, command: str) -> None:
+    [reply] = await send(h, COORD, command)
+    html = reply.content.get("formatted_body", "")
+    assert "<strong>" not in html and "<a " not in html, html
+    assert "evil.example" in reply.body or "lang" in reply.body  # quoted back, as text
