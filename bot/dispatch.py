@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
-from bot.framework import Command, Registry, UsageError, UserError, fold, tokenize
+from bot.framework import Command, Registry, UsageError, UserError, fold, tokenize, with_prefix
 from bot.permissions import Permissions
 from bot.scheduler import Scheduler
 from storage.db import Database
@@ -227,7 +227,7 @@ class Dispatcher:
     def _usage_message(self, ctx: Context, cmd: Command, problem: str) -> str:
         lines = [f"⚠️ {problem}", ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang))]
         if cmd.examples:
-            lines.append(ctx.t("dispatch.example", example=cmd.examples[0]))
+            lines.append(ctx.t("dispatch.example", example=with_prefix(cmd.examples[0], ctx.prefix)))
         lines.append(ctx.t("dispatch.more_help", command=cmd.display_name(ctx.lang)))
         return "\n".join(lines)
 

@@ -468,6 +468,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+_BANG_COMMAND = re.compile(r"(^|`)!(?=\w)")
+
+
+def with_prefix(text: str, prefix: str) -> str:
+    """Examples and help details are written with ``!``; show them with the configured prefix."""
+    return text if prefix == "!" else _BANG_COMMAND.sub(lambda m: m.group(1) + prefix, text)
+
+
 def shorten(text: str, limit: int = 40) -> str:
     """User text quoted back in a reply: one line, at most ``limit`` characters. Escape it afterwards
     (``escape_md``/``code_md``), so the cut can't split an escape."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import i18n
 from bot.context import Context
-from bot.framework import Arg, Command, Perm, Rest, Token, command, fold, registry, shorten
+from bot.framework import Arg, Command, Perm, Rest, Token, command, fold, registry, shorten, with_prefix
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
@@ -55,9 +55,9 @@ def _details(ctx: Context, cmd: Command) -> str:
     lines = [f"**{ctx.prefix}{cmd.display_name(ctx.lang)}** – {i18n.pick(ctx.lang, cmd.help)}", ""]
     lines.append(ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang)))
     if cmd.details:
-        lines += ["", i18n.pick(ctx.lang, cmd.details)]
+        lines += ["", with_prefix(i18n.pick(ctx.lang, cmd.details), ctx.prefix)]
     if cmd.examples:
-        lines += ["", ctx.t("core.examples")] + [f"- `{ex}`" for ex in cmd.examples]
+        lines += ["", ctx.t("core.examples")] + [f"- `{with_prefix(ex, ctx.prefix)}`" for ex in cmd.examples]
     others = [n for n in cmd.names if fold(n) != fold(cmd.display_name(ctx.lang))]
     if others:
         lines += ["", ctx.t("core.aliases", names=", ".join(f"`{ctx.prefix}{n}`" for n in others))]

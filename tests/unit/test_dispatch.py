@@ -207,3 +207,15 @@ def test_code_md_fence_is_longer_than_any_backtick_run_inside() -> None:
         assert to_html(f"Option {code_md(text)} und `!hilfe`") == (
             f"<p>Option <code>{text}</code> und <code>!hilfe</code></p>"
         )
+
+
+async def test_examples_and_help_use_the_configured_prefix(tmp_path: Path) -> None:
+    h = await Harness(tmp_path, bot={"command_prefix": "."}).start()
+    try:
+        h.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+        [details] = await h.say(ROOM, LOTSE, ".hilfe umfrage")
+        assert '`.umfrage "' in details and "`!umfrage" not in details
+        [usage] = await h.say(ROOM, COORD, ".umfrage")
+        assert "Beispiel: `.umfrage" in usage and "`!" not in usage
+    finally:
+        await h.close()
