@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.context import Context
 from bot.dispatch import Incoming
-from bot.framework import event_hook, job
+from bot.framework import event_hook, job, startup
 from bot.render import escape_md
 from commands.meetlearn import planning
 from commands.meetlearn import service as svc
@@ -114,16 +114,16 @@ async def start_job(ctx: Context, payload: dict[str, Any]) -> None:
     await _top_up_series(ctx, s)
 
 
-@job("meetlearn.topup")
-async def topup_job(ctx: Context, payload: dict[str, Any]) -> None:
-    """Keeps a series going: planned at each date's start with ``run_late``, so after a downtime longer
-    than the misfire grace (when the date's other jobs are skipped) it still runs, at start-up, and the
-    series gets its next dates instead of falling silent until someone asks for ``!termine``."""
-    series = await ctx.session.get(MeetSeries, int(payload["series_id"]))
-    if series is not None:
+@startup
+async def top_up_series_at_start(ctx: Context) -> None:
+    """New dates of a series come from the jobs of its dates (and ``!termine``). After a downtime longer
+    than the misfire grace those jobs are all skipped, so at every start each active series is topped up:
+    the next dates exist again and get their announcement and reminders."""
+    rows = await ctx.session.execute(select(MeetSeries).where(MeetSeries.status == "active"))
+    for series in rows.scalars().all():
         made = await svc.top_up(ctx, series)
-        if made and ctx.late is not None:
-            log.info("meetlearn: series %s topped up after a downtime: %s", series.id, [s.id for s in made])
+        if made:
+            log.info("meetlearn: series %s topped up at start: sessions %s", series.id, [s.id for s in made])
 
 
 # ------------------------------------------------------------------------------------------- reactions

@@ -500,11 +500,6 @@ async def plan_jobs(ctx: Context, s: MeetSession) -> None:
             jobs.append(await schedule(ctx, "meetlearn.remind", p.due, payload))
         else:
             jobs.append(await schedule(ctx, "meetlearn.start", p.due, payload))
-    if s.series_id is not None:
-        # The series goes on even if the bot was down past the misfire grace and every job of this date was
-        # skipped: this one runs late whatever happens (``run_late``) and only tops the series up.
-        keeper = {"room_id": s.room_id, "series_id": s.series_id, "session_id": s.id, "run_late": True}
-        jobs.append(await schedule(ctx, "meetlearn.topup", s.starts_at, keeper))
     s.job_ids = jobs
 
 

@@ -349,18 +349,16 @@ async def test_a_series_created_with_an_end_can_only_be_ended_earlier(h: Harness
 
 async def test_series_goes_on_after_a_downtime_longer_than_the_grace(h: Harness) -> None:
     await h.say(ROOM, COORD, MONTHLY)
-    keepers = await pending_jobs(h, "meetlearn.topup")
-    assert [j.due_at for j in keepers] == [
-        berlin(2026, 12, 10, 14, 0), berlin(2027, 1, 14, 14, 0), berlin(2027, 2, 11, 14, 0),
-    ]  # fmt: skip
-    assert all(j.payload["run_late"] is True for j in keepers)
     # The bot is down from now until 1 April 2027: every date it knew has passed, far beyond the grace.
     h.clock.current = berlin(2027, 4, 1, 9, 0).astimezone(UTC)
     before = len(h.messenger.sent)
-    await fire_due(h)  # start-up: the scheduler fires everything that is overdue
+    await fire_due(h)  # start: the scheduler fires what is overdue – all of it too late, so skipped
     async with h.db.transaction() as s:
-        skipped = (await s.execute(select(func.count()).where(ScheduledJob.status == "skipped"))).scalar_one()
-    assert skipped == 3 * 5  # announcement, three reminders, start of each old date: too late
+        statuses = set((await s.execute(select(ScheduledJob.status))).scalars())
+    assert statuses == {"skipped"}
+    assert await sessions(h, MeetSession.starts_at > h.clock()) == []  # on its own the series would stop
+    await h.dispatcher.run_startup()  # what App.start does before the first sync
+    await fire_due(h)
     future = [s.starts_at for s in await sessions(h, MeetSession.starts_at > h.clock())]
     assert future == [berlin(2027, 4, 8, 14, 0), berlin(2027, 5, 13, 14, 0), berlin(2027, 6, 10, 14, 0)]
     # The next date lies within the 14 days: it is announced right away, nothing stale is sent.
@@ -375,15 +373,18 @@ async def test_series_goes_on_after_a_downtime_longer_than_the_grace(h: Harness)
     assert bodies[2].startswith("🚀 **Es geht los:**")
 
 
-async def test_the_keeper_follows_its_date_and_goes_with_it(h: Harness) -> None:
-    await h.say(ROOM, COORD, MONTHLY)
-    await h.say(ROOM, COORD, "!meetlearn verschieben 2 15.01.2027 10 Uhr")
-    due = {j.payload["session_id"]: j.due_at for j in await pending_jobs(h, "meetlearn.topup")}
-    assert due[2] == berlin(2027, 1, 15, 10, 0)
-    await h.say(ROOM, COORD, "!meetlearn absagen 2")
-    assert 2 not in {j.payload["session_id"] for j in await pending_jobs(h, "meetlearn.topup")}
-    await h.say(ROOM, COORD, "!meetlearn serie absagen 1")
-    assert await pending_jobs(h) == []
+async def test_start_up_leaves_ended_cancelled_and_complete_series_alone(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)  # #1: has its three dates already
+    await h.say(ROOM, COORD, f"{WEEKLY} --anzahl 2")  # #2: ends after two dates
+    await h.say(ROOM, COORD, '!meetlearn serie "monatlich am 15. um 9:30" "Einführung"')  # #3
+    await h.say(ROOM, COORD, "!meetlearn serie absagen 3")
+    rows = await count(h, MeetSession)
+    jobs = len(await pending_jobs(h))
+    await h.dispatcher.run_startup()
+    assert await count(h, MeetSession) == rows and len(await pending_jobs(h)) == jobs
+    h.clock.current = berlin(2027, 6, 1, 9, 0).astimezone(UTC)
+    await h.dispatcher.run_startup()
+    assert [s.series_id for s in await sessions(h, MeetSession.starts_at > h.clock())] == [1, 1, 1]
 
 
 # ------------------------------------------------------------------------- user text in error replies
