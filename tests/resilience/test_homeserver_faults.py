@@ -75,14 +75,27 @@ async def test_outage_is_survived_and_reminders_follow_misfire_policy(
         await bot.stop()
 
 
-async def test_tight_rate_limit_drops_nothing(tmp_path: Path) -> None:
+async def test_tight_rate_limit_drops_nothing(tmp_path: Path, caplog) -> None:
     limits = {"rc_message": {"per_second": 2, "burst_count": 3}}
     async with LocalSynapse(tmp_path / "hs", rate_limits=limits) as hs:
         bot = BotRunner(hs, tmp_path)
         await bot.start()
-        coord = await _lotse(hs, tmp_path, "koordination")
+        user_id = await hs.register_user("koordination", PASSWORD, admin=True)
+        coord = Lotse(hs.url, user_id, tmp_path / "koordination")
+        await coord.login()
+        await coord.start()
+        # Only the bot is limited: the coordinator's client is exempt, so every 429 logged is the bot's.
+        resp = await coord.client.send(
+            "POST",
+            f"/_synapse/admin/v1/users/{user_id}/override_ratelimit",
+            data='{"messages_per_second": 0, "burst_count": 0}',
+            headers={"Authorization": f"Bearer {coord.client.access_token}"},
+        )
+        assert resp.status == 200, await resp.text()
         try:
             room = await team_room(coord, bot, encrypted=False)
+            caplog.set_level("INFO", logger="nio")
+            caplog.clear()
             sent = [await coord.send(room, "!ping") for _ in range(12)]
             for event_id in sent:
                 await coord.wait_reply(room, event_id, timeout=60)
@@ -91,6 +104,7 @@ async def test_tight_rate_limit_drops_nothing(tmp_path: Path) -> None:
                 for e in coord.messages_from(room, bot.user_id)
             }
             assert set(sent) <= answered
+            assert sum("Got 429" in r.getMessage() for r in caplog.records) >= 3  # it was really limited
         finally:
             await coord.close()
             await bot.stop()
