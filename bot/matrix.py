@@ -466,11 +466,20 @@ class MatrixBot:
         log.info("joined %s on invitation by %s", room_id, invite.sender)
 
     async def _leave(self, room_id: str, reason: str) -> None:
+        """Decline with a reason (nio's room_leave has none); rate limits are waited out, a few times."""
         path = f"/_matrix/client/v3/rooms/{room_id}/leave"
-        try:
-            await self._raw("POST", path, {"reason": reason})
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("could not decline invite to %s: %s", room_id, exc)
+        for _attempt in range(4):
+            try:
+                answer = await self._raw("POST", path, {"reason": reason})
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                log.warning("could not decline invite to %s: %s", room_id, exc)
+                return
+            if answer.get("errcode") != "M_LIMIT_EXCEEDED":
+                if "errcode" in answer:
+                    log.warning("declining invite to %s refused: %s", room_id, answer)
+                return
+            await asyncio.sleep(min(int(answer.get("retry_after_ms", 1000)), 10_000) / 1000)
+        log.warning("declining invite to %s: still rate-limited, the invite stays pending", room_id)
 
     async def _raw(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         from urllib.parse import quote
