@@ -238,11 +238,11 @@ def feature_settings(config: Config, name: str, model: type[M]) -> M:
     return parsed
 
 
-def _check_features(config: Config) -> list[str]:
+def _check_features(features: dict[str, object]) -> list[str]:
     from commands import FEATURE_SETTINGS, settings_model
 
     problems = []
-    for name, table in config.features.items():
+    for name, table in features.items():
         model = settings_model(name)
         if model is None:
             problems.append(
@@ -266,10 +266,16 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     try:
         config = load(path)
     except ConfigError as exc:
-        return exc.problems, []
+        # The feature tables are checked on their own, so one run lists every problem there is.
+        try:
+            features = tomllib.loads(path.read_text(encoding="utf-8")).get("features", {})
+        except (OSError, tomllib.TOMLDecodeError):
+            features = {}
+        extra = _check_features(features) if isinstance(features, dict) else []
+        return exc.problems + [p for p in extra if p not in exc.problems], []
     problems: list[str] = []
     warnings: list[str] = []
-    problems += _check_features(config)
+    problems += _check_features(config.features)
     m = config.matrix
     if config.access_token() is None and config.password() is None:
         problems.append(

@@ -117,3 +117,14 @@ def test_readable_database_password_and_missing_rooms_are_warned_about(tmp_path:
     assert main(["check-config", "-c", str(cfg)]) == 0
     out = capsys.readouterr().out
     assert "database password" not in out and "rooms: none" not in out
+
+
+def test_one_run_lists_core_and_feature_problems_together(tmp_path: Path, capsys) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[matrix]\nhomeserver = "https://m.example"\nuser_id = "kein-user"\n'
+        '[features.polls]\ncreate = "alle"\n[features.umfragen]\nx = 1\n'
+    )
+    assert main(["check-config", "-c", str(cfg)]) == 1
+    out = capsys.readouterr().out
+    assert "matrix.user_id" in out and "features.polls.create" in out and "features.umfragen" in out
