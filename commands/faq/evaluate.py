@@ -50,12 +50,32 @@ class Failure:
     decision: str
 
 
+@dataclass(frozen=True)
+class Outcomes:
+    """What askers of answerable questions actually get from the bot (not just the ranking)."""
+
+    answerable: int
+    answered_right: int  # a confident answer with the right entry
+    offered_right: int  # "Ich bin nicht sicher" with the right entry among the three offered
+    answered_wrong: int  # a confident answer with a wrong entry: the costly case
+    unhelped: int  # no answer, or an offer without the right entry
+
+    def line(self) -> str:
+        d = self.answerable or 1
+        return (
+            f"what askers get ({self.answerable} answerable): right answer {self.answered_right / d:.1%}, "
+            f"right entry offered {self.offered_right / d:.1%}, wrong answer {self.answered_wrong / d:.1%}, "
+            f"no help {self.unhelped / d:.1%}"
+        )
+
+
 @dataclass
 class EvalReport:
     ours: Figures
     baseline: Figures
     by_split: dict[str, tuple[Figures, Figures]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    outcomes: Outcomes | None = None
 
     def format(self) -> str:
         return format_report(self)
@@ -177,7 +197,7 @@ def evaluate(
 
     all_idx = list(range(len(cases)))
     ours_f, base_f = run(all_idx)
-    report = EvalReport(ours_f, base_f)
+    report = EvalReport(ours_f, base_f, outcomes=_outcomes(cases, ours_ranked, decisions))
     splits = sorted({c.split for c in cases})
     if len(splits) > 1:
         for s in splits:
@@ -190,6 +210,22 @@ def evaluate(
                 got = [(m.entry.id, round(m.score, 3)) for m in ranked[:3]]
                 report.failures.append(Failure(c, got, kind))
     return report
+
+
+def _outcomes(cases: Sequence[EvalCase], ranked: Sequence[list[Match]], kinds: Sequence[str]) -> Outcomes:
+    right = offered = wrong = none = 0
+    for case, matches, kind in zip(cases, ranked, kinds, strict=True):
+        if case.expected is None:
+            continue
+        ids = [m.entry.id for m in matches]
+        if kind == "answer":
+            right += ids[:1] == [case.expected]
+            wrong += ids[:1] != [case.expected]
+        elif kind == "unsure" and case.expected in ids[:3]:
+            offered += 1
+        else:
+            none += 1
+    return Outcomes(right + offered + wrong + none, right, offered, wrong, none)
 
 
 def _row(f: Figures) -> str:
@@ -205,6 +241,8 @@ def format_report(report: EvalReport, failures: bool = False) -> str:
         f"{'abstain':>9} {'offtopic':>9} {'falseabs':>9}"
     )
     lines = ["[all]", head, _row(report.ours), _row(report.baseline)]
+    if report.outcomes is not None:
+        lines.append(report.outcomes.line())
     for split, (o, b) in report.by_split.items():
         lines += ["", f"[{split}]", head, _row(o), _row(b)]
     lines += [

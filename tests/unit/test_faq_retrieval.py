@@ -243,8 +243,13 @@ def test_eval_figures_meet_targets_and_beat_bm25(kb: KnowledgeBase, index: FaqIn
     for split, (o, b) in report.by_split.items():
         assert o.top1 > b.top1, split
         assert o.abstain_accuracy >= 0.85, split
+    # what askers get: a confident wrong answer costs trust, so it must stay rare
+    got = report.outcomes
+    assert got is not None and got.answerable == ours.answerable
+    assert got.answered_wrong / got.answerable <= 0.04
+    assert (got.answered_right + got.offered_right) / got.answerable >= 0.90
     text = format_report(report, failures=True)
-    assert "lotsenbot" in text and "bm25" in text and "[holdout]" in text
+    assert "lotsenbot" in text and "bm25" in text and "[holdout]" in text and "what askers get" in text
 
 
 def test_bm25_baseline_works_but_misses_typos_and_compounds(kb: KnowledgeBase, index: FaqIndex) -> None:
