@@ -14,6 +14,7 @@ from bot.dispatch import Dispatcher
 from bot.framework import Registry, registry
 from bot.logs import setup_logging
 from bot.matrix import MatrixBot
+from bot.metrics import MetricsServer
 from bot.scheduler import Scheduler
 from storage.db import Database
 
@@ -46,6 +47,7 @@ class App:
             clock=clock,
         )
         self._task: asyncio.Task[None] | None = None
+        self.metrics: MetricsServer | None = None
 
     async def start(self) -> None:
         self.config.bot.data_dir.mkdir(parents=True, exist_ok=True)
@@ -54,12 +56,17 @@ class App:
         await self.scheduler.start(self.dispatcher.run_job)
         await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
+        if self.config.bot.metrics_port:
+            self.metrics = MetricsServer(self, self.config.bot.metrics_port)
+            await self.metrics.start()
         log.info("Lotsenbot running as %s", self.config.matrix.user_id)
 
     async def wait_synced(self, seconds: float = 60) -> None:
         await asyncio.wait_for(self.matrix.synced.wait(), seconds)
 
     async def stop(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.stop()
         self.matrix.stop()
         # finish the batch in hand (a long-poll in flight is simply cancelled) and running jobs
         with contextlib.suppress(TimeoutError):

@@ -67,6 +67,8 @@ class BotSettings(Strict):
     command_prefix: str = "!"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = False
+    # Serve GET /health and GET /metrics (Prometheus text format) on 127.0.0.1:<port>; off when unset.
+    metrics_port: Annotated[int, Field(ge=1, le=65535)] | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -77,6 +78,8 @@ class Dispatcher:
         self.permissions = Permissions(config.coordinators, messenger)
         self.tz = ZoneInfo(config.bot.timezone)
         self.handled = 0
+        self.handle_seconds = 0.0  # wall time spent in handle(), for /metrics
+        self.internal_errors = 0
 
     # ------------------------------------------------------------------------------------ contexts
 
@@ -112,6 +115,13 @@ class Dispatcher:
 
     async def handle(self, event: Incoming) -> None:
         """Handle one event at most once, whatever happens inside the feature."""
+        started = time.perf_counter()
+        try:
+            await self._handle(event)
+        finally:
+            self.handle_seconds += time.perf_counter() - started
+
+    async def _handle(self, event: Incoming) -> None:
         message: str | None = None
         try:
             async with self.db.transaction() as session:
@@ -134,6 +144,7 @@ class Dispatcher:
             message = f"⚠️ {exc.message}"
         except Exception:
             ref = secrets.token_hex(3)
+            self.internal_errors += 1
             log.exception("handling %s in %s failed (ref %s)", event.event_id, event.room_id, ref)
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)

@@ -112,6 +112,9 @@ class MatrixBot:
         self._background: set[asyncio.Task[None]] = set()
         self.events_seen = 0
         self.batch_ms_total = 0.0
+        self.batches = 0
+        self.messages_sent = 0
+        self.last_sync_at: float | None = None  # time.time() of the last completed batch
         self._creators: dict[str, set[str]] = {}
         self._configured_ids: set[str] = set()  # the configured team rooms, aliases resolved
         self._settled: dict[str, int] = {}  # room → active_since_ms, for joined rooms already greeted
@@ -226,6 +229,8 @@ class MatrixBot:
             token = resp.next_batch
             await self._save_token(token)
             first = False
+            self.batches += 1
+            self.last_sync_at = time.time()
             self.synced.set()
 
     def stop(self) -> None:
@@ -524,6 +529,7 @@ class MatrixBot:
                     delay = min(delay * 2, BACKOFF_MAX)
                     continue
                 if isinstance(resp, RoomSendResponse):
+                    self.messages_sent += 1
                     return resp.event_id
                 log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
                 if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):

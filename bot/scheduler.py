@@ -42,6 +42,8 @@ class Scheduler:
         self.runner: JobRunner | None = None
         self._aps = AsyncIOScheduler(timezone="UTC")
         self.fired = 0
+        self.lag_seconds_total = 0.0  # due → run, summed over fired jobs, for /metrics
+        self.failures = 0
         self._running: set[asyncio.Task[object]] = set()
         self._failing: dict[int, tuple[datetime, timedelta]] = {}  # job → (first failure, next delay)
 
@@ -162,12 +164,15 @@ class Scheduler:
                     row.note = f"skipped: due {row.due_at.isoformat()}, {int(late.total_seconds())} s late"
                     log.warning("scheduler: job %s (%s) skipped, missed by %s", job_id, row.kind, late)
                     return
+                lag = max(late.total_seconds(), 0.0)
                 await self.runner(row, session, late if late > LATE_AFTER else None)
                 row.status, row.finished_at = "done", self.clock()
                 if late > LATE_AFTER:
                     row.note = f"ran {int(late.total_seconds())} s late"
             self.fired += 1
+            self.lag_seconds_total += lag
         except Exception:
+            self.failures += 1
             await self._failed(job_id)
         else:
             self._failing.pop(job_id, None)

@@ -192,3 +192,35 @@ async def test_announcement_ping_really_notifies(lotsen, bot: BotRunner) -> None
     ordinary = [e for e in lotse.events[room] if e.get("sender") == bot.user_id and "pong" in str(e)]
     assert ordinary and ordinary[0]["content"]["msgtype"] == "m.notice"
     assert ordinary[0]["event_id"] not in notified  # plain replies stay quiet
+
+
+async def test_health_and_metrics_endpoint(lotsen, bot: BotRunner) -> None:
+    from bot.localsynapse import _free_port
+
+    port = _free_port()
+    await bot.start(bot={"metrics_port": port})
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot)
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+
+        async def figures() -> dict[str, float]:
+            async with http.get(f"{base}/metrics") as r:
+                assert r.status == 200
+                text = await r.text()
+            return {
+                line.split()[0]: float(line.split()[1])
+                for line in text.splitlines()
+                if line and not line.startswith("#")
+            }
+
+        before = await figures()
+        for _ in range(3):
+            assert (await coord.ask(room, "!ping")).startswith("pong")
+        after = await figures()
+        async with http.get(f"{base}/health") as r:
+            assert r.status == 200 and (await r.json())["ok"] is True
+    assert after["lotsenbot_events_handled_total"] >= before["lotsenbot_events_handled_total"] + 3
+    assert after["lotsenbot_messages_sent_total"] >= before["lotsenbot_messages_sent_total"] + 3
+    assert after["lotsenbot_rooms_joined"] >= 1 and after["lotsenbot_last_sync_timestamp_seconds"] > 0
+    assert after["lotsenbot_internal_errors_total"] == 0
