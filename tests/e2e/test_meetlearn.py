@@ -2,7 +2,8 @@
 
 One scenario on one timeline keeps the file fast: a session starting 20 seconds ahead gets two reminders
 (10 s and 5 s before) and the start message; another session is cancelled right away and must stay
-silent; the bot is restarted before the first reminder is due.
+silent; the bot is restarted before the first reminder is due. A second test changes a series: a date
+cancelled before its announcement and the end of the series reach the room with the calendar file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from nio import MemoryDownloadResponse
 from nio.crypto import decrypt_attachment
 
+from commands.meetlearn.recurrence import parse_rule
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import Lotse
 
@@ -132,4 +134,43 @@ async def test_announcement_rsvp_reminders_restart_and_cancel(
     assert go.startswith("🚀 **Es geht los:**")
     assert all(link in b for b in about_2)
     assert not [b for b in timeline if b.startswith(("⏰", "🚀")) and "(#1)" in b]
+    assert not lotse.undecryptable and not coord.undecryptable
+
+
+async def test_series_date_cancelled_and_series_ended_reach_the_room_with_the_calendar(
+    lotsen: Callable[[str], Awaitable[Lotse]], bot: BotRunner
+) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    room = await team_room(coord, bot, lotse)
+    await lotse.wait_for(room, _from(bot, "Hallo"))
+
+    rule = "jeden 2. Donnerstag 14:00"
+    dates = parse_rule(rule).occurrences(datetime.now(BERLIN), BERLIN, 3)
+    reply = await coord.ask(room, f'!meet serie "{rule}" "Meet and Learn"')  # the short alias
+    assert reply.startswith("🔁 Reihe #1 „Meet and Learn“ ist angelegt")
+
+    # The third date is two months away, far from its announcement: the room is told all the same.
+    await coord.send(room, "!meetlearn absagen 3")
+    notice = await lotse.wait_for(
+        room, lambda e: _from(bot, "❌ **Abgesagt:**")(e) and "(#3)" in e["content"]["body"]
+    )
+    assert "Die Reihe #1 geht weiter" in notice["content"]["body"]
+    ics = await lotse.wait_for(
+        room, lambda e: _from(bot, "meet-and-learn-3-")(e) and e["content"].get("msgtype") == "m.file"
+    )
+    [master] = icalendar.Calendar.from_ical(await lotse.download(ics["content"])).walk("VEVENT")
+    assert [d.dt for d in master["EXDATE"].dts] == [dates[2]]
+
+    # Ending it on the day of the second date: later dates disappear, the calendar file gets UNTIL.
+    await coord.send(room, f"!meet serie beenden 1 --bis {dates[1]:%d.%m.%Y}")
+    ended = await lotse.wait_for(room, _from(bot, "🏁 **Die Reihe #1"))
+    assert "Es entfallen: #4" in ended["content"]["body"]
+    ics = await lotse.wait_for(room, _from(bot, "meet-and-learn-reihe-1.ics"))
+    [master] = icalendar.Calendar.from_ical(await lotse.download(ics["content"])).walk("VEVENT")
+    end_of_day = dates[1].replace(hour=23, minute=59, second=59).astimezone(UTC)
+    assert master["RRULE"]["UNTIL"] == [end_of_day] and str(master["STATUS"]) == "CONFIRMED"
+    listing = await lotse.ask(room, "!termine")
+    assert "#3 " not in listing and "#4 " not in listing and "#2 Meet and Learn" in listing
     assert not lotse.undecryptable and not coord.undecryptable
