@@ -22,8 +22,6 @@ from hypothesis import strategies as st
 
 from bot.framework import UsageError, registry, tokenize
 from bot.render import to_html, to_plain
-from bot.timeparse import TimeParseError
-from commands.meetlearn.recurrence import RuleParseError
 from tests.support.fake import Harness
 
 ROOM = "!team:test"
@@ -102,24 +100,9 @@ INJECTED = re.compile(
 )
 
 
-def _template(text: str) -> str:
-    """A regex for a message template, its ``{placeholders}`` matching anything."""
-    return ".*".join(re.escape(part) for part in re.split(r"\{[^}]*\}", text))
-
-
-_LOCALIZED = "|".join(
-    _template(de)
-    for messages in (RuleParseError.MESSAGES, TimeParseError.MESSAGES)
-    for de, _ in messages.values()
-)
-
-# Feature code that still quotes user text into a reply unescaped (reported to the feature owners). Each
-# entry is (command, reply): delete it once the feature escapes, and this test guards that reply as well.
+# Replies allowed to carry user Markdown as markup. Each
+# entry is (command, reply); keep this list empty but for deliberate cases.
 KNOWN_UNESCAPED = [
-    (r"", r"„.*“ ist kein Link\."),  # ml.bad_url, commands/meetlearn/commands.py
-    (r"", r"Die Dauer „.*“ passt nicht\."),  # ml.bad_duration
-    # Rule/TimeParseError .message() instead of .markdown(): meetlearn (RuleArg, LastDay)
-    (r"(meetlearn|meet)\b", _LOCALIZED),
     # By design: a coordinator's FAQ answer is Markdown.
     (r"faq\s+(antworten|answer|neu|new|bearbeiten|edit)\b", r""),
 ]
