@@ -440,6 +440,29 @@ class Registry:
 
         return decorate
 
+    def markdown_table(self, prefix: str = "!", lang: str = "de") -> str:
+        """The README's command table, made from the declarations (a test keeps the README in step)."""
+        who = {
+            Perm.EVERYONE: {"de": "alle", "en": "everyone"},
+            Perm.COORDINATOR: {"de": "Koordination", "en": "coordinators"},
+            Perm.NETWORK_COORDINATOR: {"de": "Koordination (Team-Räume)", "en": "coordinators (team rooms)"},
+        }
+        head = {"de": "| Befehl | Wer | Was |", "en": "| Command | Who | What |"}
+        rows = [i18n.pick(lang, head), "|---|---|---|"]
+        group = None
+        for cmd in self.commands:
+            title = i18n.pick(lang, cmd.group)
+            if title != group:
+                rows.append(f"| **{title}** | | |")
+                group = title
+            shown = fold(cmd.display_name(lang))
+            others = [n for n in cmd.names if fold(n) != shown][:2]
+            aliases = f" ({', '.join(f'`{prefix}{n}`' for n in others)})" if others else ""
+            usage = cmd.usage(prefix, lang).replace("|", "\\|")
+            allowed = i18n.pick(lang, who[cmd.permission])
+            rows.append(f"| `{usage}`{aliases} | {allowed} | {i18n.pick(lang, cmd.help)} |")
+        return "\n".join(rows)
+
     def startup(self, hook: StartupHook) -> StartupHook:
         self.startup_hooks.append(hook)
         return hook
