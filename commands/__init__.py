@@ -29,5 +29,14 @@ def settings_model(feature: str) -> type[BaseModel] | None:
 
 
 def load_all() -> None:
+    """Import every feature; ``!hilfe`` and the README list commands in ``FEATURES`` order, whatever order
+    the modules happened to be imported in (a test, or one feature using another, may import them early)."""
+    from bot.framework import registry
+
     for name in FEATURES:
         importlib.import_module(name)
+
+    def feature_of(module: str) -> int:
+        return next((i for i, f in enumerate(FEATURES) if module.startswith(f)), len(FEATURES))
+
+    registry.commands.sort(key=lambda cmd: feature_of(cmd.handler.__module__))

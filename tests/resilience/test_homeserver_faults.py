@@ -34,6 +34,8 @@ async def own_synapse(tmp_path: Path) -> AsyncIterator[LocalSynapse]:
         yield hs
 
 
+# The 60 s outage is about the homeserver going away; its 105 s run once (SQLite pass) keeps CI short.
+@pytest.mark.once
 async def test_outage_is_survived_and_reminders_follow_misfire_policy(
     own_synapse: LocalSynapse, tmp_path: Path
 ) -> None:
