@@ -73,6 +73,7 @@ async def add_response(
     ts_ms: int,
     source: str,
     selections: Any,
+    redacted: bool = False,
 ) -> bool:
     """Store one response; a second delivery of the same event changes nothing (returns False)."""
     exists = await session.scalar(select(PollResponse.id).where(PollResponse.event_id == event_id))
@@ -86,6 +87,7 @@ async def add_response(
             ts_ms=ts_ms,
             source=source,
             selections=selections,
+            redacted=redacted,
         )
     )
     await session.flush()
@@ -109,19 +111,16 @@ async def note_ignored_reaction(
         )
         .limit(1)
     )
-    if await session.scalar(select(PollResponse.id).where(PollResponse.event_id == event_id)) is None:
-        session.add(
-            PollResponse(
-                poll_id=poll.id,
-                event_id=event_id,
-                sender=sender,
-                ts_ms=ts_ms,
-                source=IGNORED,
-                selections=None,
-                redacted=True,
-            )
-        )
-        await session.flush()
+    await add_response(
+        session,
+        poll,
+        event_id=event_id,
+        sender=sender,
+        ts_ms=ts_ms,
+        source=IGNORED,
+        selections=None,
+        redacted=True,
+    )
     return earlier is None
 
 
