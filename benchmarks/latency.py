@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.devclient import Lotse  # noqa: E402
 from bot.localsynapse import LocalSynapse  # noqa: E402
+from tests.support.process import bot_account  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -39,15 +40,10 @@ async def main(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         async with LocalSynapse(work / "synapse") as hs:
-            bot_id = await hs.register_user("lotsenbot", "bench-bot")
+            bot_id, config = await bot_account(hs, work, database_url=None, log_level="WARNING")
             echo_id = await hs.register_user("echo", "bench-echo")
             tester_id = await hs.register_user("tester", "bench-tester")
-            (work / "pw").write_text("bench-bot")
-            (work / "config.toml").write_text(
-                f'[matrix]\nhomeserver = "{hs.url}"\nuser_id = "{bot_id}"\npassword_file = "{work / "pw"}"\n'
-                f'[bot]\ndata_dir = "{work / "bot"}"\nlog_level = "WARNING"\n'
-            )
-            bot_cmd = [sys.executable, "-m", "bot.cli", "run", "-c", str(work / "config.toml")]
+            bot_cmd = [sys.executable, "-m", "bot.cli", "run", "-c", str(config)]
             echo_cmd = [
                 sys.executable,
                 str(ROOT / "benchmarks" / "_echo_client.py"),

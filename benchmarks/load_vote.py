@@ -43,7 +43,7 @@ from bot.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import store  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.polls import Poll  # noqa: E402
-from tests.support.process import BotProcess, write_config  # noqa: E402
+from tests.support.process import BotProcess, bot_account  # noqa: E402
 
 PASSWORD = "bench-lotse"
 START = "org.matrix.msc3381.poll.start"
@@ -189,18 +189,9 @@ async def start_bot(
     hs: LocalSynapse, work: Path, coordinators: list[str], log_level: str = "WARNING"
 ) -> tuple[BotProcess, str, str]:
     """The bot as its own process (as in production), with an SQLite database the benchmark can read."""
-    bot_id = await hs.register_user("lotsenbot", "bench-bot")
-    (work / "pw").write_text("bench-bot")
     db_url = f"sqlite+aiosqlite:///{work / 'bot.db'}"
-    cfg = write_config(
-        work / "config.toml",
-        homeserver=hs.url,
-        user_id=bot_id,
-        password_file=work / "pw",
-        data_dir=work / "bot",
-        database_url=db_url,
-        log_level=log_level,
-        coordinators=coordinators,
+    bot_id, cfg = await bot_account(
+        hs, work, database_url=db_url, coordinators=coordinators, log_level=log_level
     )
     bot = BotProcess(cfg, work / "bot.log")
     await bot.start()

@@ -12,7 +12,7 @@ import pytest
 from bot.devclient import PASSWORD, Lotse
 from bot.localsynapse import LocalSynapse
 from tests.conftest import E2E_DB, new_database_url
-from tests.support.process import BotProcess
+from tests.support.process import BotProcess, bot_account
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +20,7 @@ BURST = 25
 
 
 async def bot_process(hs: LocalSynapse, tmp_path: Path) -> tuple[BotProcess, str]:
-    bot_id = await hs.register_user("lotsenbot", "bot-password")
-    (tmp_path / "pw").write_text("bot-password")
-    db_url = await new_database_url(tmp_path, E2E_DB)
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(
-        f'[matrix]\nhomeserver = "{hs.url}"\nuser_id = "{bot_id}"\npassword_file = "{tmp_path / "pw"}"\n'
-        f'[bot]\ndata_dir = "{tmp_path / "bot"}"\ndatabase_url = "{db_url}"\nlog_level = "INFO"\n'
-    )
+    bot_id, cfg = await bot_account(hs, tmp_path, database_url=await new_database_url(tmp_path, E2E_DB))
     return BotProcess(cfg, tmp_path / "bot.log"), bot_id
 
 

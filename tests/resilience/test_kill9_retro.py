@@ -22,7 +22,7 @@ from bot.devclient import PASSWORD, Lotse
 from bot.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, new_database_url
-from tests.support.process import BotProcess, Killer, write_config
+from tests.support.process import BotProcess, Killer, bot_account
 
 pytestmark = pytest.mark.e2e
 
@@ -98,19 +98,11 @@ async def test_kill9_during_retro_interviews_keeps_each_answer_once(
 ) -> None:
     rng = random.Random(SEED)
     tag = secrets.token_hex(3)
-    bot_id = await synapse.register_user(f"lotsenbot-{tag}", "bot-password")
-    (tmp_path / "pw").write_text("bot-password")
     coord = await lotse(synapse, tmp_path, f"koordination-{tag}")
     people = await asyncio.gather(*(lotse(synapse, tmp_path, f"lotse{i}-{tag}") for i in range(PEOPLE)))
     db_url = await new_database_url(tmp_path, E2E_DB)
-    cfg = write_config(
-        tmp_path / "config.toml",
-        homeserver=synapse.url,
-        user_id=bot_id,
-        password_file=tmp_path / "pw",
-        data_dir=tmp_path / "bot",
-        database_url=db_url,
-        coordinators=[coord.user_id],
+    bot_id, cfg = await bot_account(
+        synapse, tmp_path, database_url=db_url, coordinators=[coord.user_id], localpart=f"lotsenbot-{tag}"
     )
     bot = BotProcess(cfg, tmp_path / "bot.log")
     chats: list[tuple[Lotse, str]] = []  # (person, their DM with the bot)

@@ -24,7 +24,7 @@ from bot.devclient import PASSWORD, Lotse
 from bot.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, new_database_url
-from tests.support.process import BotProcess, Killer, write_config
+from tests.support.process import BotProcess, Killer, bot_account
 
 pytestmark = pytest.mark.e2e
 
@@ -58,18 +58,10 @@ def reply_target(event: dict[str, Any]) -> str | None:
 async def test_kill9_during_vote_burst_counts_each_vote_once(synapse: LocalSynapse, tmp_path: Path) -> None:
     rng = random.Random(20261123)
     tag = secrets.token_hex(3)
-    bot_id = await synapse.register_user(f"lotsenbot-{tag}", "bot-password")
-    (tmp_path / "pw").write_text("bot-password")
     coord_id = await synapse.register_user(f"koordination-{tag}", PASSWORD)
     db_url = await new_database_url(tmp_path, E2E_DB)
-    cfg = write_config(
-        tmp_path / "config.toml",
-        homeserver=synapse.url,
-        user_id=bot_id,
-        password_file=tmp_path / "pw",
-        data_dir=tmp_path / "bot",
-        database_url=db_url,
-        coordinators=[coord_id],
+    bot_id, cfg = await bot_account(
+        synapse, tmp_path, database_url=db_url, coordinators=[coord_id], localpart=f"lotsenbot-{tag}"
     )
     bot = BotProcess(cfg, tmp_path / "bot.log")
     coord = Lotse(synapse.url, coord_id, tmp_path / "coord")  # also the observer of everything in the room

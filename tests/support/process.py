@@ -10,6 +10,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.localsynapse import LocalSynapse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +38,32 @@ def write_config(
         f"[coordinators]\nusers = [{coord}]\n"
     )
     return path
+
+
+async def bot_account(
+    hs: LocalSynapse,
+    work: Path,
+    *,
+    database_url: str | None,
+    coordinators: Sequence[str] = (),
+    localpart: str = "lotsenbot",
+    log_level: str = "INFO",
+) -> tuple[str, Path]:
+    """Register the bot's account on ``hs`` and write its password file and config into ``work``."""
+    password = f"{localpart}-password"
+    bot_id = await hs.register_user(localpart, password)
+    (work / "pw").write_text(password)
+    config = write_config(
+        work / "config.toml",
+        homeserver=hs.url,
+        user_id=bot_id,
+        password_file=work / "pw",
+        data_dir=work / "bot",
+        database_url=database_url,
+        log_level=log_level,
+        coordinators=coordinators,
+    )
+    return bot_id, config
 
 
 class BotProcess:
