@@ -124,6 +124,22 @@ async def top_up_series_at_start(ctx: Context) -> None:
         made = await svc.top_up(ctx, series)
         if made:
             log.info("meetlearn: series %s topped up at start: sessions %s", series.id, [s.id for s in made])
+    # A date whose announcement fell into the downtime (its job skipped as too late) is announced now,
+    # with its reminders planned anew, instead of only being reminded of without its calendar file.
+    now = ctx.now()
+    missed = await ctx.session.execute(
+        select(MeetSession).where(
+            MeetSession.series_id.is_not(None),
+            MeetSession.status == "scheduled",
+            MeetSession.announced.is_(False),
+            MeetSession.starts_at > now,
+            # announcement due (start - lead) longer ago than the grace
+            MeetSession.starts_at < now + svc.cfg(ctx).announce_lead - ctx.config.scheduler.misfire_grace,
+        )
+    )
+    for s in missed.unique().scalars().all():
+        log.info("meetlearn: session %s missed its announcement during a downtime; announcing now", s.id)
+        await svc.plan_jobs(ctx, s)
 
 
 # ------------------------------------------------------------------------------------------- reactions

@@ -404,3 +404,21 @@ async def test_user_text_in_error_replies_stays_plain_text(h: Harness, command: 
     html = reply.content.get("formatted_body", "")
     assert "<strong>" not in html and "<a " not in html, html
     assert "evil.example" in reply.body or "lang" in reply.body  # quoted back, as text
+
+
+async def test_a_date_whose_announcement_fell_into_a_downtime_is_announced_at_start(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)  # 10.12., 14.01., 11.02.; the 14.01. is announced on 31.12. 14:00
+    await run_until(h, berlin(2026, 12, 20, 9, 0))
+    # Down from 20.12. to 2.1.: the announcement of the 14.01. passes, far beyond the grace.
+    h.clock.current = berlin(2027, 1, 2, 9, 0).astimezone(UTC)
+    before = len(h.messenger.sent)
+    await fire_due(h)
+    assert not any("14. Januar 2027" in s.body for s in texts(h.messenger.sent[before:]))  # skipped
+    await h.dispatcher.run_startup()
+    await fire_due(h)
+    sent = texts(h.messenger.sent[before:])
+    assert len(sent) == 1 and sent[0].body.startswith("📅 **Meet and Learn: Meet and Learn**")
+    assert "Donnerstag, 14. Januar 2027, 14:00 Uhr" in sent[0].body
+    await h.dispatcher.run_startup()  # a second start announces nothing twice
+    await fire_due(h)
+    assert len(texts(h.messenger.sent[before:])) == 1
