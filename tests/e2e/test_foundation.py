@@ -224,3 +224,31 @@ async def test_health_and_metrics_endpoint(lotsen, bot: BotRunner) -> None:
     assert after["lotsenbot_messages_sent_total"] >= before["lotsenbot_messages_sent_total"] + 3
     assert after["lotsenbot_rooms_joined"] >= 1 and after["lotsenbot_last_sync_timestamp_seconds"] > 0
     assert after["lotsenbot_internal_errors_total"] == 0
+
+
+async def test_more_pending_than_one_sync_shows_are_all_handled(lotsen, bot: BotRunner) -> None:
+    """While the bot is down, more happens than a sync timeline holds (limited timeline): the bot fetches
+    the gap from the room history, so the vote at its very start counts and every command is answered."""
+    from bot.matrix import TIMELINE_LIMIT
+
+    coord = await lotsen("koordination")
+    anna = await lotsen("lotse")
+    await bot.start()
+    room = await team_room(coord, bot, anna, encrypted=False)
+    await coord.send(room, '!umfrage "Nächstes Thema?" "E-Akte" "Open Data"')
+    await anna.wait_for(room, lambda e: e.get("sender") == bot.user_id and "poll.start" in e.get("type", ""))
+
+    await bot.stop()
+    vote = await anna.send(room, "!stimme 1 2")
+    pings = [await coord.send(room, f"!ping {i}") for i in range(TIMELINE_LIMIT + 10)]
+    await bot.start()
+    await anna.wait_reply(room, vote, timeout=60)
+    for event_id in pings:
+        await coord.wait_reply(room, event_id, timeout=60)
+    result = await coord.ask(room, "!ergebnis 1")
+    assert "**2. Open Data** (1 Stimme)" in result
+    answered = [
+        (e["content"].get("m.relates_to") or {}).get("m.in_reply_to", {}).get("event_id")
+        for e in coord.messages_from(room, bot.user_id)
+    ]
+    assert all(answered.count(p) == 1 for p in pings)
