@@ -173,7 +173,8 @@ i18n.register(
         "retro.err.too_many_items": {
             "de": "Das sind mehr als {max} Punkte auf einmal. Bitte schick sie in mehreren Nachrichten "
             "(`{prefix}feedback` hilft beim Nachreichen).",
-            "en": "That is more than {max} points at once. Please send them in several messages.",
+            "en": "That is more than {max} points at once. Please send them in several messages "
+            "(`{prefix}feedback` helps to add more later).",
         },
         "retro.err.rating_answer": {
             "de": "Bitte antworte mit einer Zahl von 1 bis 5 – oder mit `weiter`, um die Frage zu "
