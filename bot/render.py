@@ -1,10 +1,11 @@
 """Markdown → Matrix message content.
 
 Bot messages are ``m.notice`` (other bots don't answer notices, so two bots can't loop) with the Markdown
-rendered to ``formatted_body``; only a message that mentions someone is ``m.text`` (``Context.say``), because
-push rules silence notices before they look at mentions. Raw HTML in the Markdown is never passed through: user text that ends up in
-a message cannot inject markup. Markdown it could still inject (links, emphasis, a backtick that ends our
-code span), so every piece of user text goes in through one of two helpers:
+rendered to ``formatted_body``; only a message that mentions someone is ``m.text`` (``Context.say``),
+because push rules silence notices before they look at mentions. Raw HTML in the Markdown is never passed
+through: user text that ends up in a message cannot inject markup. Markdown it could still inject (links,
+emphasis, a backtick that ends our code span), so every piece of user text goes in through one of two
+helpers:
 
 * ``escape_md(text)`` in running text, e.g. ``„{escape_md(word)}“``;
 * ``code_md(text)`` for text shown as code, e.g. ``Die Option {code_md(flag)} …`` — in place of the
