@@ -357,6 +357,88 @@ async def _cancel_series(ctx: Context, series: MeetSeries) -> None:
     await _series_calendar(ctx, series)
 
 
+@command(
+    *_names("serie ändern", "series edit", "reihe ändern"),
+    group=MEET,
+    permission=Perm.COORDINATOR,
+    help={
+        "de": "Ändert Thema, Referent·in, Link, Dauer oder Beschreibung aller kommenden Termine einer Reihe.",
+        "en": "Changes topic, speaker, link, duration or description of all coming sessions of a series.",
+    },
+    args=[Arg("reihe", Int(1), label=SERIES), Arg("thema", Text(), optional=True, label=TOPIC)],
+    flags=[SPEAKER, DURATION, LINK, DESCRIPTION],
+    examples=[
+        "!meetlearn serie ändern 2 --link https://meet.stadt.example/MeetAndLearn",
+        '!meetlearn serie ändern 2 "IT-News" --referent "Team Personal & IT" --dauer 45',
+    ],
+    details={
+        "de": "Gilt für die Reihe selbst (also auch für Termine, die erst später entstehen) und für alle "
+        "kommenden Termine. Was ein einzelner Termin mit `!meetlearn thema` eigens bekommen hat, bleibt; "
+        "vergangene und abgesagte Termine behalten ihre Angaben. Der Raum bekommt eine Nachricht und die "
+        "aktualisierte Kalenderdatei der Reihe.",
+        "en": "Applies to the series itself (so also to sessions created later) and to all coming sessions. "
+        "What a single session got on its own with `!meetlearn topic` stays; past and cancelled sessions "
+        "keep their details. The room gets a message and the updated calendar file of the series.",
+    },
+)
+async def serie_aendern(
+    ctx: Context,
+    reihe: int,
+    thema: str | None,
+    referent: str | None,
+    dauer: int | None,
+    link: str | None,
+    beschreibung: str | None,
+) -> None:
+    if thema is None and referent is None and dauer is None and link is None and beschreibung is None:
+        raise UserError(ctx.t("ml.series_nothing_to_change"))
+    series = await svc.get_series(ctx, reihe)
+    until = svc.series_rule(series).until
+    if series.status != "active" or (until is not None and until <= ctx.now()):
+        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    svc.check_lengths(ctx, thema if thema is not None else "x", referent, beschreibung)
+    values: dict[str, Any] = {}
+    if thema is not None:
+        values["topic"] = thema.strip()
+    if referent is not None:
+        values["speaker"] = referent.strip() or None
+    if dauer is not None:
+        values["duration_min"] = dauer
+    if link is not None:
+        values["link"] = link
+    if beschreibung is not None:
+        values["description"] = beschreibung.strip() or None
+    change = await svc.change_series(ctx, series, values)
+    what = {
+        "topic": "ml.what_topic",
+        "speaker": "ml.what_speaker",
+        "duration_min": "ml.what_duration",
+        "link": "ml.what_link",
+        "description": "ml.what_description",
+    }
+    kept = ""
+    if change.kept:
+        shown = ", ".join(
+            f"#{sid} ({', '.join(ctx.t(what[f]) for f in fields)})" for sid, fields in change.kept.items()
+        )
+        kept = ctx.t("ml.series_kept", list=shown)
+    md = ctx.t(
+        "ml.series_changed",
+        id=series.id,
+        what=", ".join(ctx.t(what[f]) for f in values),
+        topic=escape_md(series.topic),
+        rule=svc.describe_rule(ctx, svc.series_rule(series)),
+        speaker=escape_md(series.speaker or "–"),
+        minutes=series.duration_min,
+        link=svc.md_link(series.link),
+        kept=kept,
+    )
+    await ctx.say(md, room_id=series.room_id)
+    await _series_calendar(ctx, series)
+    if series.room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
+
+
 async def _series_calendar(ctx: Context, series: MeetSeries) -> None:
     data = svc.calendar(await svc.series_events(ctx, series), ctx.tz, ctx.now(), name=ctx.t("ml.ics_calname"))
     await ctx.upload(

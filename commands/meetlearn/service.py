@@ -795,3 +795,51 @@ async def end_series(ctx: Context, series: MeetSeries, last_day: date | None) ->
     await ctx.session.flush()
     last = max([r.starts_at for r, o in dated if r.status == "scheduled" and o <= until] + ungenerated)
     return SeriesEnd(rule=bounded, last=last, dropped=dropped, mention=mention)
+
+
+SERIES_FIELDS = ("topic", "speaker", "duration_min", "link", "description")
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """What :func:`change_series` did: the dates that took the new values, and the dates that kept some
+    of their own (field names per session id)."""
+
+    updated: list[MeetSession]
+    kept: dict[int, list[str]]
+
+
+async def change_series(ctx: Context, series: MeetSeries, values: dict[str, Any]) -> SeriesChange:
+    """Give the series new defaults (``values``: field → new value, fields of :data:`SERIES_FIELDS`).
+
+    The series row takes them, so dates the rule generates later carry them. A date stores only what
+    differs from its series (``None`` = inherit), and ``!meetlearn thema`` writes exactly the fields it was
+    given, so a field that is not ``None`` on a date is that date's own choice and is kept; the model
+    cannot tell an override that happens to equal the old series value from a deliberate one, and keeping
+    both is the safe reading. Only dates still to come and scheduled take the new values: past (or already
+    running) and cancelled dates get the old values written onto them, so the archive and the calendar
+    keep what really was. Every date whose effective values change gets a new SEQUENCE, as does the
+    series (its master VEVENT changes)."""
+    now = ctx.now()
+    result = await ctx.session.execute(select(MeetSession).where(MeetSession.series_id == series.id))
+    rows = sorted(result.unique().scalars().all(), key=lambda r: r.starts_at)
+    updated: list[MeetSession] = []
+    kept: dict[int, list[str]] = {}
+    for r in rows:
+        inherited = [f for f in values if getattr(r, f) is None]
+        if r.status != "scheduled" or r.starts_at <= now:
+            for f in inherited:
+                old = getattr(series, f)
+                setattr(r, f, "" if old is None else old)  # "" = explicitly none (no speaker/description)
+            continue
+        own = [f for f in values if f not in inherited]
+        if own:
+            kept[r.id] = own
+        if inherited:
+            r.sequence += 1
+            updated.append(r)
+    for f, value in values.items():
+        setattr(series, f, value)
+    series.sequence += 1
+    await ctx.session.flush()
+    return SeriesChange(updated=updated, kept=kept)

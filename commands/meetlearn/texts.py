@@ -134,6 +134,26 @@ i18n.register(
             "de": "✏️ Termin #{id} geändert ({what}): **{topic}** · {when} · {speaker} · {link}",
             "en": "✏️ Session #{id} changed ({what}): **{topic}** · {when} · {speaker} · {link}",
         },
+        "ml.series_nothing_to_change": {
+            "de": "Es fehlt, was an der Reihe geändert werden soll: ein neues Thema in Anführungszeichen "
+            "oder `--referent`, `--dauer`, `--link`, `--beschreibung`. Beispiel: "
+            "`{prefix}meetlearn serie ändern 2 --link https://meet.example/raum`.",
+            "en": "Nothing to change in the series: give a new topic in quotes or `--speaker`, `--duration`, "
+            "`--link`, `--description`. Example: `{prefix}meetlearn series edit 2 --link "
+            "https://meet.example/room`.",
+        },
+        "ml.series_changed": {
+            "de": "✏️ **Die Reihe #{id} „{topic}“ ist geändert ({what}).** Das gilt ab jetzt für alle "
+            "kommenden Termine ({rule}).{kept}\n🎤 {speaker} · ⏱️ {minutes} Minuten · 🔗 {link}\n"
+            "Die aktualisierte Kalenderdatei der Reihe kommt gleich hinterher.",
+            "en": "✏️ **Series #{id} “{topic}” has changed ({what}).** This applies to all coming sessions "
+            "from now on ({rule}).{kept}\n🎤 {speaker} · ⏱️ {minutes} minutes · 🔗 {link}\n"
+            "The updated calendar file of the series follows.",
+        },
+        "ml.series_kept": {
+            "de": " Eigene Angaben einzelner Termine bleiben: {list}.",
+            "en": " Details set for single sessions stay: {list}.",
+        },
         "ml.what_topic": {"de": "Thema", "en": "topic"},
         "ml.what_speaker": {"de": "Referent·in", "en": "speaker"},
         "ml.what_duration": {"de": "Dauer", "en": "duration"},
@@ -285,7 +305,8 @@ i18n.register(
             "Für die Koordination: `{prefix}meetlearn neu`, `{prefix}meetlearn serie`, `{prefix}meetlearn "
             "thema`, "
             "`{prefix}meetlearn verschieben`, `{prefix}meetlearn absagen`, "
-            "`{prefix}meetlearn serie beenden`, `{prefix}meetlearn einstellungen`, "
+            "`{prefix}meetlearn serie ändern`, `{prefix}meetlearn serie beenden`, "
+            "`{prefix}meetlearn einstellungen`, "
             "`{prefix}aufzeichnung`, `{prefix}themen umfrage`. Details: `{prefix}hilfe meetlearn neu`.\n"
             "Kurz geht auch `{prefix}meet` statt `{prefix}meetlearn`, z. B. `{prefix}meet neu`.",
             "en": "**Meet and Learn – how it works:**\n"
@@ -295,7 +316,8 @@ i18n.register(
             '- `{prefix}topic suggest "…"`, `{prefix}topics` – topic ideas\n'
             "For coordinators: `{prefix}meetlearn new`, `{prefix}meetlearn series`, `{prefix}meetlearn "
             "topic`, "
-            "`{prefix}meetlearn move`, `{prefix}meetlearn cancel`, `{prefix}meetlearn series end`, "
+            "`{prefix}meetlearn move`, `{prefix}meetlearn cancel`, `{prefix}meetlearn series edit`, "
+            "`{prefix}meetlearn series end`, "
             "`{prefix}meetlearn settings`, "
             "`{prefix}recording`, `{prefix}topics poll`. Details: `{prefix}help meetlearn new`.\n"
             "`{prefix}meet` works as a short form of `{prefix}meetlearn`, e.g. `{prefix}meet new`.",

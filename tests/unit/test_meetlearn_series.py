@@ -188,7 +188,8 @@ def test_every_meetlearn_command_is_also_a_meet_command() -> None:
             found += 1
             assert cmd.display_name("de").startswith("meetlearn")  # help keeps showing the long name
             assert cmd.display_name("en").startswith("meetlearn")
-    assert found == 8  # neu, serie, serie beenden, serie absagen, thema, verschieben, absagen, einstellungen
+    # neu, serie, serie ändern, serie beenden, serie absagen, thema, verschieben, absagen, einstellungen
+    assert found == 9
 
 
 async def test_meet_sub_commands_work_like_meetlearn(h: Harness) -> None:
@@ -344,6 +345,113 @@ async def test_a_series_created_with_an_end_can_only_be_ended_earlier(h: Harness
     assert "bis 9. Dezember 2026" in notice.body
 
 
+# -------------------------------------------------------------------------------- changing a whole series
+
+NEW_LINK = "https://meet.stadt.example/MeetAndLearn-neu"
+
+
+async def series_row(h: Harness, series_id: int = 1) -> MeetSeries:
+    async with h.db.transaction() as s:
+        row = await s.get(MeetSeries, series_id)
+        assert row is not None
+        return row
+
+
+async def test_series_edit_reaches_every_coming_date_and_later_ones(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)  # #1 10.12., #2 14.01., #3 11.02.
+    notice, _ics = await send(h, COORD, f"!meet serie aendern 1 --link {NEW_LINK} --dauer 45")
+    assert notice.body.startswith("✏️ **Die Reihe #1 „Meet and Learn“ ist geändert (Dauer, Link).**")
+    assert (await series_row(h)).link == NEW_LINK
+    rows = await sessions(h)
+    assert [s.id for s in rows] == [1, 2, 3]
+    assert all(s.link is None and s.duration_min is None for s in rows)  # they inherit from the series
+    assert all(s.sequence == 1 for s in rows)
+    [listing] = await h.say(ROOM, LOTSE, "!termine")
+    assert listing.count(NEW_LINK) == 3
+    # The announcement of #1 and the date generated after it carry the new values.
+    sent = texts(await run_until(h, berlin(2026, 12, 10, 15, 0)))
+    announce = [s.body for s in sent if s.body.startswith("📅")]
+    assert len(announce) == 1 and NEW_LINK in announce[0] and "(45 Minuten)" in announce[0]
+    [later] = await sessions(h, MeetSession.starts_at == berlin(2027, 3, 11, 14, 0))
+    assert later.id == 4 and later.link is None
+    [listing] = await h.say(ROOM, LOTSE, "!termine")
+    assert "#4 Meet and Learn" in listing and listing.count(NEW_LINK) == 3
+
+
+async def test_series_edit_keeps_what_a_single_date_set_on_its_own(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)
+    await h.say(ROOM, COORD, '!meetlearn thema 2 --referent "Team IT"')
+    notice, ics = await send(
+        h, COORD, f'!meetlearn serie ändern 1 --referent "Koordination" --link {NEW_LINK}'
+    )
+    assert "Eigene Angaben einzelner Termine bleiben: #2 (Referent·in)." in notice.body
+    rows = {s.id: s for s in await sessions(h)}
+    assert rows[2].speaker == "Team IT" and rows[2].link is None
+    assert rows[1].speaker is None and rows[3].speaker is None
+    [listing] = await h.say(ROOM, LOTSE, "!termine")
+    lines = {line.split()[1]: line for line in listing.splitlines() if line.startswith("- ")}
+    assert "Koordination" in lines["**#1"] and "Koordination" in lines["**#3"]
+    assert "Team IT" in lines["**#2"] and NEW_LINK in lines["**#2"]
+    master, override = calendar_of(ics, h).walk("VEVENT")
+    assert "Koordination" in str(master["DESCRIPTION"]) and str(master["URL"]) == NEW_LINK
+    assert override["RECURRENCE-ID"].dt == berlin(2027, 1, 14, 14, 0)
+    assert "Team IT" in str(override["DESCRIPTION"]) and str(override["URL"]) == NEW_LINK
+    assert int(override["SEQUENCE"]) == 2  # its own change, then the series'
+
+
+async def test_series_edit_tells_the_room_once_with_the_series_calendar(h: Harness) -> None:
+    await _weekly_running(h)  # #1 is over, #2 and #3 announced, #4 not yet
+    old_link = (await series_row(h)).link
+    sent = await send(h, COORD, '!meetlearn serie ändern 1 "Mittagsrunde Digital" --referent "Team IT"')
+    notice, ics = sent
+    assert is_room_message(notice) and len(texts(sent)) == 1
+    assert notice.body.startswith(
+        "✏️ **Die Reihe #1 „Mittagsrunde Digital“ ist geändert (Thema, Referent·in).** Das gilt ab jetzt "
+        "für alle kommenden Termine (jeden Mittwoch um 13:00 Uhr)."
+    )
+    assert "🎤 Team IT · ⏱️ 60 Minuten" in notice.body and "Kalenderdatei der Reihe" in notice.body
+    assert ics.content["body"] == "meet-and-learn-reihe-1.ics"
+    master, past = calendar_of(ics, h).walk("VEVENT")
+    assert str(master["SUMMARY"]) == "Meet and Learn: Mittagsrunde Digital"
+    assert "Team IT" in str(master["DESCRIPTION"]) and int(master["SEQUENCE"]) == 1
+    # The date that already took place keeps what it was (an override with the old values).
+    assert past["RECURRENCE-ID"].dt == berlin(2026, 11, 25, 13, 0)
+    assert str(past["SUMMARY"]) == "Meet and Learn: Mittagsrunde" and "Team IT" not in str(
+        past["DESCRIPTION"]
+    )
+    rows = await sessions(h)
+    assert [(s.id, s.sequence) for s in rows] == [(1, 0), (2, 1), (3, 1), (4, 1)]
+    assert rows[0].topic == "Mittagsrunde" and rows[0].speaker == "" and rows[0].link is None
+    assert (await series_row(h)).link == old_link
+    [archive] = await h.say(ROOM, LOTSE, "!archiv")
+    assert "**#1 Mittagsrunde**" in archive and "Team IT" not in archive
+
+
+async def test_series_edit_is_for_coordinators_and_needs_something_to_change(h: Harness) -> None:
+    await h.say(ROOM, COORD, MONTHLY)
+    [refused] = await h.say(ROOM, LOTSE, f"!meetlearn serie ändern 1 --link {NEW_LINK}")
+    assert "dürfen nur Koordinator·innen verwenden" in refused
+    [usage] = await h.say(ROOM, COORD, "!meetlearn serie ändern 1")
+    assert usage.startswith("⚠️ Es fehlt, was an der Reihe geändert werden soll")
+    [english] = await h.say(ROOM, COORD, "!meetlearn series edit 1")
+    assert english == usage  # the English name is the same command
+    [unknown] = await h.say(ROOM, COORD, f"!meetlearn serie ändern 7 --link {NEW_LINK}")
+    assert "Eine Reihe #7 kenne ich hier nicht" in unknown
+    [bad_link] = await h.say(ROOM, COORD, "!meetlearn serie ändern 1 --link [hier](https://evil.example)")
+    [bad_link_new] = await h.say(
+        ROOM, COORD, '!meetlearn neu 10.12. 14 Uhr "X" --link [hier](https://evil.example)'
+    )
+    assert bad_link.split("\n")[0] == bad_link_new.split("\n")[0]
+    [bad_duration] = await h.say(ROOM, COORD, "!meetlearn serie ändern 1 --dauer 2")
+    [bad_duration_new] = await h.say(ROOM, COORD, '!meetlearn neu 10.12. 14 Uhr "X" --dauer 2')
+    assert bad_duration.split("\n")[0] == bad_duration_new.split("\n")[0]
+    await h.say(ROOM, COORD, "!meetlearn serie absagen 1")
+    [over] = await h.say(ROOM, COORD, f"!meetlearn serie ändern 1 --link {NEW_LINK}")
+    assert over == "⚠️ Die Reihe #1 ist schon beendet."
+    assert (await series_row(h)).sequence == 1  # only the cancellation changed it
+    assert all(s.link is None for s in await sessions(h))
+
+
 # ---------------------------------------------------------------------------- long downtime, lazy series
 
 
@@ -397,6 +505,8 @@ async def test_start_up_leaves_ended_cancelled_and_complete_series_alone(h: Harn
         '!meetlearn neu 10.12. 14 Uhr "X" --dauer **lang**',
         '!meetlearn serie "jeden **Mittwoch** [x](https://evil.example)" "X"',
         f"{WEEKLY} --bis **morgen** [x](https://evil.example)",
+        "!meetlearn serie ändern 1 --link [hier](https://evil.example)",
+        "!meetlearn serie ändern 1 --dauer **lang**",
     ],
 )
 async def test_user_text_in_error_replies_stays_plain_text(h: Harness, command: str) -> None:
