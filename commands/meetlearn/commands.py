@@ -134,6 +134,19 @@ def _not_in_dm(ctx: Context) -> None:
         raise UserError(ctx.t("ml.not_in_dm"))
 
 
+async def _done_elsewhere(ctx: Context, room_id: str) -> None:
+    """The room got the news; the one who typed the command elsewhere (a DM) gets a short confirmation."""
+    if room_id != ctx.room_id:
+        await ctx.reply(ctx.t("ml.done"))
+
+
+async def _active_series(ctx: Context, number: int) -> MeetSeries:
+    series = await svc.get_series(ctx, number)
+    if series.status != "active":
+        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    return series
+
+
 # ------------------------------------------------------------------------------------------ overview
 
 
@@ -303,9 +316,7 @@ SERIES = {"de": "Reihe", "en": "series"}
     },
 )
 async def serie_beenden(ctx: Context, reihe: int, bis: date | None) -> None:
-    series = await svc.get_series(ctx, reihe)
-    if series.status != "active":
-        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    series = await _active_series(ctx, reihe)
     end = await svc.end_series(ctx, series, bis)
     if end is None:  # no date would be left: that is cancelling it
         await _cancel_series(ctx, series)
@@ -324,8 +335,7 @@ async def serie_beenden(ctx: Context, reihe: int, bis: date | None) -> None:
         )
         await ctx.say(md, room_id=series.room_id, mention_users=end.mention)
         await _series_calendar(ctx, series)
-    if series.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    await _done_elsewhere(ctx, series.room_id)
 
 
 @command(
@@ -340,12 +350,9 @@ async def serie_beenden(ctx: Context, reihe: int, bis: date | None) -> None:
     examples=["!meetlearn serie absagen 2"],
 )
 async def serie_absagen(ctx: Context, reihe: int) -> None:
-    series = await svc.get_series(ctx, reihe)
-    if series.status != "active":
-        raise UserError(ctx.t("ml.series_already_over", id=series.id))
+    series = await _active_series(ctx, reihe)
     await _cancel_series(ctx, series)
-    if series.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    await _done_elsewhere(ctx, series.room_id)
 
 
 async def _cancel_series(ctx: Context, series: MeetSeries) -> None:
@@ -435,8 +442,7 @@ async def serie_aendern(
     )
     await ctx.say(md, room_id=series.room_id)
     await _series_calendar(ctx, series)
-    if series.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    await _done_elsewhere(ctx, series.room_id)
 
 
 async def _series_calendar(ctx: Context, series: MeetSeries) -> None:
@@ -511,8 +517,7 @@ async def thema(
         return
     await ctx.say(md, room_id=s.room_id)
     await svc.post_calendar(ctx, s, s.room_id)
-    if s.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    await _done_elsewhere(ctx, s.room_id)
 
 
 @command(
@@ -536,8 +541,8 @@ async def verschieben(ctx: Context, nr: int, wann: datetime) -> None:
         await ctx.reply(
             ctx.t("ml.moved_quiet", id=nr, old=svc.when_text(ctx, old), new=svc.when_text(ctx, wann))
         )
-    elif s.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    else:
+        await _done_elsewhere(ctx, s.room_id)
 
 
 @command(
@@ -783,5 +788,4 @@ async def aufzeichnung(ctx: Context, nr: int, url: str) -> None:
         url=svc.md_link(url),
     )
     await ctx.say(md, room_id=s.room_id)
-    if s.room_id != ctx.room_id:
-        await ctx.reply(ctx.t("ml.done"))
+    await _done_elsewhere(ctx, s.room_id)
