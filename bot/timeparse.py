@@ -646,8 +646,12 @@ def parse_clock(text: str, lang: str = "de", *, allow_bare_hour: bool = False) -
 
 
 def localize(day: date, clock: time, tz: tzinfo) -> datetime:
-    """Attach tz to a wall-clock time: gap times move forward by the gap, repeated times take the first."""
-    naive = datetime.combine(day, clock)
+    """Attach tz to a wall-clock time: gap times move forward by the gap, repeated times take the first.
+
+    ``fold`` is cleared because a clock copied from "now" may carry ``fold=1`` from the repeated autumn hour,
+    which would otherwise resolve a spring-gap time one hour *back* instead of forward.
+    """
+    naive = datetime.combine(day, clock).replace(fold=0)
     return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 

@@ -13,11 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.app import App
 from bot.config import Config
 from bot.localsynapse import LocalSynapse
 from tests.support.lotse import PASSWORD, Lotse
+
+# Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed
+# seed per test (HYPOTHESIS_PROFILE=ci, set by .ci/run): a gate must not fail on a counterexample that a
+# change did not cause. Search wider with `./dev fuzz`.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_URL = os.environ.get("LOTSENBOT_TEST_PG_URL")
 E2E_DB = os.environ.get("LOTSENBOT_E2E_DB", "sqlite")
