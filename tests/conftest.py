@@ -22,8 +22,9 @@ from tests.support.lotse import PASSWORD, Lotse
 
 # Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed
 # seed per test (HYPOTHESIS_PROFILE=ci, set by .ci/run): a gate must not fail on a counterexample that a
-# change did not cause. Search wider with `./dev fuzz`.
-hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# change did not cause, nor on a shared machine being slow for a moment (no deadline). Search wider with
+# `./dev fuzz`.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_URL = os.environ.get("LOTSENBOT_TEST_PG_URL")
