@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice, pairwise
@@ -244,9 +243,8 @@ def test_occurrences_are_strictly_after_and_lazy() -> None:
         rule.occurrences(NOW, BERLIN, -1)
     generator = rule.iter_occurrences(NOW, BERLIN)
     assert isinstance(generator, GeneratorType)
-    started = clock.perf_counter()
     many = list(islice(generator, 5000))
-    assert clock.perf_counter() - started < 2
+    assert len(many) == 5000
     assert all(a < b for a, b in pairwise(many))
 
 
@@ -455,9 +453,9 @@ def test_parse_rule_raises_only_rule_parse_errors(text: str) -> None:
 
 @settings(max_examples=20, deadline=None)
 @given(chunk=st.text(min_size=1, max_size=20))
-def test_huge_input_is_refused_quickly(chunk: str) -> None:
+def test_huge_input_is_refused_as_too_long(chunk: str) -> None:
+    # "too_long" (not some later parse error) shows the length check runs before any regex sees the text.
     text = (chunk * (100_000 // len(chunk) + 1))[:100_000]
-    started = clock.perf_counter()
-    with pytest.raises(RuleParseError):
+    with pytest.raises(RuleParseError) as refused:
         parse_rule(text)
-    assert clock.perf_counter() - started < 0.5
+    assert refused.value.key == "too_long"
