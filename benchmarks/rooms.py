@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 from benchmarks.load_vote import Observer, bounded, pct, public_room, send, start_bot, text, users  # noqa: E402
 from bot.localsynapse import LocalSynapse  # noqa: E402
 from storage.db import Database  # noqa: E402
+from tests.support.process import BotProcess, bot_password  # noqa: E402
 
 BATCH = re.compile(r"batch: (\d+) event\(s\), (\d+) room\(s\), ([\d.]+) ms \(rooms known: (\d+)\)")
 
@@ -67,7 +68,9 @@ async def scalar(db: Database, query: str) -> int:
         return 0
 
 
-async def wait_for(db: Database, query: str, target: int, timeout: float, what: str) -> float:
+async def wait_for(
+    bot: BotProcess, db: Database, query: str, target: int, timeout: float, what: str
+) -> float:
     """Poll the bot's database until ``query`` reaches ``target``; returns the seconds it took."""
     t0 = time.perf_counter()
     last, last_print = -1, t0
@@ -75,6 +78,8 @@ async def wait_for(db: Database, query: str, target: int, timeout: float, what: 
         value = await scalar(db, query)
         if value >= target:
             return time.perf_counter() - t0
+        if not bot.running:
+            raise RuntimeError(f"{what}: the bot exited at {value}/{target}; see {bot.log_path}")
         now = time.perf_counter()
         if now - t0 > timeout:
             raise TimeoutError(f"{what}: {value}/{target} after {timeout:.0f} s")
@@ -124,7 +129,8 @@ async def main(n_rooms: int, n_members: int, n_messages: int, n_pings: int, conc
             t_all = time.perf_counter()
             people = await users(hs, "lotse", n_members - 1)  # plus the bot = n_members
             owner, others = people[0], people[1:]
-            bot_id = await hs.register_user("lotsenbot", "bench-bot")
+            # registered before set-up so the rooms can invite it; start_bot() logs in with this password
+            bot_id = await hs.register_user("lotsenbot", bot_password())
             rooms = await set_up(owner, others, bot_id, n_rooms, concurrency)
             t_setup = time.perf_counter() - t_all
 
@@ -134,9 +140,9 @@ async def main(n_rooms: int, n_members: int, n_messages: int, n_pings: int, conc
             db = Database(db_url)
             observer = Observer(others[0] if others else owner, rooms[0], bot_id)
             try:
-                await wait_for(db, "SELECT count(*) FROM alembic_version", 1, 60, "migrations")
+                await wait_for(bot, db, "SELECT count(*) FROM alembic_version", 1, 60, "migrations")
                 greeted = "SELECT count(*) FROM bot_rooms WHERE joined AND greeted"
-                await wait_for(db, greeted, n_rooms, 3600, "rooms joined and greeted")
+                await wait_for(bot, db, greeted, n_rooms, 3600, "rooms joined and greeted")
                 t_join = time.perf_counter() - t0
                 print(f"bot: joined and greeted {n_rooms} rooms in {t_join:.0f} s", flush=True)
                 await asyncio.sleep(5)
@@ -160,7 +166,7 @@ async def main(n_rooms: int, n_members: int, n_messages: int, n_pings: int, conc
                     ),
                 )
                 t_sent = time.perf_counter() - t1
-                await wait_for(db, handled, before + n_messages, 600, "messages handled")
+                await wait_for(bot, db, handled, before + n_messages, 600, "messages handled")
                 t_handled = time.perf_counter() - t1
                 await asyncio.sleep(1)
                 chatter = batches(tail.new())

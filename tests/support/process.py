@@ -40,6 +40,11 @@ def write_config(
     return path
 
 
+def bot_password(localpart: str = "lotsenbot") -> str:
+    """The password :func:`bot_account` registers, for callers that create the account earlier."""
+    return f"{localpart}-password"
+
+
 async def bot_account(
     hs: LocalSynapse,
     work: Path,
@@ -50,7 +55,7 @@ async def bot_account(
     log_level: str = "INFO",
 ) -> tuple[str, Path]:
     """Register the bot's account on ``hs`` and write its password file and config into ``work``."""
-    password = f"{localpart}-password"
+    password = bot_password(localpart)
     bot_id = await hs.register_user(localpart, password)
     (work / "pw").write_text(password)
     config = write_config(
