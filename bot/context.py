@@ -6,6 +6,7 @@ Matrix layer implements and unit tests fake in a few lines.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable
@@ -67,8 +68,14 @@ class Context:
     txn_prefix: str
     origin_ts: datetime | None = None  # when the triggering event was sent (homeserver clock)
     late: timedelta | None = None  # set for scheduled jobs that run after a downtime
-    is_network_coordinator: bool = False  # may do what concerns the whole bot (bot/permissions.py)
+    # May do what concerns the whole bot (bot/permissions.py). Asked only when a command needs it: the
+    # answer scans every team room, which would otherwise cost each plain message in a 1,000-room bot.
+    network_check: Callable[[], bool] = lambda: False
     _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    @functools.cached_property
+    def is_network_coordinator(self) -> bool:
+        return self.network_check()
 
     def may(self, permission: Perm) -> bool:
         """The one check behind refusals and the help listing."""

@@ -100,7 +100,7 @@ class Dispatcher:
             thread_root=thread_root,
             is_dm=self.messenger.is_dm(room_id),
             is_coordinator=self.permissions.is_coordinator(sender, room_id),
-            is_network_coordinator=self.permissions.is_network_coordinator(sender),
+            network_check=lambda: self.permissions.is_network_coordinator(sender),
             lang=self.config.bot.language,
             tz=self.tz,
             clock=self.clock,
