@@ -15,6 +15,10 @@ from bot.scheduler import Scheduler
 from storage.db import Database
 
 BOT = "@lotsenbot:test"
+# The usual team room of the unit tests: a coordinator (power 100) and one Lotse; see Harness.team_room.
+TEAM_ROOM = "!team:test"
+COORDINATOR = "@koordination:test"
+LOTSE = "@lotse:test"
 
 
 @dataclass
@@ -145,6 +149,9 @@ class Harness:
     async def close(self) -> None:
         self.scheduler.shutdown()
         await self.db.close()
+
+    def team_room(self) -> str:
+        return self.room(TEAM_ROOM, [COORDINATOR, LOTSE], power={COORDINATOR: 100})
 
     def room(self, room_id: str, members: list[str], power: dict[str, int] | None = None) -> str:
         self.messenger.members[room_id] = [BOT, *members]

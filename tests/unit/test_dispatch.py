@@ -9,17 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import ProcessedEvent
-from tests.support.fake import Harness
-
-ROOM = "!team:test"
-COORD = "@koordination:test"
-LOTSE = "@lotse:test"
+from tests.support.fake import COORDINATOR as COORD
+from tests.support.fake import LOTSE, Harness
+from tests.support.fake import TEAM_ROOM as ROOM
 
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     harness = await Harness(tmp_path).start()
-    harness.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+    harness.team_room()
     yield harness
     await harness.close()
 

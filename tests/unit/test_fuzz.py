@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from bot.framework import UsageError, registry, tokenize
 from bot.render import to_html, to_plain
-from tests.support.fake import Harness
+from tests.support.fake import COORDINATOR as COORD
+from tests.support.fake import LOTSE, Harness
+from tests.support.fake import TEAM_ROOM as ROOM
 
-ROOM = "!team:test"
-COORD, LOTSE = "@koordination:test", "@lotse:test"
 EXAMPLES = int(os.environ.get("LOTSENBOT_FUZZ_EXAMPLES", "10000"))
 
 HOSTILE = [
@@ -196,7 +196,7 @@ def test_dispatcher_answers_every_message_safely(tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
     harness = Harness(tmp_path)
     loop.run_until_complete(harness.start())
-    harness.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+    harness.team_room()
     harness.room("!dm:test", [LOTSE])
     counter = iter(range(10**9))
 
@@ -246,7 +246,7 @@ def test_markdown_in_any_argument_is_shown_as_typed(tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
     harness = Harness(tmp_path)
     loop.run_until_complete(harness.start())
-    harness.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+    harness.team_room()
     try:
         answered = 0
         for n, text in enumerate(_sweep()):
