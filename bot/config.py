@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 USER_ID = re.compile(r"^@[^:\s]+:[^\s]+$")
-ROOM_REF = re.compile(r"^[!#][^:\s]+:[^\s]+$")
+# Room ids: `!opaque:server` up to room version 11, `!` + the create event's hash (no server) since 12;
+# aliases always name their server. The spec caps both at 255 bytes.
+ROOM_REF = re.compile(r"^(?:![^:\s]+(?::[^:\s][^\s]*)?|#[^:\s]+:[^\s]+)$")
 
 
 def _user_ids(value: list[str]) -> list[str]:
@@ -133,7 +135,7 @@ class Config(Strict):
     @field_validator("rooms")
     @classmethod
     def _rooms(cls, value: list[str]) -> list[str]:
-        bad = [r for r in value if not ROOM_REF.match(r)]
+        bad = [r for r in value if not ROOM_REF.match(r) or len(r.encode()) > 255]
         if bad:
             raise ValueError(f"not a room id or alias: {', '.join(bad)}")
         return value
@@ -175,7 +177,7 @@ HINTS: dict[str, str] = {
     "bot.command_prefix": 'e.g. command_prefix = "!"',
     "bot.database_url": "leave it out for SQLite in the data dir, or use postgresql+asyncpg://user:pw@host/db",
     "coordinators.power_level": "a number from 0 to 100; 50 is a moderator in Element",
-    "rooms": 'list room ids or aliases, e.g. rooms = ["#lotsen:stadt.example"]',
+    "rooms": 'list room ids or aliases, e.g. rooms = ["#lotsen:stadt.example", "!Jc…XqE"]',
 }
 
 
