@@ -1,10 +1,10 @@
-"""Key backup proven with the bot as a real process: a kill -9 in the key window and a wiped ``data_dir`` both
-end with the key restored from the server-side backup and the command answered exactly once."""
+"""Key backup proven with the bot as a real process: a kill -9 in the key window ends with the key restored
+from the server-side backup and the command answered exactly once (the lost-disk case is in
+``tests/e2e/test_key_backup.py``)."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
 import sqlite3
 from pathlib import Path
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import i18n
-from bot.crypto.backup import KEY_FILE, KILL_IN_KEY_WINDOW_ENV
+from bot.crypto.backup import KILL_IN_KEY_WINDOW_ENV
 from bot.devclient import PASSWORD, Lotse
 from bot.localsynapse import LocalSynapse
 from tests.conftest import E2E_DB, new_database_url
@@ -94,37 +94,6 @@ async def test_kill9_in_key_window_key_comes_back_from_backup(tmp_path: Path, mo
             log = bot.log_text()
             assert f"restored the key of session {session_id}" in log
             assert session_id in stored_megolm_sessions(crypto)
-        finally:
-            await coord.close()
-            await bot.stop()
-            print(bot.log_text()[-4000:])
-
-
-async def test_wiped_data_dir_reads_an_older_message_from_backup(tmp_path: Path) -> None:
-    """A new device (``data_dir`` lost, the backup key kept by the operator) answers a command that the old
-    device had the key for but never handled: the key comes from the backup."""
-    data_dir = tmp_path / "bot"
-    async with LocalSynapse(tmp_path / "hs") as hs:
-        bot, bot_id, coord, room = await _setup(hs, tmp_path)
-        try:
-            first = await coord.send(room, "!ping")
-            await coord.wait_reply(room, first, timeout=60)
-            session_id = coord.client.olm.outbound_group_sessions[room].id
-            await bot.stop()
-            old_device = (data_dir / "session.json").read_text()
-            pending = await coord.send(room, "!ping")  # same megolm session; only the old device has its key
-            key_file = (data_dir / "crypto" / KEY_FILE).read_bytes()
-            shutil.rmtree(data_dir)
-            (data_dir / "crypto").mkdir(parents=True)
-            (data_dir / "crypto" / KEY_FILE).write_bytes(key_file)
-            await bot.start()
-            await coord.wait_reply(room, pending, timeout=90)
-            await asyncio.sleep(3)
-            assert (data_dir / "session.json").read_text() != old_device, "a new device"
-            assert replies_to(coord, room, bot_id, first) == 1
-            assert replies_to(coord, room, bot_id, pending) == 1
-            assert hints(coord, room, bot_id) == 0
-            assert f"restored the key of session {session_id}" in bot.log_text()
         finally:
             await coord.close()
             await bot.stop()
