@@ -138,6 +138,7 @@ async def status(config: Config) -> tuple[bool, list[str]]:
     finally:
         await db.close()
     url = config.matrix.homeserver + "/_matrix/client/versions"
+    reachable = False
     try:
         async with (
             aiohttp.ClientSession() as http,
@@ -147,9 +148,16 @@ async def status(config: Config) -> tuple[bool, list[str]]:
                 f"homeserver: {'ok' if r.status == 200 else f'HTTP {r.status}'} ({config.matrix.homeserver})"
             )
             ok = ok and r.status == 200
+            reachable = r.status == 200
     except (aiohttp.ClientError, TimeoutError) as exc:
         ok = False
         lines.append(f"homeserver: UNREACHABLE ({exc.__class__.__name__})")
+    if reachable:  # ask the homeserver about the bot's identity
+        from bot.crypto.cli import status_lines
+
+        crypto_ok, crypto_lines = await status_lines(config)
+        ok = ok and crypto_ok
+        lines += crypto_lines
     session_file = config.bot.data_dir / "session.json"
     if session_file.exists():
         device = json.loads(session_file.read_text(encoding="utf-8")).get("device_id")
