@@ -62,11 +62,6 @@ def readable(event: dict[str, Any], what: str) -> dict[str, Any]:
     return event
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # a missing node or harness still fails (ElementHarnessMissing)
-    reason="main's bot device is not cross-signed yet (issue 13): Element reports UNSIGNED_SENDER_DEVICE",
-)
 async def test_element_users_in_exclude_insecure_mode_read_and_are_read(
     element: Callable[[str], Awaitable[ElementUser]], bot: BotRunner
 ) -> None:
