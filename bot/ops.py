@@ -173,7 +173,8 @@ def _backup_line(state: dict[str, Any] | None) -> str:
         return "key backup: not set up yet (the bot sets it up when it starts)"
     version = state.get("version")
     if state.get("state") == "active":
-        return f"key backup: active (version {version}); room keys are backed up"
+        where = state.get("key_source") or "?"
+        return f"key backup: active (version {version}, key in {where}); room keys are backed up"
     if state.get("state") == "key_missing":
         return (
             f"key backup: KEY MISSING — the account has backup version {version}, but the bot lacks its key, "
