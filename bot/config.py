@@ -45,6 +45,10 @@ class MatrixSettings(Strict):
     access_token_env: str | None = "LOTSENBOT_ACCESS_TOKEN"
     access_token_file: Path | None = None
     device_id: str | None = None
+    # The recovery key opens the bot's secret storage (its cross-signing keys, the key backup's key).
+    # Unset, the bot keeps the key it made at first start in <data_dir>/crypto/recovery-key (mode 600).
+    recovery_key_env: str | None = "LOTSENBOT_RECOVERY_KEY"
+    recovery_key_file: Path | None = None
 
     @field_validator("homeserver")
     @classmethod
@@ -151,6 +155,9 @@ class Config(Strict):
 
     def access_token(self) -> str | None:
         return _secret(self.matrix.access_token_env, self.matrix.access_token_file)
+
+    def recovery_key(self) -> str | None:
+        return _secret(self.matrix.recovery_key_env, self.matrix.recovery_key_file)
 
 
 def _secret(env: str | None, file: Path | None) -> str | None:
@@ -265,6 +272,20 @@ def _check_features(features: dict[str, object]) -> list[str]:
     return problems
 
 
+def _check_recovery_key(config: Config) -> list[str]:
+    from bot.crypto.ssss import RecoveryKeyError, decode_recovery_key
+
+    text = config.recovery_key()
+    if text is None:
+        return []
+    try:
+        decode_recovery_key(text)
+    except RecoveryKeyError as exc:
+        where = config.matrix.recovery_key_file or f"${config.matrix.recovery_key_env}"
+        return [f"matrix: recovery key from {where}: {exc}"]
+    return []
+
+
 def check(path: Path) -> tuple[list[str], list[str]]:
     """Problems (fatal) and warnings for ``lotsenbot check-config``."""
     try:
@@ -289,7 +310,8 @@ def check(path: Path) -> tuple[list[str], list[str]]:
         )
     if config.access_token() is not None and m.device_id is None:
         warnings.append("matrix.device_id: an access token works best with its device_id (keeps E2EE keys)")
-    for secret_file in (m.password_file, m.access_token_file):
+    problems += _check_recovery_key(config)
+    for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
                 problems.append(
