@@ -7,8 +7,12 @@ import stat
 
 import pytest
 
+from bot.crypto.api import ClientAPI
+from bot.crypto.canonical import SigningKey
 from bot.crypto.cli import cmd_recovery_key, reset
-from bot.crypto.setup import local_recovery_file
+from bot.crypto.identity import CrossSigningKeys, load_keys, signing_keys_body, upload_signing_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.setup import local_recovery_file, recovery_key
 from bot.ops import status
 from tests.conftest import BotRunner
 from tests.support.xsign import identity_seen_by, lose_disk_keep_recovery_key
@@ -87,3 +91,37 @@ async def test_lost_disk_without_recovery_key_is_reported_not_reset(lotsen, bot:
     assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
     assert app.matrix.crypto.repaired == [] and not app.matrix.crypto.created
     assert (await identity_seen_by(observer, bot.user_id)) == reset_seen
+
+
+async def test_foreign_self_signing_key_is_repaired_from_secret_storage(lotsen, bot: BotRunner) -> None:
+    """Someone replaced the bot's self-signing key (same master): the device no longer verifies. The next
+    start makes new self- and user-signing keys under the same master (password auth), so others see the
+    same identity, and signs the device again."""
+    app = await bot.start()
+    observer = await lotsen("lotse")
+    seen = await identity_seen_by(observer, bot.user_id)
+    key, _source = recovery_key(bot.config())
+    assert key is not None
+    client = app.matrix.client
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        keys = await load_keys(await SecretStorage.open(api, key))
+        assert keys is not None and keys.master.public_key == seen.master
+        foreign = CrossSigningKeys(keys.master, SigningKey.generate(), SigningKey.generate())
+        body = signing_keys_body(bot.user_id, foreign)
+        del body["master_key"]  # unchanged
+        await upload_signing_keys(api, body, bot.config().password())
+    broken = await identity_seen_by(observer, bot.user_id)
+    assert broken.self_signing == foreign.self_signing.public_key
+    assert broken.devices[client.device_id] is False
+
+    app = await bot.restart()
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert len(app.matrix.crypto.repaired) == 2, app.matrix.crypto.repaired
+    repaired = await identity_seen_by(observer, bot.user_id)
+    assert repaired.master == seen.master and repaired.ssk_signed_by_master
+    assert repaired.self_signing not in (seen.self_signing, foreign.self_signing.public_key)
+    assert repaired.devices[client.device_id] is True
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        stored = await load_keys(await SecretStorage.open(api, key))
+    assert stored is not None and stored.self_signing.public_key == repaired.self_signing
+    assert (await bot.restart()).matrix.crypto.repaired == []  # and that is stable
