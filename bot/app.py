@@ -53,6 +53,7 @@ class App:
         self.config.bot.data_dir.mkdir(parents=True, exist_ok=True)
         await self.db.migrate()
         await self.matrix.login()
+        await self.matrix.setup_crypto()
         await self.scheduler.start(self.dispatcher.run_job)
         await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
