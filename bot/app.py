@@ -54,7 +54,7 @@ class App:
         await self.db.migrate()
         await self.matrix.login()
         await self.matrix.setup_crypto()
-        await self.scheduler.start(self.dispatcher.run_job)
+        await self.scheduler.start(self.dispatcher.run_job, ready=self.matrix.synced)
         await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
         if self.config.bot.metrics_port:

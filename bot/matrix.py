@@ -177,8 +177,13 @@ class MatrixBot:
         """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
         self.dispatcher = dispatcher
         if self.client.olm is not None and self.backup is None:
+            storage = self.crypto.storage if self.crypto else None
             self.backup = KeyBackup(
-                self.client, self.config.matrix.homeserver, self.data_dir / "crypto", self._save_backup_status
+                self.client,
+                self.config.matrix.homeserver,
+                self.data_dir / "crypto",
+                self._save_backup_status,
+                storage=storage,
             )
             await self.backup.start()
         token = await self._load_token()

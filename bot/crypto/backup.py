@@ -16,8 +16,10 @@ after 1 leaves the key in the backup, and :meth:`KeyBackup.recover` fetches it w
 decrypted. If the upload fails (homeserver gone right after a sync) the key is written locally anyway and
 uploaded later: the bot never trades a working key for a backup.
 
-The backup key itself (the Curve25519 private key) is read through :func:`read_backup_secret`; until secret
-storage holds it, it lives in ``data_dir/crypto/megolm_backup.json`` (mode 600).
+The backup key itself (the Curve25519 private key) lives in secret storage as ``m.megolm_backup.v1``,
+encrypted for the recovery key, so a new device with the recovery key reads the backup. Only while the bot
+has no secret storage (no recovery key) is it kept in ``data_dir/crypto/megolm_backup.json`` (mode 600); it
+moves into secret storage, and the file is deleted, at the first start that has one.
 """
 
 from __future__ import annotations
@@ -39,10 +41,17 @@ from nio.crypto.sessions import InboundGroupSession
 from nio.exceptions import EncryptionError
 
 from bot.crypto import backup_format as fmt
+from bot.crypto.api import MatrixHTTPError
+from bot.crypto.canonical import verify_json
+from bot.crypto.identity import load_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.ssss import SecretStorageError
 
 log = logging.getLogger(__name__)
 
 KEY_FILE = "megolm_backup.json"
+SECRET_NAME = "m.megolm_backup.v1"
+STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
@@ -84,8 +93,17 @@ StatusWriter = Callable[[dict[str, Any]], Awaitable[None]]
 class KeyBackup:
     """The bot's side of ``m.megolm_backup.v1.curve25519-aes-sha2`` on top of a logged-in nio client."""
 
-    def __init__(self, client: AsyncClient, homeserver: str, store_dir: Path, status: StatusWriter) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        homeserver: str,
+        store_dir: Path,
+        status: StatusWriter,
+        storage: SecretStorage | None = None,
+    ) -> None:
         self.client = client
+        self.storage = storage
+        self.key_source = "none"  # where the backup key came from: secret storage | local file | none
         self.homeserver = homeserver.rstrip("/")
         self.store_dir = store_dir
         self._write_status = status
@@ -148,50 +166,113 @@ class KeyBackup:
 
     async def _setup(self) -> None:
         current = await self._request("GET", "/room_keys/version")
-        private_b64, _version = read_backup_secret(self.store_dir)
-        secret = fmt.secret_from_base64(private_b64) if private_b64 else None
+        secret = await self._load_secret()
         if current.get("errcode") == "M_NOT_FOUND":
             await self._create(secret or fmt.new_backup_key())
             return
         if "errcode" in current:
             raise ValueError(f"GET /room_keys/version: {current.get('errcode')} {current.get('error')}")
         version, algorithm = str(current.get("version")), current.get("algorithm")
-        public = (current.get("auth_data") or {}).get("public_key")
+        auth = current.get("auth_data") or {}
+        public = auth.get("public_key")
         if algorithm == fmt.ALGORITHM and secret is not None and fmt.public_key_of(secret) == public:
             self._activate(version, secret)
-            if _version != version:
-                write_backup_secret(self.store_dir, fmt.secret_to_base64(secret), version)
-            log.info("key backup: using backup version %s", version)
+            await self._keep_secret(secret, version)
+            await self._sign_with_master(version, auth)
+            log.info("key backup: using backup version %s (key from %s)", version, self.key_source)
             return
         # Someone (an operator, an earlier install) made this backup; overwriting it would orphan its keys.
         self.state, self.version, self.public_key = "key_missing", version, public
         log.error(
-            "key backup: the account has backup version %s (%s) but the bot does not have its key; "
-            "room keys are NOT backed up. Restore the key (recovery key / secret storage) or delete "
-            "that backup version so the bot can make its own.",
+            "key backup: the account has backup version %s (%s) but the bot does not have its key "
+            "(not in secret storage%s); room keys are NOT backed up. Configure the recovery key that opens "
+            "secret storage, or delete that backup version so the bot can make its own.",
             version,
             algorithm,
+            "" if self.storage else ", which needs the recovery key",
         )
 
-    async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
+    async def _load_secret(self) -> vodozemac.Curve25519SecretKey | None:
+        """The backup key from secret storage, else from the local file; None when neither has it."""
+        if self.storage is not None:
+            try:
+                text = await self.storage.get(SECRET_NAME)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read %s from secret storage: %s", SECRET_NAME, exc)
+                text = None
+            if text:
+                self.key_source = "secret storage"
+                return fmt.secret_from_base64(text)
+        local, _version = read_backup_secret(self.store_dir)
+        if local:
+            self.key_source = "local file"
+            return fmt.secret_from_base64(local)
+        return None
+
+    async def _keep_secret(self, secret: vodozemac.Curve25519SecretKey, version: str) -> None:
+        """Into secret storage when there is one (then no copy on this disk), else into the local file."""
+        text = fmt.secret_to_base64(secret)
+        if self.storage is not None:
+            try:
+                if self.key_source != "secret storage":
+                    await self.storage.put(SECRET_NAME, text)
+                    log.info("key backup: the backup key is now in secret storage")
+                self.key_source = "secret storage"
+                _key_file(self.store_dir).unlink(missing_ok=True)
+                return
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot store the backup key in secret storage: %s", exc)
+        if read_backup_secret(self.store_dir) != (text, version):
+            write_backup_secret(self.store_dir, text, version)
+        self.key_source = "local file"
+
+    async def _signers(self) -> list[fmt.Signer]:
+        """This device, and the master key when secret storage holds it: Element trusts a backup its
+        owner's master key signed."""
         olm = self.client.olm
         assert olm is not None
-        public = fmt.public_key_of(secret)
-        device_key = f"ed25519:{self.client.device_id}"
+        user_id = self.client.user_id
 
         def device_sign(message: bytes) -> str:
             return olm.account.sign(message.decode("utf-8"))
 
-        auth = fmt.auth_data(public, [(self.client.user_id, device_key, device_sign)])
-        answer = await self._request(
-            "POST", "/room_keys/version", {"algorithm": fmt.ALGORITHM, "auth_data": auth}
-        )
+        signers: list[fmt.Signer] = [(user_id, f"ed25519:{self.client.device_id}", device_sign)]
+        if self.storage is not None:
+            try:
+                keys = await load_keys(self.storage)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read the master key from secret storage: %s", exc)
+                keys = None
+            if keys is not None:
+                signers.append((user_id, f"ed25519:{keys.master.public_key}", keys.master.sign))
+        return signers
+
+    async def _sign_with_master(self, version: str, auth: dict[str, Any]) -> None:
+        """A backup made before the bot had a cross-signing identity gets its master key's signature."""
+        signers = await self._signers()
+        user_id = self.client.user_id
+        masters = [s for s in signers if s[1] != f"ed25519:{self.client.device_id}"]
+        if not masters or verify_json(auth, user_id, masters[0][1], masters[0][1].split(":", 1)[1]):
+            return
+        new_auth = fmt.auth_data(auth["public_key"], signers)
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": new_auth, "version": version}
+        answer = await self._request("PUT", f"/room_keys/version/{version}", body)
+        if "errcode" in answer:
+            log.warning("key backup: could not add the master key's signature: %s", answer.get("errcode"))
+        else:
+            log.info("key backup: version %s is now signed by the master key", version)
+
+    async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
+        public = fmt.public_key_of(secret)
+        auth = fmt.auth_data(public, await self._signers())
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": auth}
+        answer = await self._request("POST", "/room_keys/version", body)
         if "version" not in answer:
             raise ValueError(f"POST /room_keys/version: {answer.get('errcode')} {answer.get('error')}")
         version = str(answer["version"])
-        write_backup_secret(self.store_dir, fmt.secret_to_base64(secret), version)
         self._activate(version, secret)
-        log.info("key backup: created backup version %s", version)
+        await self._keep_secret(secret, version)
+        log.info("key backup: created backup version %s (key in %s)", version, self.key_source)
 
     def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
         self.state, self.version, self._secret = "active", version, secret
@@ -385,7 +466,12 @@ class KeyBackup:
     # ------------------------------------------------------------------------------------- misc
 
     def status(self) -> dict[str, Any]:
-        return {"state": self.state, "version": self.version, "public_key": self.public_key}
+        return {
+            "state": self.state,
+            "version": self.version,
+            "public_key": self.public_key,
+            "key_source": self.key_source,
+        }
 
     async def _status(self) -> None:
         try:

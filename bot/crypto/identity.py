@@ -218,6 +218,10 @@ async def ensure_identity(
     ssk_ok = ssk_is_signed(user_id, ssk_obj, state.master_key)
     if ssk_ok and device_is_signed(user_id, device, ssk_obj):
         state.device_signed = True
+        if storage_problem:  # nothing to repair now, but the next new device could not be signed
+            log.warning(
+                "secret storage: %s — hint: check recovery_key_file / LOTSENBOT_RECOVERY_KEY", storage_problem
+            )
         return state
 
     if state.storage is None:
@@ -239,8 +243,15 @@ async def ensure_identity(
         )
         return state
     if not ssk_ok or single_key(ssk_obj) != keys.self_signing.public_key:
-        await upload_signing_keys(api, signing_keys_body(user_id, keys), password)
-        state.repaired.append("self-signing and user-signing keys uploaded again")
+        # Not our self-signing key (or none): new self- and user-signing keys under the same master, so
+        # the identity others see stays the same. Not the old ones again: Synapse keeps every key it was
+        # ever given as a hidden device and fails (HTTP 500) on a second upload of the same key.
+        keys = CrossSigningKeys(keys.master, SigningKey.generate(), SigningKey.generate())
+        await store_keys(state.storage, keys)  # first: keys on the server nobody holds would be useless
+        body = signing_keys_body(user_id, keys)
+        del body["master_key"]  # unchanged, and an unchanged key must not be re-sent with new ones
+        await upload_signing_keys(api, body, password)
+        state.repaired.append("new self-signing and user-signing keys under the same master key")
     await sign_device(api, device, keys, master_obj, device_signer)
     state.repaired.append(f"device {device_id} signed")
     state.device_signed = True

@@ -8,8 +8,12 @@ import stat
 import pytest
 
 from bot.crypto.api import ClientAPI
-from bot.crypto.identity import reset_identity
-from bot.crypto.setup import device_signer, local_recovery_file
+from bot.crypto.canonical import SigningKey
+from bot.crypto.cli import cmd_recovery_key, reset
+from bot.crypto.identity import CrossSigningKeys, load_keys, signing_keys_body, upload_signing_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.setup import local_recovery_file, recovery_key
+from bot.ops import status
 from tests.conftest import BotRunner
 from tests.support.xsign import identity_seen_by, lose_disk_keep_recovery_key
 
@@ -27,6 +31,18 @@ async def test_bot_is_cross_signed_stays_so_and_survives_a_lost_disk(lotsen, bot
     assert own_view.master_signed_by == {device}  # the device vouches for its master key, too
     recovery_file = local_recovery_file(bot.config())
     assert stat.S_IMODE(recovery_file.stat().st_mode) == 0o600
+    ok, lines = await status(bot.config())
+    assert ok, lines
+    assert any(line.startswith(f"cross-signing: ok (master key {seen.master})") for line in lines)
+    assert any(line.startswith("secret storage: ok") for line in lines)
+    assert any("nowhere else" in line for line in lines)  # until the operator has taken a copy
+
+    # the operator takes the recovery key once
+    handed = bot.tmp_path / "handed-out-key"
+    assert cmd_recovery_key(bot.config(), handed) == 0
+    assert stat.S_IMODE(handed.stat().st_mode) == 0o600
+    assert handed.read_text() == recovery_file.read_text()
+    assert not any("nowhere else" in line for line in (await status(bot.config()))[1])
 
     # a plain restart changes nothing on the homeserver
     await bot.restart()
@@ -60,18 +76,52 @@ async def test_lost_disk_without_recovery_key_is_reported_not_reset(lotsen, bot:
     assert after.master == seen.master  # never silently replaced
     assert after.devices[new_device] is False
 
-    # the explicit way out: a reset (user-interactive auth with the bot's password)
+    ok, lines = await status(bot.config())
+    assert not ok and any(f"device {new_device} NOT signed" in line for line in lines), lines
+
+    # the explicit way out, with the bot stopped: a reset (user-interactive auth with the bot's password)
+    await bot.stop()
+    assert await reset(bot.config()) == 0
+    reset_seen = await identity_seen_by(observer, bot.user_id)
+    assert reset_seen.master != seen.master
+    assert reset_seen.ssk_signed_by_master and reset_seen.devices[new_device] is True
+    ok, lines = await status(bot.config())
+    assert ok, lines
+    app = await bot.start()  # and the bot starts with the new identity, nothing left to repair
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert app.matrix.crypto.repaired == [] and not app.matrix.crypto.created
+    assert (await identity_seen_by(observer, bot.user_id)) == reset_seen
+
+
+async def test_foreign_self_signing_key_is_repaired_from_secret_storage(lotsen, bot: BotRunner) -> None:
+    """Someone replaced the bot's self-signing key (same master): the device no longer verifies. The next
+    start makes new self- and user-signing keys under the same master (password auth), so others see the
+    same identity, and signs the device again."""
+    app = await bot.start()
+    observer = await lotsen("lotse")
+    seen = await identity_seen_by(observer, bot.user_id)
+    key, _source = recovery_key(bot.config())
+    assert key is not None
     client = app.matrix.client
-    saved: list[bytes] = []
     async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
-        result = await reset_identity(
-            api,
-            new_device,
-            password=bot.config().password(),
-            device_signer=device_signer(client),
-            save_recovery_key=saved.append,
-        )
-    assert saved and result.new_recovery_key == saved[0]
-    reset = await identity_seen_by(observer, bot.user_id)
-    assert reset.master == result.master_key and reset.master != seen.master
-    assert reset.ssk_signed_by_master and reset.devices[new_device] is True
+        keys = await load_keys(await SecretStorage.open(api, key))
+        assert keys is not None and keys.master.public_key == seen.master
+        foreign = CrossSigningKeys(keys.master, SigningKey.generate(), SigningKey.generate())
+        body = signing_keys_body(bot.user_id, foreign)
+        del body["master_key"]  # unchanged
+        await upload_signing_keys(api, body, bot.config().password())
+    broken = await identity_seen_by(observer, bot.user_id)
+    assert broken.self_signing == foreign.self_signing.public_key
+    assert broken.devices[client.device_id] is False
+
+    app = await bot.restart()
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert len(app.matrix.crypto.repaired) == 2, app.matrix.crypto.repaired
+    repaired = await identity_seen_by(observer, bot.user_id)
+    assert repaired.master == seen.master and repaired.ssk_signed_by_master
+    assert repaired.self_signing not in (seen.self_signing, foreign.self_signing.public_key)
+    assert repaired.devices[client.device_id] is True
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        stored = await load_keys(await SecretStorage.open(api, key))
+    assert stored is not None and stored.self_signing.public_key == repaired.self_signing
+    assert (await bot.restart()).matrix.crypto.repaired == []  # and that is stable

@@ -149,7 +149,8 @@ def test_backup_key_round_trips_and_file_is_private(tmp_path: Path) -> None:
 
 
 def test_status_line_says_when_the_key_is_missing() -> None:
-    assert "active (version 3)" in _backup_line({"state": "active", "version": "3"})
+    active = _backup_line({"state": "active", "version": "3", "key_source": "secret storage"})
+    assert "active (version 3, key in secret storage)" in active
     missing = _backup_line({"state": "key_missing", "version": "4"})
     assert "KEY MISSING" in missing and "version 4" in missing
     assert "not set up yet" in _backup_line(None)
