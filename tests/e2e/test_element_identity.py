@@ -12,7 +12,7 @@ from tests.e2e.test_element import element, readable  # noqa: F401  (the fixture
 from tests.support.element import ElementUser
 from tests.support.xsign import lose_disk_keep_recovery_key
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about the homeserver, not the database
 
 
 async def test_new_device_after_lost_disk_is_trusted_by_element(
