@@ -54,6 +54,7 @@ SECRET_NAME = "m.megolm_backup.v1"
 STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
+UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
 
 # ------------------------------------------------------------------------------ the backup key
@@ -281,6 +282,12 @@ class KeyBackup:
     async def _upload_missing(self) -> None:
         """Upload what the local store has and the backup lacks (keys from before this feature, or from a
         time the upload failed). The server keeps the better copy, so a few extra uploads cost nothing."""
+        await self._queue_missing()
+        if self._unsent:
+            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
+            await self._upload_unsent()
+
+    async def _queue_missing(self) -> None:
         olm = self.client.olm
         assert olm is not None and self.version is not None
         answer = await self._request("GET", "/room_keys/keys", params={"version": self.version})
@@ -292,9 +299,6 @@ class KeyBackup:
             known = backed.get((session.room_id, session.id))
             if known is None or session.first_known_index < known:
                 self._unsent[(session.room_id, session.id)] = session
-        if self._unsent:
-            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
-            await self._upload_unsent()
 
     # ------------------------------------------------------------------------- nio's store writes
 
@@ -326,7 +330,10 @@ class KeyBackup:
         for session in fresh:
             self._unsent[(session.room_id, session.id)] = session
         if self._unsent and self.state == "active":
-            await self._upload_unsent()
+            try:
+                await self._upload_unsent()
+            except Exception:  # whatever went wrong, nio's writes below must still happen
+                log.exception("key backup: upload failed; the keys stay pending")
         assert self._save_session is not None and self._save_account is not None
         olm_pending, self._olm_pending = self._olm_pending, {}
         if self._account_pending:
@@ -354,9 +361,15 @@ class KeyBackup:
     # ----------------------------------------------------------------------------------- upload
 
     async def _upload_unsent(self) -> None:
-        """One PUT for everything pending; on failure the keys stay pending for the next sync."""
+        """Everything pending, ``UPLOAD_BATCH`` keys per PUT; on failure the rest stays pending."""
+        while self._unsent and self.state == "active":
+            before = len(self._unsent)
+            await self._upload_batch(dict(list(self._unsent.items())[:UPLOAD_BATCH]))
+            if len(self._unsent) >= before:
+                return  # refused or unreachable: try again after the next sync
+
+    async def _upload_batch(self, batch: dict[tuple[str, str], InboundGroupSession]) -> None:
         assert self.version is not None and self.public_key is not None
-        batch = dict(self._unsent)
         rooms: dict[str, dict[str, Any]] = {}
         for (room_id, session_id), session in batch.items():
             entry = fmt.key_backup_data(session, self.public_key)
@@ -377,6 +390,8 @@ class KeyBackup:
             if answer.get("errcode") in ("M_WRONG_ROOM_KEYS_VERSION", "M_NOT_FOUND"):
                 await self._setup()  # the backup was replaced or deleted: find out what is there now
                 await self._status()
+                if self.state == "active":
+                    await self._queue_missing()  # a new version starts empty: all local keys go there
             return
         for key in batch:
             self._unsent.pop(key, None)

@@ -107,3 +107,36 @@ async def test_backup_without_the_key_is_reported_not_overwritten(synapse, bot: 
     assert current["version"] == version and current["auth_data"]["public_key"] == "x" * 43
     ok, lines = await status(bot.config())
     assert ok and any("KEY MISSING" in line and f"version {version}" in line for line in lines), lines
+
+
+async def test_deleted_backup_is_replaced_and_gets_every_key(lotsen, bot: BotRunner) -> None:
+    """Someone deletes the backup (e.g. in Element's settings): the next upload notices, the bot makes a new
+    version and puts every key it has there, older ones included."""
+    app = await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot)
+    await coord.wait_for(room, _from_bot(bot))
+    first = await coord.send(room, "!ping")
+    await coord.wait_reply(room, first)
+    old_session = coord.client.olm.outbound_group_sessions[room].id
+    backup = app.matrix.backup
+    assert backup is not None and backup.state == "active"
+    old_version = backup.version
+    client = app.matrix.client
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        await api.request("DELETE", f"/room_keys/version/{old_version}")
+        coord.discard_room_key(room)  # the next message brings the bot a new room key
+        second = await coord.send(room, "!ping")
+        await coord.wait_reply(room, second)
+        new_session = coord.client.olm.outbound_group_sessions[room].id
+        backed: set[str] = set()
+        for _ in range(120):
+            info = await api.request("GET", "/room_keys/version")
+            if info["version"] != old_version:
+                keys = await api.request("GET", f"/room_keys/keys?version={info['version']}")
+                backed = set(keys.get("rooms", {}).get(room, {}).get("sessions", {}))
+                if {old_session, new_session} <= backed:
+                    break
+            await asyncio.sleep(0.5)
+    assert {old_session, new_session} <= backed, backed
+    assert backup.state == "active" and backup.version == info["version"] != old_version
