@@ -17,7 +17,7 @@ from bot.ops import status
 from tests.conftest import BotRunner
 from tests.support.xsign import identity_seen_by, lose_disk_keep_recovery_key
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about the homeserver, not the database
 
 
 async def test_bot_is_cross_signed_stays_so_and_survives_a_lost_disk(lotsen, bot: BotRunner) -> None:
