@@ -158,9 +158,15 @@ async def reset(config: Config) -> int:
         write_secret_file(target, encode_recovery_key(key) + "\n")
         _handed_out_marker(config).unlink(missing_ok=True)
 
+    try:
+        old_key, _source = recovery_key(config)  # read before `save` replaces it
+    except RecoveryKeyError:
+        old_key = None
     async with ClientAPI(config.matrix.homeserver, token, user) as api:
         try:
-            state = await reset_identity(api, device_id, password=config.password(), save_recovery_key=save)
+            state = await reset_identity(
+                api, device_id, password=config.password(), save_recovery_key=save, old_key=old_key
+            )
         except (IdentityError, MatrixHTTPError) as exc:
             print(f"reset failed: {exc}")
             return 1
