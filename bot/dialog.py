@@ -336,8 +336,13 @@ async def start(ctx: Context, cmd: Command, found: Guide, given: dict[str, Any])
         where=ctx.t("dialog.where_dm" if ctx.is_dm else "dialog.where_thread"),
         minutes=_minutes(ctx),
     )
-    log.info("dialog %s started by %s in %s", cmd.name, ctx.sender, ctx.room_id)
+    log.info("dialog %s started in %s", cmd.name, _where(ctx))
     await ctx.reply(note + intro + "\n\n" + _next(ctx, found, row, answers))
+
+
+def _where(ctx: Context) -> str:
+    """For the log: never who, and no DM room id (that would name the person as well)."""
+    return "a direct message" if ctx.is_dm else ctx.room_id
 
 
 def _minutes(ctx: Context) -> str:
@@ -474,7 +479,7 @@ async def finish(ctx: Context, cmd: Command, found: Guide, row: DialogState, ans
     visible = {s.key for s in found.visible(answers)}
     chosen = {k: v for k, v in answers.items() if k in visible}
     kwargs |= found.build(chosen) if found.build is not None else chosen
-    log.info("dialog %s finished by %s in %s", cmd.name, ctx.sender, ctx.room_id)
+    log.info("dialog %s finished in %s", cmd.name, _where(ctx))
     try:
         await cmd.handler(ctx, **kwargs)
     except (UserError, UsageError) as exc:
