@@ -38,7 +38,7 @@ import aiohttp
 import vodozemac
 from nio import AsyncClient, BadEvent, MegolmEvent, UnknownBadEvent
 from nio.crypto.sessions import InboundGroupSession
-from nio.exceptions import EncryptionError
+from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.crypto import backup_format as fmt
 from bot.crypto.api import MatrixHTTPError
@@ -112,6 +112,7 @@ class KeyBackup:
         self.version: str | None = None
         self.public_key: str | None = None
         self._secret: vodozemac.Curve25519SecretKey | None = None
+        self._mac_key: bytes | None = None
         self._deferring = False
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
@@ -277,6 +278,7 @@ class KeyBackup:
 
     def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
         self.state, self.version, self._secret = "active", version, secret
+        self._mac_key = fmt.backup_mac_key(secret)
         self.public_key = fmt.public_key_of(secret)
 
     async def _upload_missing(self) -> None:
@@ -372,7 +374,9 @@ class KeyBackup:
         assert self.version is not None and self.public_key is not None
         rooms: dict[str, dict[str, Any]] = {}
         for (room_id, session_id), session in batch.items():
-            entry = fmt.key_backup_data(session, self.public_key)
+            entry = fmt.key_backup_data(
+                session, self.public_key, user_id=self.client.user_id, mac_key=self._mac_key
+            )
             rooms.setdefault(room_id, {"sessions": {}})["sessions"][session_id] = entry
         started = time.perf_counter()
         try:
@@ -438,23 +442,30 @@ class KeyBackup:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
             return None
-        if "session_data" not in data:
+        if not isinstance(data.get("session_data"), dict):
+            return None
+        assert self._mac_key is not None
+        if not fmt.is_authentic(data["session_data"], self.client.user_id, self._mac_key):
+            # Anyone who knows the public key can write to this backup (the homeserver, for one); only
+            # keys MAC'ed with the backup key (MSC4048), i.e. written by the bot itself, are taken.
+            log.warning(
+                "key backup: session %s is not authenticated by the backup key; ignored", event.session_id
+            )
             return None
         try:
             payload = fmt.decrypt_payload(self._secret, data["session_data"])
         except fmt.BackupFormatError as exc:
             log.warning("key backup: session %s: %s", event.session_id, exc)
             return None
-        # Anyone who knows the public key can write to this backup (the homeserver, for one), so a key is
-        # only taken for the device the event names, and only if it really is the event's session.
+        # And it must be for the device the event names, and really be the event's session.
         if payload["sender_key"] != event.sender_key:
             log.warning("key backup: session %s belongs to another device; ignored", event.session_id)
             return None
         claimed = (payload.get("sender_claimed_keys") or {}).get("ed25519", "")
-        device = self._device(event)
-        if device is not None and (device.curve25519 != event.sender_key or device.ed25519 != claimed):
+        device = await self._device(event)
+        if device is None or device.ed25519 != claimed:
             log.warning(
-                "key backup: session %s does not match %s's device keys; ignored",
+                "key backup: session %s does not match a device of %s; ignored",
                 event.session_id,
                 event.sender,
             )
@@ -472,11 +483,21 @@ class KeyBackup:
             return None
         return session if session.id == event.session_id else None
 
-    def _device(self, event: MegolmEvent) -> Any | None:
+    async def _device(self, event: MegolmEvent) -> Any | None:
+        """The sender's device with the event's Curve25519 key, asking the homeserver once if unknown."""
         olm = self.client.olm
-        if olm is None or not event.device_id:
+        if olm is None or not event.sender_key:
             return None
-        return olm.device_store[event.sender].get(event.device_id)
+        device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        if device is None:
+            olm.users_for_key_query.add(event.sender)
+            try:
+                await self.client.keys_query()
+            except (aiohttp.ClientError, TimeoutError, OSError, LocalProtocolError) as exc:
+                log.warning("key backup: cannot query %s's devices (%s)", event.sender, type(exc).__name__)
+                return None
+            device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        return device
 
     # ------------------------------------------------------------------------------------- misc
 
