@@ -21,10 +21,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import i18n
+from bot import dialog, i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
-from bot.framework import Command, Registry, UsageError, UserError, fold, tokenize, with_prefix
+from bot.framework import (
+    Command,
+    MissingArgument,
+    Registry,
+    UsageError,
+    UserError,
+    fold,
+    tokenize,
+    with_prefix,
+)
 from bot.ledger import Ledger
 from bot.permissions import Permissions
 from bot.scheduler import Scheduler
@@ -226,7 +235,12 @@ class Dispatcher:
         try:
             values = cmd.parse(rest, text, ctx)
         except UsageError as exc:
+            # Too little typed: a command with a guided dialog asks for the rest (bot/dialog.py).
+            if isinstance(exc, MissingArgument) and await dialog.offer(ctx, cmd, exc.partial, complete=False):
+                return
             await ctx.reply(self._usage_message(ctx, cmd, exc.message))
+            return
+        if await dialog.offer(ctx, cmd, values, complete=True):
             return
         log.info("command %s by %s", cmd.name, _who(ctx))
         await cmd.handler(ctx, **values)

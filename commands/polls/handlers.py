@@ -172,6 +172,17 @@ def validate(ctx: Context, question: str, options: list[str]) -> tuple[str, list
     return question, options
 
 
+def start_refusal(ctx: Context) -> str | None:
+    """Why this person may not start a poll here (also asked before a guided dialog begins), or None."""
+    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
+        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
+        name = "umfrage" if ctx.lang == "de" else "poll"
+        return ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}")
+    if ctx.is_dm:
+        return "⚠️ " + ctx.t("polls.not_in_dm")
+    return None
+
+
 def points_example(budget: int, count: int) -> str:
     first = math.ceil(budget / 2) if count > 1 else budget
     second = budget - first
@@ -236,13 +247,10 @@ async def umfrage(
     punkte: int | None,
     erinnern: timedelta | None,
 ) -> None:
-    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
-        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
-        name = "umfrage" if ctx.lang == "de" else "poll"
-        await ctx.reply(ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}"))
+    refusal = start_refusal(ctx)
+    if refusal is not None:
+        await ctx.reply(refusal)
         return
-    if ctx.is_dm:
-        raise UserError(ctx.t("polls.not_in_dm"))
     question, options = validate(ctx, frage, optionen)
     if punkte is not None and mehrfach is not None:
         raise _refuse(ctx, "polls.points_and_multi")
