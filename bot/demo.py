@@ -152,7 +152,7 @@ async def _answers(
     return new()
 
 
-def _recap(state: dict[str, Any]) -> None:
+def _recap(root: Path, state: dict[str, Any]) -> None:
     """A second start: the conversation already happened in the room; a short reminder, no repeat."""
     print("\n── Bisher in der Demo (schon gespielt, wird nicht wiederholt) " + "─" * 15)
     for entry in state["transcript"]:
@@ -163,6 +163,7 @@ def _recap(state: dict[str, Any]) -> None:
     if not state["transcript"]:
         print("  Das Gespräch wurde schon bei einem früheren Start gespielt.")
     print("Probier selbst weiter, zum Beispiel mit !umfrage oder !hilfe im Raum.")
+    print(f"Die Demo von vorn: den Ordner {root} löschen und neu starten.")
 
 
 def _describe(event_type: str, content: dict[str, Any]) -> str:
@@ -208,7 +209,7 @@ async def run(root: Path, *, script_only: bool) -> int:
             state = _load_state(root)
             room_id = await _team_room(root, state, coord, lotse, bot_id)
             if state["played"] >= len(SCRIPT):
-                _recap(state)
+                _recap(root, state)
             else:
                 await _play(root, state, room_id, {COORD: coord, LOTSE: lotse}, bot_id)
             print(
