@@ -45,6 +45,10 @@ class MatrixSettings(Strict):
     access_token_env: str | None = "LOTSENBOT_ACCESS_TOKEN"
     access_token_file: Path | None = None
     device_id: str | None = None
+    # The recovery key opens the bot's secret storage (its cross-signing keys, the key backup's key).
+    # Unset, the bot keeps the key it made at first start in <data_dir>/crypto/recovery-key (mode 600).
+    recovery_key_env: str | None = "LOTSENBOT_RECOVERY_KEY"
+    recovery_key_file: Path | None = None
 
     @field_validator("homeserver")
     @classmethod
@@ -71,6 +75,10 @@ class BotSettings(Strict):
     log_json: bool = False
     # Serve GET /health and GET /metrics (Prometheus text format) on 127.0.0.1:<port>; off when unset.
     metrics_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    # A guided dialog (``!umfrage`` typed alone) ends after this much silence; nothing is created then.
+    dialog_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
+    # Where the German user guide (docs/anleitung.md) can be read, linked from !hilfe; unset: the repository.
+    guide_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -151,6 +159,9 @@ class Config(Strict):
 
     def access_token(self) -> str | None:
         return _secret(self.matrix.access_token_env, self.matrix.access_token_file)
+
+    def recovery_key(self) -> str | None:
+        return _secret(self.matrix.recovery_key_env, self.matrix.recovery_key_file)
 
 
 def _secret(env: str | None, file: Path | None) -> str | None:
@@ -265,6 +276,20 @@ def _check_features(features: dict[str, object]) -> list[str]:
     return problems
 
 
+def _check_recovery_key(config: Config) -> list[str]:
+    from bot.crypto.ssss import RecoveryKeyError, decode_recovery_key
+
+    text = config.recovery_key()
+    if text is None:
+        return []
+    try:
+        decode_recovery_key(text)
+    except RecoveryKeyError as exc:
+        where = config.matrix.recovery_key_file or f"${config.matrix.recovery_key_env}"
+        return [f"matrix: recovery key from {where}: {exc}"]
+    return []
+
+
 def check(path: Path) -> tuple[list[str], list[str]]:
     """Problems (fatal) and warnings for ``lotsenbot check-config``."""
     try:
@@ -289,12 +314,16 @@ def check(path: Path) -> tuple[list[str], list[str]]:
         )
     if config.access_token() is not None and m.device_id is None:
         warnings.append("matrix.device_id: an access token works best with its device_id (keeps E2EE keys)")
-    for secret_file in (m.password_file, m.access_token_file):
+    problems += _check_recovery_key(config)
+    for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
-                problems.append(
-                    f"matrix: secret file {secret_file} does not exist — hint: create it (chmod 600)"
+                how = (
+                    f"`lotsenbot crypto recovery-key --file {secret_file}` writes it"
+                    if secret_file == m.recovery_key_file
+                    else "create it (chmod 600)"
                 )
+                problems.append(f"matrix: secret file {secret_file} does not exist — hint: {how}")
             elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
     mode = path.stat().st_mode

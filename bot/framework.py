@@ -45,6 +45,15 @@ class UsageError(Exception):
         self.message = message
 
 
+class MissingArgument(UsageError):
+    """A required argument was not given; ``partial`` holds what was parsed, so a guided dialog
+    (``bot/dialog.py``) can ask for the rest instead of showing the usage line."""
+
+    def __init__(self, message: str, partial: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
 class UserError(Exception):
     """A feature refuses a request for a reason the user can fix; shown as is, nothing is stored."""
 
@@ -176,15 +185,32 @@ class Words(ArgType):
         return [t.text for t in tokens], len(tokens)
 
 
+def unquote(text: str) -> str:
+    """Free text wrapped in one pair of quotes, `"Text"` or „Text“, means the text without them.
+
+    People quote free text out of habit (the examples quote arguments); storing the quotes showed them
+    in every list and tripled them in CSV files. Text with more than one quoted part is kept as typed.
+    """
+    stripped = text.strip()
+    try:
+        tokens = tokenize(stripped)
+    except UsageError:
+        return stripped
+    if len(tokens) == 1 and tokens[0].quoted and tokens[0].end == len(stripped):
+        return tokens[0].text.strip()
+    return stripped
+
+
 class Rest(ArgType):
-    """The rest of the message as typed (quotes kept), e.g. a free-text question."""
+    """The rest of the message as typed, e.g. a free-text question; one pair of quotes around all of it
+    is dropped (see ``unquote``)."""
 
     placeholder_suffix = " …"
 
     def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[str, int]:
         if not tokens:
             raise _missing
-        return raw[tokens[0].start : tokens[-1].end].strip(), len(tokens)
+        return unquote(raw[tokens[0].start : tokens[-1].end]), len(tokens)
 
 
 class When(ArgType):
@@ -350,7 +376,8 @@ class Command:
                 value, used = arg.type.consume(remaining, ctx, raw)
             except UsageError as exc:
                 if exc is _missing:
-                    raise UsageError(ctx.t("fw.missing_arg", arg=arg.placeholder(ctx.lang))) from None
+                    message = ctx.t("fw.missing_arg", arg=arg.placeholder(ctx.lang))
+                    raise MissingArgument(message, dict(values)) from None
                 raise
             values[arg.name] = value
             pos += used

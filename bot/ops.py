@@ -138,6 +138,7 @@ async def status(config: Config) -> tuple[bool, list[str]]:
     finally:
         await db.close()
     url = config.matrix.homeserver + "/_matrix/client/versions"
+    reachable = False
     try:
         async with (
             aiohttp.ClientSession() as http,
@@ -147,9 +148,16 @@ async def status(config: Config) -> tuple[bool, list[str]]:
                 f"homeserver: {'ok' if r.status == 200 else f'HTTP {r.status}'} ({config.matrix.homeserver})"
             )
             ok = ok and r.status == 200
+            reachable = r.status == 200
     except (aiohttp.ClientError, TimeoutError) as exc:
         ok = False
         lines.append(f"homeserver: UNREACHABLE ({exc.__class__.__name__})")
+    if reachable:  # ask the homeserver about the bot's identity
+        from bot.crypto.cli import status_lines
+
+        crypto_ok, crypto_lines = await status_lines(config)
+        ok = ok and crypto_ok
+        lines += crypto_lines
     session_file = config.bot.data_dir / "session.json"
     if session_file.exists():
         device = json.loads(session_file.read_text(encoding="utf-8")).get("device_id")
@@ -165,7 +173,8 @@ def _backup_line(state: dict[str, Any] | None) -> str:
         return "key backup: not set up yet (the bot sets it up when it starts)"
     version = state.get("version")
     if state.get("state") == "active":
-        return f"key backup: active (version {version}); room keys are backed up"
+        where = state.get("key_source") or "?"
+        return f"key backup: active (version {version}, key in {where}); room keys are backed up"
     if state.get("state") == "key_missing":
         return (
             f"key backup: KEY MISSING — the account has backup version {version}, but the bot lacks its key, "

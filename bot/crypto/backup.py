@@ -16,8 +16,10 @@ after 1 leaves the key in the backup, and :meth:`KeyBackup.recover` fetches it w
 decrypted. If the upload fails (homeserver gone right after a sync) the key is written locally anyway and
 uploaded later: the bot never trades a working key for a backup.
 
-The backup key itself (the Curve25519 private key) is read through :func:`read_backup_secret`; until secret
-storage holds it, it lives in ``data_dir/crypto/megolm_backup.json`` (mode 600).
+The backup key itself (the Curve25519 private key) lives in secret storage as ``m.megolm_backup.v1``,
+encrypted for the recovery key, so a new device with the recovery key reads the backup. Only while the bot
+has no secret storage (no recovery key) is it kept in ``data_dir/crypto/megolm_backup.json`` (mode 600); it
+moves into secret storage, and the file is deleted, at the first start that has one.
 """
 
 from __future__ import annotations
@@ -36,15 +38,23 @@ import aiohttp
 import vodozemac
 from nio import AsyncClient, BadEvent, MegolmEvent, UnknownBadEvent
 from nio.crypto.sessions import InboundGroupSession
-from nio.exceptions import EncryptionError
+from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.crypto import backup_format as fmt
+from bot.crypto.api import MatrixHTTPError
+from bot.crypto.canonical import verify_json
+from bot.crypto.identity import load_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.ssss import SecretStorageError
 
 log = logging.getLogger(__name__)
 
 KEY_FILE = "megolm_backup.json"
+SECRET_NAME = "m.megolm_backup.v1"
+STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
+UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
 
 # ------------------------------------------------------------------------------ the backup key
@@ -84,8 +94,17 @@ StatusWriter = Callable[[dict[str, Any]], Awaitable[None]]
 class KeyBackup:
     """The bot's side of ``m.megolm_backup.v1.curve25519-aes-sha2`` on top of a logged-in nio client."""
 
-    def __init__(self, client: AsyncClient, homeserver: str, store_dir: Path, status: StatusWriter) -> None:
+    def __init__(
+        self,
+        client: AsyncClient,
+        homeserver: str,
+        store_dir: Path,
+        status: StatusWriter,
+        storage: SecretStorage | None = None,
+    ) -> None:
         self.client = client
+        self.storage = storage
+        self.key_source = "none"  # where the backup key came from: secret storage | local file | none
         self.homeserver = homeserver.rstrip("/")
         self.store_dir = store_dir
         self._write_status = status
@@ -93,6 +112,7 @@ class KeyBackup:
         self.version: str | None = None
         self.public_key: str | None = None
         self._secret: vodozemac.Curve25519SecretKey | None = None
+        self._mac_key: bytes | None = None
         self._deferring = False
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
@@ -148,58 +168,128 @@ class KeyBackup:
 
     async def _setup(self) -> None:
         current = await self._request("GET", "/room_keys/version")
-        private_b64, _version = read_backup_secret(self.store_dir)
-        secret = fmt.secret_from_base64(private_b64) if private_b64 else None
+        secret = await self._load_secret()
         if current.get("errcode") == "M_NOT_FOUND":
             await self._create(secret or fmt.new_backup_key())
             return
         if "errcode" in current:
             raise ValueError(f"GET /room_keys/version: {current.get('errcode')} {current.get('error')}")
         version, algorithm = str(current.get("version")), current.get("algorithm")
-        public = (current.get("auth_data") or {}).get("public_key")
+        auth = current.get("auth_data") or {}
+        public = auth.get("public_key")
         if algorithm == fmt.ALGORITHM and secret is not None and fmt.public_key_of(secret) == public:
             self._activate(version, secret)
-            if _version != version:
-                write_backup_secret(self.store_dir, fmt.secret_to_base64(secret), version)
-            log.info("key backup: using backup version %s", version)
+            await self._keep_secret(secret, version)
+            await self._sign_with_master(version, auth)
+            log.info("key backup: using backup version %s (key from %s)", version, self.key_source)
             return
         # Someone (an operator, an earlier install) made this backup; overwriting it would orphan its keys.
         self.state, self.version, self.public_key = "key_missing", version, public
         log.error(
-            "key backup: the account has backup version %s (%s) but the bot does not have its key; "
-            "room keys are NOT backed up. Restore the key (recovery key / secret storage) or delete "
-            "that backup version so the bot can make its own.",
+            "key backup: the account has backup version %s (%s) but the bot does not have its key "
+            "(not in secret storage%s); room keys are NOT backed up. Configure the recovery key that opens "
+            "secret storage, or delete that backup version so the bot can make its own.",
             version,
             algorithm,
+            "" if self.storage else ", which needs the recovery key",
         )
 
-    async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
+    async def _load_secret(self) -> vodozemac.Curve25519SecretKey | None:
+        """The backup key from secret storage, else from the local file; None when neither has it."""
+        if self.storage is not None:
+            try:
+                text = await self.storage.get(SECRET_NAME)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read %s from secret storage: %s", SECRET_NAME, exc)
+                text = None
+            if text:
+                self.key_source = "secret storage"
+                return fmt.secret_from_base64(text)
+        local, _version = read_backup_secret(self.store_dir)
+        if local:
+            self.key_source = "local file"
+            return fmt.secret_from_base64(local)
+        return None
+
+    async def _keep_secret(self, secret: vodozemac.Curve25519SecretKey, version: str) -> None:
+        """Into secret storage when there is one (then no copy on this disk), else into the local file."""
+        text = fmt.secret_to_base64(secret)
+        if self.storage is not None:
+            try:
+                if self.key_source != "secret storage":
+                    await self.storage.put(SECRET_NAME, text)
+                    log.info("key backup: the backup key is now in secret storage")
+                self.key_source = "secret storage"
+                _key_file(self.store_dir).unlink(missing_ok=True)
+                return
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot store the backup key in secret storage: %s", exc)
+        if read_backup_secret(self.store_dir) != (text, version):
+            write_backup_secret(self.store_dir, text, version)
+        self.key_source = "local file"
+
+    async def _signers(self) -> list[fmt.Signer]:
+        """This device, and the master key when secret storage holds it: Element trusts a backup its
+        owner's master key signed."""
         olm = self.client.olm
         assert olm is not None
-        public = fmt.public_key_of(secret)
-        device_key = f"ed25519:{self.client.device_id}"
+        user_id = self.client.user_id
 
         def device_sign(message: bytes) -> str:
             return olm.account.sign(message.decode("utf-8"))
 
-        auth = fmt.auth_data(public, [(self.client.user_id, device_key, device_sign)])
-        answer = await self._request(
-            "POST", "/room_keys/version", {"algorithm": fmt.ALGORITHM, "auth_data": auth}
-        )
+        signers: list[fmt.Signer] = [(user_id, f"ed25519:{self.client.device_id}", device_sign)]
+        if self.storage is not None:
+            try:
+                keys = await load_keys(self.storage)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read the master key from secret storage: %s", exc)
+                keys = None
+            if keys is not None:
+                signers.append((user_id, f"ed25519:{keys.master.public_key}", keys.master.sign))
+        return signers
+
+    async def _sign_with_master(self, version: str, auth: dict[str, Any]) -> None:
+        """A backup made before the bot had a cross-signing identity gets its master key's signature."""
+        signers = await self._signers()
+        user_id = self.client.user_id
+        masters = [s for s in signers if s[1] != f"ed25519:{self.client.device_id}"]
+        if not masters or verify_json(auth, user_id, masters[0][1], masters[0][1].split(":", 1)[1]):
+            return
+        new_auth = fmt.auth_data(auth["public_key"], signers)
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": new_auth, "version": version}
+        answer = await self._request("PUT", f"/room_keys/version/{version}", body)
+        if "errcode" in answer:
+            log.warning("key backup: could not add the master key's signature: %s", answer.get("errcode"))
+        else:
+            log.info("key backup: version %s is now signed by the master key", version)
+
+    async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
+        public = fmt.public_key_of(secret)
+        auth = fmt.auth_data(public, await self._signers())
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": auth}
+        answer = await self._request("POST", "/room_keys/version", body)
         if "version" not in answer:
             raise ValueError(f"POST /room_keys/version: {answer.get('errcode')} {answer.get('error')}")
         version = str(answer["version"])
-        write_backup_secret(self.store_dir, fmt.secret_to_base64(secret), version)
         self._activate(version, secret)
-        log.info("key backup: created backup version %s", version)
+        await self._keep_secret(secret, version)
+        log.info("key backup: created backup version %s (key in %s)", version, self.key_source)
 
     def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
         self.state, self.version, self._secret = "active", version, secret
+        self._mac_key = fmt.backup_mac_key(secret)
         self.public_key = fmt.public_key_of(secret)
 
     async def _upload_missing(self) -> None:
         """Upload what the local store has and the backup lacks (keys from before this feature, or from a
         time the upload failed). The server keeps the better copy, so a few extra uploads cost nothing."""
+        await self._queue_missing()
+        if self._unsent:
+            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
+            await self._upload_unsent()
+
+    async def _queue_missing(self) -> None:
         olm = self.client.olm
         assert olm is not None and self.version is not None
         answer = await self._request("GET", "/room_keys/keys", params={"version": self.version})
@@ -211,9 +301,6 @@ class KeyBackup:
             known = backed.get((session.room_id, session.id))
             if known is None or session.first_known_index < known:
                 self._unsent[(session.room_id, session.id)] = session
-        if self._unsent:
-            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
-            await self._upload_unsent()
 
     # ------------------------------------------------------------------------- nio's store writes
 
@@ -245,7 +332,10 @@ class KeyBackup:
         for session in fresh:
             self._unsent[(session.room_id, session.id)] = session
         if self._unsent and self.state == "active":
-            await self._upload_unsent()
+            try:
+                await self._upload_unsent()
+            except Exception:  # whatever went wrong, nio's writes below must still happen
+                log.exception("key backup: upload failed; the keys stay pending")
         assert self._save_session is not None and self._save_account is not None
         olm_pending, self._olm_pending = self._olm_pending, {}
         if self._account_pending:
@@ -273,12 +363,20 @@ class KeyBackup:
     # ----------------------------------------------------------------------------------- upload
 
     async def _upload_unsent(self) -> None:
-        """One PUT for everything pending; on failure the keys stay pending for the next sync."""
+        """Everything pending, ``UPLOAD_BATCH`` keys per PUT; on failure the rest stays pending."""
+        while self._unsent and self.state == "active":
+            before = len(self._unsent)
+            await self._upload_batch(dict(list(self._unsent.items())[:UPLOAD_BATCH]))
+            if len(self._unsent) >= before:
+                return  # refused or unreachable: try again after the next sync
+
+    async def _upload_batch(self, batch: dict[tuple[str, str], InboundGroupSession]) -> None:
         assert self.version is not None and self.public_key is not None
-        batch = dict(self._unsent)
         rooms: dict[str, dict[str, Any]] = {}
         for (room_id, session_id), session in batch.items():
-            entry = fmt.key_backup_data(session, self.public_key)
+            entry = fmt.key_backup_data(
+                session, self.public_key, user_id=self.client.user_id, mac_key=self._mac_key
+            )
             rooms.setdefault(room_id, {"sessions": {}})["sessions"][session_id] = entry
         started = time.perf_counter()
         try:
@@ -296,6 +394,8 @@ class KeyBackup:
             if answer.get("errcode") in ("M_WRONG_ROOM_KEYS_VERSION", "M_NOT_FOUND"):
                 await self._setup()  # the backup was replaced or deleted: find out what is there now
                 await self._status()
+                if self.state == "active":
+                    await self._queue_missing()  # a new version starts empty: all local keys go there
             return
         for key in batch:
             self._unsent.pop(key, None)
@@ -342,23 +442,30 @@ class KeyBackup:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
             return None
-        if "session_data" not in data:
+        if not isinstance(data.get("session_data"), dict):
+            return None
+        assert self._mac_key is not None
+        if not fmt.is_authentic(data["session_data"], self.client.user_id, self._mac_key):
+            # Anyone who knows the public key can write to this backup (the homeserver, for one); only
+            # keys MAC'ed with the backup key (MSC4048), i.e. written by the bot itself, are taken.
+            log.warning(
+                "key backup: session %s is not authenticated by the backup key; ignored", event.session_id
+            )
             return None
         try:
             payload = fmt.decrypt_payload(self._secret, data["session_data"])
         except fmt.BackupFormatError as exc:
             log.warning("key backup: session %s: %s", event.session_id, exc)
             return None
-        # Anyone who knows the public key can write to this backup (the homeserver, for one), so a key is
-        # only taken for the device the event names, and only if it really is the event's session.
+        # And it must be for the device the event names, and really be the event's session.
         if payload["sender_key"] != event.sender_key:
             log.warning("key backup: session %s belongs to another device; ignored", event.session_id)
             return None
         claimed = (payload.get("sender_claimed_keys") or {}).get("ed25519", "")
-        device = self._device(event)
-        if device is not None and (device.curve25519 != event.sender_key or device.ed25519 != claimed):
+        device = await self._device(event)
+        if device is None or device.ed25519 != claimed:
             log.warning(
-                "key backup: session %s does not match %s's device keys; ignored",
+                "key backup: session %s does not match a device of %s; ignored",
                 event.session_id,
                 event.sender,
             )
@@ -376,16 +483,31 @@ class KeyBackup:
             return None
         return session if session.id == event.session_id else None
 
-    def _device(self, event: MegolmEvent) -> Any | None:
+    async def _device(self, event: MegolmEvent) -> Any | None:
+        """The sender's device with the event's Curve25519 key, asking the homeserver once if unknown."""
         olm = self.client.olm
-        if olm is None or not event.device_id:
+        if olm is None or not event.sender_key:
             return None
-        return olm.device_store[event.sender].get(event.device_id)
+        device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        if device is None:
+            olm.users_for_key_query.add(event.sender)
+            try:
+                await self.client.keys_query()
+            except (aiohttp.ClientError, TimeoutError, OSError, LocalProtocolError) as exc:
+                log.warning("key backup: cannot query %s's devices (%s)", event.sender, type(exc).__name__)
+                return None
+            device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        return device
 
     # ------------------------------------------------------------------------------------- misc
 
     def status(self) -> dict[str, Any]:
-        return {"state": self.state, "version": self.version, "public_key": self.public_key}
+        return {
+            "state": self.state,
+            "version": self.version,
+            "public_key": self.public_key,
+            "key_source": self.key_source,
+        }
 
     async def _status(self) -> None:
         try:
