@@ -46,6 +46,8 @@ class FakeMessenger:
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     encrypted: set[str] = field(default_factory=set)
+    redacted: list[str] = field(default_factory=list)
+    refuse_redactions: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
 
@@ -66,7 +68,9 @@ class FakeMessenger:
         return room_id in self.encrypted
 
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
-        return None
+        if self.refuse_redactions:  # like a homeserver answering M_FORBIDDEN to a bot without the power
+            raise RuntimeError(f"could not redact {event_id}: M_FORBIDDEN")
+        self.redacted.append(event_id)
 
     async def direct_room(self, user_id: str) -> str:
         room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
