@@ -148,6 +148,18 @@ class Dispatcher:
             log.exception("handling %s in %s failed (ref %s)", event.event_id, event.room_id, ref)
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def give_up(self, event: Incoming, ref: str) -> None:
+        """An event that failed outside any handler, again and again (bot/syncguard.py): record it as
+        handled so the sync can go on, and tell the sender of a command with the log's reference."""
+        self.internal_errors += 1
+        message = None
+        if event.type == "m.room.message" and self._is_command(event.body):
+            message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def _record(self, event: Incoming, message: str | None) -> None:
         async with self.db.transaction() as session:
             if await session.get(ProcessedEvent, event.event_id) is not None:
                 return
