@@ -75,6 +75,10 @@ class BotSettings(Strict):
     log_json: bool = False
     # Serve GET /health and GET /metrics (Prometheus text format) on 127.0.0.1:<port>; off when unset.
     metrics_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    # A guided dialog (``!umfrage`` typed alone) ends after this much silence; nothing is created then.
+    dialog_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
+    # Where the German user guide (docs/anleitung.md) can be read, linked from !hilfe; unset: the repository.
+    guide_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -314,9 +318,12 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
-                problems.append(
-                    f"matrix: secret file {secret_file} does not exist — hint: create it (chmod 600)"
+                how = (
+                    f"`lotsenbot crypto recovery-key --file {secret_file}` writes it"
+                    if secret_file == m.recovery_key_file
+                    else "create it (chmod 600)"
                 )
+                problems.append(f"matrix: secret file {secret_file} does not exist — hint: {how}")
             elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
     mode = path.stat().st_mode

@@ -632,6 +632,7 @@ class MatrixBot:
 
     async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
+        content = render.guard_mentions(content, event_type)  # also for what bypasses Context
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
         delay = BACKOFF_START
         refused: str | None = None

@@ -35,6 +35,7 @@ from bot.permissions import Permissions
 from bot.render import escape_md
 from commands.polls import msc3381, present, store
 from commands.polls.texts import ANONYMITY_DE, ANONYMITY_EN, POLLS
+from storage.erasure import scrub_after_commit
 from storage.polls import Poll
 
 log = logging.getLogger(__name__)
@@ -171,6 +172,17 @@ def validate(ctx: Context, question: str, options: list[str]) -> tuple[str, list
     return question, options
 
 
+def start_refusal(ctx: Context) -> str | None:
+    """Why this person may not start a poll here (also asked before a guided dialog begins), or None."""
+    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
+        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
+        name = "umfrage" if ctx.lang == "de" else "poll"
+        return ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}")
+    if ctx.is_dm:
+        return "⚠️ " + ctx.t("polls.not_in_dm")
+    return None
+
+
 def points_example(budget: int, count: int) -> str:
     first = math.ceil(budget / 2) if count > 1 else budget
     second = budget - first
@@ -235,13 +247,10 @@ async def umfrage(
     punkte: int | None,
     erinnern: timedelta | None,
 ) -> None:
-    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
-        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
-        name = "umfrage" if ctx.lang == "de" else "poll"
-        await ctx.reply(ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}"))
+    refusal = start_refusal(ctx)
+    if refusal is not None:
+        await ctx.reply(refusal)
         return
-    if ctx.is_dm:
-        raise UserError(ctx.t("polls.not_in_dm"))
     question, options = validate(ctx, frage, optionen)
     if punkte is not None and mehrfach is not None:
         raise _refuse(ctx, "polls.points_and_multi")
@@ -738,8 +747,10 @@ async def close_poll(
         )
     jobs = [j for j in (poll.close_job_id, poll.remind_job_id) if j is not None and j != running_job]
     await ctx.scheduler.cancel(ctx.session, *jobs)
-    poll.voter_key = None
-    await store.rewrite_ballots(ctx.session, poll)
+    if poll.anonymous:
+        poll.voter_key = None
+        await store.rewrite_ballots(ctx.session, poll)
+        scrub_after_commit(ctx.session)  # the erased key also out of the WAL / dead row versions
     if reply and ctx.room_id != poll.room_id:  # closed from a DM: the result is in the room, say where
         await ctx.reply(ctx.t("polls.closed_elsewhere", number=poll.number))
     log.info("poll #%d in %s closed: %d voter(s)", poll.number, poll.room_id, counted.voters)

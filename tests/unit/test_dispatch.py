@@ -213,7 +213,7 @@ async def test_examples_and_help_use_the_configured_prefix(tmp_path: Path) -> No
         h.room(ROOM, [COORD, LOTSE], power={COORD: 100})
         [details] = await h.say(ROOM, LOTSE, ".hilfe umfrage")
         assert '`.umfrage "' in details and "`!umfrage" not in details
-        [usage] = await h.say(ROOM, COORD, ".umfrage")
+        [usage] = await h.say(ROOM, COORD, ".umfrage schließen")
         assert "Beispiel: `.umfrage" in usage and "`!" not in usage
     finally:
         await h.close()
