@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dialog, i18n
+from bot import dialog, edits, i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
 from bot.framework import (
@@ -205,6 +205,9 @@ class Dispatcher:
 
     async def _route(self, ctx: Context, event: Incoming) -> None:
         if event.type == "m.room.message":
+            if edits.is_edit(event):  # never executed; a corrected command gets a hint (bot/edits.py)
+                await edits.answer_edit(ctx, event, self._is_command)
+                return
             body = event.body
             if self._is_command(body):
                 await self.run_command(ctx, body[len(self.config.bot.command_prefix) :])

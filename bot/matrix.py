@@ -437,8 +437,8 @@ class MatrixBot:
         rel = content.get("m.relates_to")
         rel = rel if isinstance(rel, dict) else {}
         if event_type == "m.room.message":
-            if content.get("msgtype") not in ("m.text",) or rel.get("rel_type") == "m.replace":
-                return None  # notices are other bots talking (no loops); edits are not new commands
+            if content.get("msgtype") not in ("m.text",):
+                return None  # notices are other bots talking (no loops); edits: see bot/edits.py
         elif event_type not in self._hooked_types():
             return None
         if event_type == "m.room.redaction" and "redacts" not in content and source.get("redacts"):

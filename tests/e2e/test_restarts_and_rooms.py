@@ -134,3 +134,23 @@ async def test_a_lost_sync_token_inside_the_sync_cache_window_loses_nothing(
     assert len(replies) == 1
     # the situation really arose: Synapse served the cached old response with the room as an invite
     assert "seen again while joined" in caplog.text
+
+
+async def test_an_edited_command_gets_a_hint_instead_of_silence(lotsen, bot: BotRunner) -> None:
+    await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot)
+    first = await coord.send(room, "!pnig")
+    await coord.wait_reply(room, first)
+    edit = await coord.send_event(
+        room,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": "* !ping",
+            "m.new_content": {"msgtype": "m.text", "body": "!ping"},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": first},
+        },
+    )
+    hint = await coord.wait_reply(room, edit)
+    assert "Bearbeitungen lese ich nicht" in hint["content"]["body"]

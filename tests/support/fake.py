@@ -84,7 +84,9 @@ class FakeMessenger:
         return user_id
 
     def is_dm(self, room_id: str) -> bool:
-        return len(self.members.get(room_id, [])) <= 2
+        """Rooms of two set up by a test stand for DMs; a configured team room never is one (as in
+        bot/directs.py, where DMs are what was made as one)."""
+        return len(self.members.get(room_id, [])) <= 2 and room_id not in (self.team or ())
 
     def power_level(self, room_id: str, user_id: str) -> int:
         return self.power.get(room_id, {}).get(user_id, 0)
