@@ -317,9 +317,12 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
-                problems.append(
-                    f"matrix: secret file {secret_file} does not exist — hint: create it (chmod 600)"
+                how = (
+                    f"`lotsenbot crypto recovery-key --file {secret_file}` writes it"
+                    if secret_file == m.recovery_key_file
+                    else "create it (chmod 600)"
                 )
+                problems.append(f"matrix: secret file {secret_file} does not exist — hint: {how}")
             elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
     mode = path.stat().st_mode

@@ -630,6 +630,7 @@ class MatrixBot:
 
     async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
+        content = render.guard_mentions(content, event_type)  # also for what bypasses Context
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
         async with lock:  # keeps replies in order and the megolm session shared once
             return await self._send_locked(room_id, content, event_type=event_type, txn_id=txn_id)

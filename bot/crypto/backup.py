@@ -38,7 +38,7 @@ import aiohttp
 import vodozemac
 from nio import AsyncClient, BadEvent, MegolmEvent, UnknownBadEvent
 from nio.crypto.sessions import InboundGroupSession
-from nio.exceptions import EncryptionError
+from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.crypto import backup_format as fmt
 from bot.crypto.api import MatrixHTTPError
@@ -54,6 +54,7 @@ SECRET_NAME = "m.megolm_backup.v1"
 STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
+UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
 
 # ------------------------------------------------------------------------------ the backup key
@@ -111,6 +112,7 @@ class KeyBackup:
         self.version: str | None = None
         self.public_key: str | None = None
         self._secret: vodozemac.Curve25519SecretKey | None = None
+        self._mac_key: bytes | None = None
         self._deferring = False
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
@@ -276,11 +278,18 @@ class KeyBackup:
 
     def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
         self.state, self.version, self._secret = "active", version, secret
+        self._mac_key = fmt.backup_mac_key(secret)
         self.public_key = fmt.public_key_of(secret)
 
     async def _upload_missing(self) -> None:
         """Upload what the local store has and the backup lacks (keys from before this feature, or from a
         time the upload failed). The server keeps the better copy, so a few extra uploads cost nothing."""
+        await self._queue_missing()
+        if self._unsent:
+            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
+            await self._upload_unsent()
+
+    async def _queue_missing(self) -> None:
         olm = self.client.olm
         assert olm is not None and self.version is not None
         answer = await self._request("GET", "/room_keys/keys", params={"version": self.version})
@@ -292,9 +301,6 @@ class KeyBackup:
             known = backed.get((session.room_id, session.id))
             if known is None or session.first_known_index < known:
                 self._unsent[(session.room_id, session.id)] = session
-        if self._unsent:
-            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
-            await self._upload_unsent()
 
     # ------------------------------------------------------------------------- nio's store writes
 
@@ -326,7 +332,10 @@ class KeyBackup:
         for session in fresh:
             self._unsent[(session.room_id, session.id)] = session
         if self._unsent and self.state == "active":
-            await self._upload_unsent()
+            try:
+                await self._upload_unsent()
+            except Exception:  # whatever went wrong, nio's writes below must still happen
+                log.exception("key backup: upload failed; the keys stay pending")
         assert self._save_session is not None and self._save_account is not None
         olm_pending, self._olm_pending = self._olm_pending, {}
         if self._account_pending:
@@ -354,12 +363,20 @@ class KeyBackup:
     # ----------------------------------------------------------------------------------- upload
 
     async def _upload_unsent(self) -> None:
-        """One PUT for everything pending; on failure the keys stay pending for the next sync."""
+        """Everything pending, ``UPLOAD_BATCH`` keys per PUT; on failure the rest stays pending."""
+        while self._unsent and self.state == "active":
+            before = len(self._unsent)
+            await self._upload_batch(dict(list(self._unsent.items())[:UPLOAD_BATCH]))
+            if len(self._unsent) >= before:
+                return  # refused or unreachable: try again after the next sync
+
+    async def _upload_batch(self, batch: dict[tuple[str, str], InboundGroupSession]) -> None:
         assert self.version is not None and self.public_key is not None
-        batch = dict(self._unsent)
         rooms: dict[str, dict[str, Any]] = {}
         for (room_id, session_id), session in batch.items():
-            entry = fmt.key_backup_data(session, self.public_key)
+            entry = fmt.key_backup_data(
+                session, self.public_key, user_id=self.client.user_id, mac_key=self._mac_key
+            )
             rooms.setdefault(room_id, {"sessions": {}})["sessions"][session_id] = entry
         started = time.perf_counter()
         try:
@@ -377,6 +394,8 @@ class KeyBackup:
             if answer.get("errcode") in ("M_WRONG_ROOM_KEYS_VERSION", "M_NOT_FOUND"):
                 await self._setup()  # the backup was replaced or deleted: find out what is there now
                 await self._status()
+                if self.state == "active":
+                    await self._queue_missing()  # a new version starts empty: all local keys go there
             return
         for key in batch:
             self._unsent.pop(key, None)
@@ -423,23 +442,30 @@ class KeyBackup:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
             return None
-        if "session_data" not in data:
+        if not isinstance(data.get("session_data"), dict):
+            return None
+        assert self._mac_key is not None
+        if not fmt.is_authentic(data["session_data"], self.client.user_id, self._mac_key):
+            # Anyone who knows the public key can write to this backup (the homeserver, for one); only
+            # keys MAC'ed with the backup key (MSC4048), i.e. written by the bot itself, are taken.
+            log.warning(
+                "key backup: session %s is not authenticated by the backup key; ignored", event.session_id
+            )
             return None
         try:
             payload = fmt.decrypt_payload(self._secret, data["session_data"])
         except fmt.BackupFormatError as exc:
             log.warning("key backup: session %s: %s", event.session_id, exc)
             return None
-        # Anyone who knows the public key can write to this backup (the homeserver, for one), so a key is
-        # only taken for the device the event names, and only if it really is the event's session.
+        # And it must be for the device the event names, and really be the event's session.
         if payload["sender_key"] != event.sender_key:
             log.warning("key backup: session %s belongs to another device; ignored", event.session_id)
             return None
         claimed = (payload.get("sender_claimed_keys") or {}).get("ed25519", "")
-        device = self._device(event)
-        if device is not None and (device.curve25519 != event.sender_key or device.ed25519 != claimed):
+        device = await self._device(event)
+        if device is None or device.ed25519 != claimed:
             log.warning(
-                "key backup: session %s does not match %s's device keys; ignored",
+                "key backup: session %s does not match a device of %s; ignored",
                 event.session_id,
                 event.sender,
             )
@@ -457,11 +483,21 @@ class KeyBackup:
             return None
         return session if session.id == event.session_id else None
 
-    def _device(self, event: MegolmEvent) -> Any | None:
+    async def _device(self, event: MegolmEvent) -> Any | None:
+        """The sender's device with the event's Curve25519 key, asking the homeserver once if unknown."""
         olm = self.client.olm
-        if olm is None or not event.device_id:
+        if olm is None or not event.sender_key:
             return None
-        return olm.device_store[event.sender].get(event.device_id)
+        device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        if device is None:
+            olm.users_for_key_query.add(event.sender)
+            try:
+                await self.client.keys_query()
+            except (aiohttp.ClientError, TimeoutError, OSError, LocalProtocolError) as exc:
+                log.warning("key backup: cannot query %s's devices (%s)", event.sender, type(exc).__name__)
+                return None
+            device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        return device
 
     # ------------------------------------------------------------------------------------- misc
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MASTER, SELF_SIGNING, USER_SIGNING = "master", "self_signing", "user_signing"
 SECRET_NAMES = {name: f"m.cross_signing.{name}" for name in (MASTER, SELF_SIGNING, USER_SIGNING)}
+CARRY_OVER = ("m.megolm_backup.v1",)  # secrets a reset moves into the new secret storage
 
 DeviceSigner = Callable[[bytes], str]  # signs bytes with this device's ed25519 key, unpadded Base64
 KeySaver = Callable[[bytes], None]  # keeps a new recovery key safe before anything depends on it
@@ -218,6 +219,10 @@ async def ensure_identity(
     ssk_ok = ssk_is_signed(user_id, ssk_obj, state.master_key)
     if ssk_ok and device_is_signed(user_id, device, ssk_obj):
         state.device_signed = True
+        if storage_problem:  # nothing to repair now, but the next new device could not be signed
+            log.warning(
+                "secret storage: %s — hint: check recovery_key_file / LOTSENBOT_RECOVERY_KEY", storage_problem
+            )
         return state
 
     if state.storage is None:
@@ -239,8 +244,15 @@ async def ensure_identity(
         )
         return state
     if not ssk_ok or single_key(ssk_obj) != keys.self_signing.public_key:
-        await upload_signing_keys(api, signing_keys_body(user_id, keys), password)
-        state.repaired.append("self-signing and user-signing keys uploaded again")
+        # Not our self-signing key (or none): new self- and user-signing keys under the same master, so
+        # the identity others see stays the same. Not the old ones again: Synapse keeps every key it was
+        # ever given as a hidden device and fails (HTTP 500) on a second upload of the same key.
+        keys = CrossSigningKeys(keys.master, SigningKey.generate(), SigningKey.generate())
+        await store_keys(state.storage, keys)  # first: keys on the server nobody holds would be useless
+        body = signing_keys_body(user_id, keys)
+        del body["master_key"]  # unchanged, and an unchanged key must not be re-sent with new ones
+        await upload_signing_keys(api, body, password)
+        state.repaired.append("new self-signing and user-signing keys under the same master key")
     await sign_device(api, device, keys, master_obj, device_signer)
     state.repaired.append(f"device {device_id} signed")
     state.device_signed = True
@@ -293,12 +305,24 @@ async def reset_identity(
     password: str | None,
     device_signer: DeviceSigner | None = None,
     save_recovery_key: KeySaver | None = None,
+    old_key: bytes | None = None,
 ) -> IdentityState:
     """Replace the identity and secret storage with new ones (``new_recovery_key`` in the result).
 
-    Other users' clients will show that the bot's identity changed; secrets stored for the old key
-    (e.g. the key backup's key) are no longer readable and must be created again.
+    Other users' clients will show that the bot's identity changed. Secrets other than the cross-signing
+    keys (the key backup's key) are carried over into the new secret storage when ``old_key`` still opens
+    the old one; otherwise they are lost with it and their owners make new ones.
     """
+    carried: dict[str, str] = {}
+    if old_key is not None:
+        try:
+            old = await SecretStorage.open(api, old_key)
+            for name in CARRY_OVER:
+                value = await old.get(name)
+                if value is not None:
+                    carried[name] = value
+        except SecretStorageUnavailable as exc:
+            log.warning("reset: old secret storage not readable (%s); its secrets are not carried over", exc)
     own = await api.query_keys([api.user_id])
     device = own.get("device_keys", {}).get(api.user_id, {}).get(device_id)
     if device is None:
@@ -311,6 +335,8 @@ async def reset_identity(
         save_recovery_key(key)
     storage = await SecretStorage.create(api, key)
     await store_keys(storage, keys)
+    for name, value in carried.items():
+        await storage.put(name, value)
     await sign_device(api, device, keys, body["master_key"], device_signer)
     state = IdentityState(
         master_key=keys.master.public_key, device_signed=True, created=True, storage=storage

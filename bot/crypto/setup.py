@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,7 @@ async def setup_cross_signing(config: Config, client: AsyncClient) -> tuple[Iden
     and returned in ``IdentityState.problem`` (the bot still runs; Element just won't trust the device).
     """
     api = ClientAPI(client.homeserver, client.access_token, client.user_id)
+    started = time.monotonic()
     try:
         if client.should_upload_keys:  # a new device: its keys must be on the server to be signed
             await client.keys_upload()
@@ -92,6 +94,7 @@ async def setup_cross_signing(config: Config, client: AsyncClient) -> tuple[Iden
         )
     except (IdentityError, MatrixHTTPError, RecoveryKeyError, aiohttp.ClientError, TimeoutError) as exc:
         state = IdentityState(problem=f"cross-signing setup failed: {exc}")
+    log.info("cross-signing checked in %.0f ms", (time.monotonic() - started) * 1000)
     if state.problem:
         log.error("%s", state.problem)
         return state, api

@@ -7,13 +7,17 @@ import stat
 
 import pytest
 
+from bot.crypto.api import ClientAPI
+from bot.crypto.canonical import SigningKey
 from bot.crypto.cli import cmd_recovery_key, reset
-from bot.crypto.setup import local_recovery_file
+from bot.crypto.identity import CrossSigningKeys, load_keys, signing_keys_body, upload_signing_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.setup import local_recovery_file, recovery_key
 from bot.ops import status
 from tests.conftest import BotRunner
 from tests.support.xsign import identity_seen_by, lose_disk_keep_recovery_key
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about the homeserver, not the database
 
 
 async def test_bot_is_cross_signed_stays_so_and_survives_a_lost_disk(lotsen, bot: BotRunner) -> None:
@@ -56,6 +60,25 @@ async def test_bot_is_cross_signed_stays_so_and_survives_a_lost_disk(lotsen, bot
     assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
     assert not local_recovery_file(bot.config()).exists()  # configured elsewhere: no second copy
 
+    # a deliberate reset (bot stopped) keeps the key backup readable: its key moves to the new storage
+    client = app.matrix.client
+    old_key, source = recovery_key(bot.config())
+    assert old_key is not None and source == bot.overrides["matrix"]["recovery_key_file"]
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        backup_key = await (await SecretStorage.open(api, old_key)).get("m.megolm_backup.v1")
+    assert backup_key is not None
+    await bot.stop()
+    assert await reset(bot.config()) == 0
+    new_key, _ = recovery_key(bot.config())  # written into the configured file
+    assert new_key is not None and new_key != old_key
+    app = await bot.start()
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert app.matrix.crypto.storage is not None and app.matrix.crypto.storage.key == new_key
+    assert await app.matrix.crypto.storage.get("m.megolm_backup.v1") == backup_key
+    assert app.matrix.backup is not None and app.matrix.backup.state == "active"
+    final = await identity_seen_by(observer, bot.user_id)
+    assert final.master != seen.master and final.devices[new_device] is True
+
 
 async def test_lost_disk_without_recovery_key_is_reported_not_reset(lotsen, bot: BotRunner) -> None:
     app = await bot.start()
@@ -87,3 +110,37 @@ async def test_lost_disk_without_recovery_key_is_reported_not_reset(lotsen, bot:
     assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
     assert app.matrix.crypto.repaired == [] and not app.matrix.crypto.created
     assert (await identity_seen_by(observer, bot.user_id)) == reset_seen
+
+
+async def test_foreign_self_signing_key_is_repaired_from_secret_storage(lotsen, bot: BotRunner) -> None:
+    """Someone replaced the bot's self-signing key (same master): the device no longer verifies. The next
+    start makes new self- and user-signing keys under the same master (password auth), so others see the
+    same identity, and signs the device again."""
+    app = await bot.start()
+    observer = await lotsen("lotse")
+    seen = await identity_seen_by(observer, bot.user_id)
+    key, _source = recovery_key(bot.config())
+    assert key is not None
+    client = app.matrix.client
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        keys = await load_keys(await SecretStorage.open(api, key))
+        assert keys is not None and keys.master.public_key == seen.master
+        foreign = CrossSigningKeys(keys.master, SigningKey.generate(), SigningKey.generate())
+        body = signing_keys_body(bot.user_id, foreign)
+        del body["master_key"]  # unchanged
+        await upload_signing_keys(api, body, bot.config().password())
+    broken = await identity_seen_by(observer, bot.user_id)
+    assert broken.self_signing == foreign.self_signing.public_key
+    assert broken.devices[client.device_id] is False
+
+    app = await bot.restart()
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert len(app.matrix.crypto.repaired) == 2, app.matrix.crypto.repaired
+    repaired = await identity_seen_by(observer, bot.user_id)
+    assert repaired.master == seen.master and repaired.ssk_signed_by_master
+    assert repaired.self_signing not in (seen.self_signing, foreign.self_signing.public_key)
+    assert repaired.devices[client.device_id] is True
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        stored = await load_keys(await SecretStorage.open(api, key))
+    assert stored is not None and stored.self_signing.public_key == repaired.self_signing
+    assert (await bot.restart()).matrix.crypto.repaired == []  # and that is stable
