@@ -18,8 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from commands.faq.german import split_compound, unknown_weight
 from commands.faq.kb import Entry, KnowledgeBase
 from commands.faq.stemming import german_stem
+from commands.faq.thesaurus import general_synonyms
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -228,6 +230,10 @@ def analyse(text: str) -> list[str]:
     return [stem(t.text) for t in tokenise(text)]
 
 
+def _analysed(text: str) -> tuple[str, ...]:
+    return tuple(analyse(text))
+
+
 # --------------------------------------------------------------------------- compounds and typos
 
 
@@ -283,6 +289,25 @@ class CompoundSplitter:
                 if old is None or len(cur) + 1 < len(old):
                     best[n] = (*cur, last)
         return best[n] or ()
+
+    def affix(self, word: str) -> tuple[str, ...]:
+        """A known word at the start or end of a compound whose other part is unknown.
+
+        'passwortrücksetzung' -> ('passwort', 'rucksetzung'): the longest known head or tail with at
+        least four letters left over; the unknown rest counts only partly when scoring.
+        """
+        if len(word) < 9 or len(word) > _MAX_WORD or not word.isalpha():
+            return ()
+        n = len(word)
+        for cut in range(n - 4, 3, -1):  # longest known first part
+            head = self._inner.get(word[:cut])
+            if head is not None and len(head) >= 4:
+                return (head, word[cut:])
+        for cut in range(4, n - 3):  # longest known last part
+            tail = self._final.get(word[cut:])
+            if tail is not None and len(tail) >= 4:
+                return (word[:cut], tail)
+        return ()
 
     def split(self, word: str) -> tuple[str, ...]:
         """Atomic parts of a compound, or () if the word does not split into known parts."""
@@ -459,6 +484,8 @@ FIELD_ANSWER = 0.5
 DERIVED = 0.85  # compound parts and de-prefixed verbs found inside an entry
 FORM_PARTS = 0.9
 FORM_SYNONYM = 0.9
+FORM_THESAURUS = 0.75  # a general German synonym (OpenThesaurus): right more often than not, not always
+THESAURUS_CERTAINTY = 0.5  # ... so a question known only through synonyms is half known
 FORM_TYPO = {1: 0.8, 2: 0.65}
 FORM_MORPH = 0.75  # same word family, different ending: 'genehmigt' ~ 'Genehmigung'
 FORM_MORPH_KNOWN = 0.55  # ... when the word itself occurs in the KB, trust the exact form more
@@ -499,6 +526,9 @@ class _Concept:
     weight: float
     known: bool
     forms: list[tuple[tuple[str, ...], float]]
+    #: how sure it is that the KB knows this word: 1 for its own words; less for a compound of which
+    #: only some parts occur in the KB, or a word found only through a general synonym
+    certainty: float = 1.0
 
 
 @dataclass(slots=True)
@@ -598,7 +628,7 @@ class FaqIndex:
                 terms: dict[str, _QuestionTerm] = {}
                 for t in toks:
                     term = stem(t.text)
-                    parts = t.parts or self.splitter.split(t.text)
+                    parts = t.parts or self._split(t.text)
                     terms[term] = _QuestionTerm(term, self._idf.get(term, 0.0), tuple(stem(p) for p in parts))
                 qs.append(list(terms.values()))
             self._questions.append(qs)
@@ -611,6 +641,7 @@ class FaqIndex:
             if len(term) >= 5:
                 self._families[term[:5]].append(term)
 
+        self._general = general_synonyms(normalise)
         self._synonyms: list[list[tuple[str, ...]]] = []
         for group in synonyms:
             variants = [tuple(stem(t.text) for t in tokenise(v)) for v in group]
@@ -618,10 +649,14 @@ class FaqIndex:
             if len(variants) > 1:
                 self._synonyms.append(variants)
 
+    def _split(self, word: str) -> tuple[str, ...]:
+        """Compound parts: from the KB's own words first, else from the general German vocabulary."""
+        return self.splitter.split(word) or split_compound(word) or self.splitter.affix(word)
+
     def _doc_terms(self, token: Token) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Terms an entry word is indexed under: its stem, plus derived parts and sub-compounds."""
         full = (stem(token.text),)
-        parts = token.parts or self.splitter.split(token.text)
+        parts = token.parts or self._split(token.text)
         derived: list[str] = []
         if parts:
             for i in range(len(parts)):
@@ -630,7 +665,7 @@ class FaqIndex:
                         derived.append(stem("".join(parts[i:j])))
             if not token.parts:
                 for p in parts:
-                    for s in self.splitter.split(p):
+                    for s in self._split(p):
                         derived.append(stem(s))
         for e in token.extra:
             derived.append(stem(e))
@@ -660,14 +695,18 @@ class FaqIndex:
             if tok.text != term and tok.text in postings:  # written together where the KB writes apart
                 forms.append(((tok.text,), FORM_PARTS))
             known = term in postings or tok.text in postings
+            certainty = 1.0
             weight = idf.get(term, idf.get(tok.text, self._idf_unknown))
-            parts = tok.parts or self.splitter.split(tok.text)
+            parts = tok.parts or self._split(tok.text)
             part_stems = tuple(stem(p) for p in parts)
             if part_stems and any(p in postings for p in part_stems):
                 forms.append((part_stems, FORM_PARTS))
-                if not known:
+                if not known and part_stems[0] in postings:
                     weight = sum(idf.get(p, self._idf_unknown) for p in part_stems) / len(part_stems)
                     known = True
+                    # The first part makes a compound specific: 'Eltern|zeit' is no known topic just
+                    # because the KB speaks of 'Zeit', while 'Passwort|rücksetzung' is about passwords.
+                    certainty = sum(p in postings for p in part_stems) / len(part_stems)
             for e in tok.extra:
                 # 'akte' stands for 'e-akte'; inside a longer word it replaces only its own part, so
                 # 'e-government-gesetz' does not fully match an entry that merely says 'government'.
@@ -692,6 +731,12 @@ class FaqIndex:
                         forms.append(((stem(rest),), FORM_PREFIX))
                         weight, known = idf[stem(rest)], True
                         break
+            for synonym in () if known else self._general.get(tok.text):
+                other = _analysed(synonym)
+                if other and all(t in postings for t in other):
+                    forms.append((other, FORM_THESAURUS))
+                    if not known:
+                        known, certainty = True, THESAURUS_CERTAINTY
             if not known:
                 for cand, dist in self.typos.lookup(tok.text):
                     cstem = stem(cand)
@@ -699,7 +744,9 @@ class FaqIndex:
                         forms.append(((cstem,), FORM_TYPO[dist]))
                         weight = idf[cstem]
                         known = True
-            concepts.append(_Concept(weight * self._noun_factor(forms), known, forms))
+            if not known:
+                weight *= unknown_weight(tok.text)
+            concepts.append(_Concept(weight * self._noun_factor(forms), known, forms, certainty))
             stems.append(term)
             texts.append(tok.text)
             if len(concepts) >= _MAX_CONCEPTS:
@@ -798,7 +845,7 @@ class FaqIndex:
                 coverage[doc] += c.weight * v
         if not coverage:
             return [], 0.0
-        known = sum(c.weight for c in concepts if c.known) / total
+        known = sum(c.weight * c.certainty for c in concepts if c.known) / total
         # Ties broken by KB order, so the same question always gets the same answer.
         shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
         out = []
