@@ -23,6 +23,7 @@ MAC are restored: the public key alone (which the homeserver knows) cannot plant
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -78,6 +79,7 @@ class KeyBackup:
         self._secret: vodozemac.Curve25519SecretKey | None = None
         self._mac_key: bytes | None = None
         self._deferring = False
+        self._to_device_lock = asyncio.Lock()
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
         self._megolm_pending: list[InboundGroupSession] = []
@@ -121,12 +123,13 @@ class KeyBackup:
         handle = self.client._handle_to_device
 
         async def handle_to_device(response: Any) -> None:
-            self._deferring = True
-            try:
-                await handle(response)
-            finally:
-                self._deferring = False
-                await self._settle()
+            async with self._to_device_lock:  # a DM's extra sync may overlap the main loop's
+                self._deferring = True
+                try:
+                    await handle(response)
+                finally:
+                    self._deferring = False
+                    await self._settle()
 
         self.client._handle_to_device = handle_to_device  # type: ignore[method-assign]
 
