@@ -47,6 +47,7 @@ from bot.context import HomeserverUnavailable
 from bot.crypto.api import ClientAPI
 from bot.crypto.backup import KeyBackup
 from bot.crypto.identity import IdentityState
+from bot.crypto.trust import SenderTrust, device_id_for_key, restrict_key_sharing, session_signing_key
 from bot.dispatch import Dispatcher, Incoming
 from bot.syncguard import FailureBook
 from storage.db import Database
@@ -128,6 +129,9 @@ class MatrixBot:
         self.failures = FailureBook()  # unexpected errors per event/room step (see bot/syncguard.py)
         self.crypto: IdentityState | None = None  # cross-signing state after setup_crypto (bot.crypto)
         self.crypto_api: ClientAPI | None = None
+        self.trust = SenderTrust(
+            self._query_keys, enforce=config.matrix.trust == "cross-signed", on_change=self._rotate_for
+        )
         self.backup: KeyBackup | None = None  # server-side key backup, set up when the sync loop starts
 
     # ---------------------------------------------------------------------------------- login
@@ -181,6 +185,8 @@ class MatrixBot:
     async def run(self, dispatcher: Dispatcher) -> None:
         """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
         self.dispatcher = dispatcher
+        if self.client.olm is not None:
+            restrict_key_sharing(self.client.olm, self.trust)
         if self.client.olm is not None and self.backup is None:
             storage = self.crypto.storage if self.crypto else None
             self.backup = KeyBackup(
@@ -311,6 +317,7 @@ class MatrixBot:
 
     async def _process(self, resp: SyncResponse, *, since: str | None) -> bool:
         """Handle a batch; False if a piece failed and the batch must be redone (bot/syncguard.py)."""
+        self.trust.invalidate(resp.device_list.changed)
         complete = True
         guard = self.failures.run
         self._direct |= directs.from_account_data(resp.account_data_events)
@@ -423,6 +430,8 @@ class MatrixBot:
                 await self._undecryptable(room_id, event)
                 return
             event, source = restored, restored.source  # handled like any event nio decrypted itself
+        if getattr(event, "decrypted", False) and not await self._from_signed_device(room_id, event):
+            return
         incoming = self._incoming(room_id, source, sender, ts)
         if incoming is not None:
             assert self.dispatcher is not None
@@ -482,9 +491,84 @@ class MatrixBot:
             reply_to=event.event_id,
             mention_users=[event.sender],
         )
-        await self.send(
-            room_id, content, event_type="m.room.message", txn_id=f"undecryptable-{event.event_id}"
+        device_id = device_id_for_key(self.client.olm, event.sender, event.sender_key)
+        await self._send_readable_by(
+            room_id, content, f"undecryptable-{event.event_id}", event.sender, device_id
         )
+
+    async def _from_signed_device(self, room_id: str, event: Any) -> bool:
+        """Whether the bot may act on this decrypted message ([matrix] trust, bot/crypto/trust.py).
+
+        If not, the sender learns why (once an hour), in a message their unsigned device can decrypt.
+        """
+        if not self.trust.enforce:
+            return True
+        keys = session_signing_key(self.client.olm, room_id, event)
+        try:
+            if keys is not None and await self.trust.sender_allowed(event.sender, *keys):
+                return True
+        except aiohttp.ClientError as exc:
+            raise HomeserverUnavailable(f"key query failed: {exc}") from exc
+        log.warning(
+            "ignoring %s from %s: sent from a device its owner has not cross-signed",
+            event.event_id,
+            event.sender,
+        )
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            row = await session.get(Throttle, f"unsigned:{event.sender}")
+            if row is not None and now - row.last_at < UNDECRYPTABLE_EVERY:
+                return False
+            await session.merge(Throttle(key=f"unsigned:{event.sender}", last_at=now))
+        content = render.message(
+            i18n.t(self.config.bot.language, "unsigned_device"),
+            msgtype="m.text",
+            reply_to=event.event_id,
+            mention_users=[event.sender],
+        )
+        device_id = device_id_for_key(self.client.olm, event.sender, keys[0] if keys else None)
+        await self._send_readable_by(room_id, content, f"unsigned-{event.event_id}", event.sender, device_id)
+        return False
+
+    async def _send_readable_by(
+        self, room_id: str, content: dict[str, Any], txn_id: str, user_id: str, device_id: str | None
+    ) -> None:
+        """Send a note that ``device_id`` can decrypt even though the policy keeps room keys from it.
+
+        The note goes out in a megolm session of its own, shared with the room's signed devices plus this
+        one; the session is dropped before and after, so that device never sees what was said before or
+        after. (A DM would not help: the policy holds there too, and the question was asked here.)
+        """
+        olm = self.client.olm
+        one_off = olm is not None and device_id is not None and self.trust.enforce
+        lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        async with lock:
+            if one_off:
+                self.trust.allow_once(user_id, device_id)
+                olm.outbound_group_sessions.pop(room_id, None)
+            try:
+                await self._send_locked(room_id, content, event_type="m.room.message", txn_id=txn_id)
+            finally:
+                if one_off:
+                    self.trust.end_once(user_id, device_id)
+                    olm.outbound_group_sessions.pop(room_id, None)
+
+    async def _query_keys(self, user_ids: list[str]) -> dict[str, Any]:
+        answer = await self._raw(
+            "POST", "/_matrix/client/v3/keys/query", {"device_keys": {u: [] for u in user_ids}}
+        )
+        if "errcode" in answer:
+            raise HomeserverUnavailable(f"key query refused: {answer.get('errcode')} {answer.get('error')}")
+        return answer
+
+    def _rotate_for(self, user_id: str) -> None:
+        """A user's signed devices changed: new outbound sessions in their rooms, shared with the new set."""
+        olm = self.client.olm
+        if olm is None:
+            return
+        for room_id, room in self.client.rooms.items():
+            if user_id in room.users:
+                olm.outbound_group_sessions.pop(room_id, None)
 
     # --------------------------------------------------------------------------- rooms & invites
 
@@ -634,30 +718,40 @@ class MatrixBot:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
         content = render.guard_mentions(content, event_type)  # also for what bypasses Context
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        async with lock:  # keeps replies in order and the megolm session shared once
+            return await self._send_locked(room_id, content, event_type=event_type, txn_id=txn_id)
+
+    async def _send_locked(
+        self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str
+    ) -> str:
         delay = BACKOFF_START
         refused: str | None = None
-        async with lock:  # keeps replies in order and the megolm session shared once
-            for attempt in range(SEND_ATTEMPTS):
-                try:
-                    resp = await self.client.room_send(
-                        room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-                    )
-                except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                    log.warning(
-                        "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
-                    )
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, BACKOFF_MAX)
-                    continue
-                if isinstance(resp, RoomSendResponse):
-                    self.messages_sent += 1
-                    return resp.event_id
-                log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
-                if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
-                    refused = f"{resp.status_code} {resp.message}"
-                    break
+        if self.trust.enforce and self.is_encrypted(room_id):
+            try:  # who may get the room key: ask about members the cache does not know (yet)
+                await self.trust.refresh(list(self.client.rooms[room_id].users))
+            except (aiohttp.ClientError, TimeoutError, HomeserverUnavailable) as exc:
+                log.warning("key query before sending to %s failed (%s); sharing as last known", room_id, exc)
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                resp = await self.client.room_send(
+                    room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+                )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning(
+                    "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            if isinstance(resp, RoomSendResponse):
+                self.messages_sent += 1
+                return resp.event_id
+            log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
+            if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
+                refused = f"{resp.status_code} {resp.message}"
+                break
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
         if refused:
             raise SendError(f"could not send to {room_id}: {refused}")
         raise HomeserverUnavailable(f"could not send to {room_id} after {SEND_ATTEMPTS} attempts")

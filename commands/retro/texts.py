@@ -130,7 +130,7 @@ i18n.register(
             "en": "The title is too long (at most {max} characters).",
         },
         "retro.err.question_empty": {
-            "de": 'Eine `--frage` ist leer. Beispiel: `--frage "Wie zufrieden waren Sie insgesamt?"`.',
+            "de": 'Eine `--frage` ist leer. Beispiel: `--frage "Wie zufrieden warst du insgesamt?"`.',
             "en": 'A `--question` is empty. Example: `--question "How satisfied were you overall?"`.',
         },
         "retro.err.question_count": {
