@@ -182,3 +182,15 @@ async def test_votes_typed_in_the_room_open_dms_without_losing_a_batch(
     assert len(dms) == 3
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors and "skipping it" not in caplog.text, errors
+
+
+async def test_feedback_typed_in_the_room_says_truthfully_it_was_not_removed(lotsen, bot: BotRunner) -> None:
+    """The bot has no power to redact in this room: Synapse refuses, and the reply must not claim removal."""
+    await bot.start()
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    room = await team_room(coord, bot, lotse)
+    await coord.send(room, '!retro start "Modul 3"')
+    await lotse.wait_for(room, lambda e: "Retro #1" in e.get("content", {}).get("body", ""))
+    reply = await lotse.ask(room, "!feedback 1 stop Zu lange Sitzungen")
+    assert "nicht entfernen" in reply and "bitte lösche sie selbst" in reply
