@@ -23,6 +23,7 @@ MAC are restored: the public key alone (which the homeserver knows) cannot plant
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
 UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
+RETRY_SETUP_S = 300.0  # a set-up that failed is tried again after this long
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
 
 # ---------------------------------------------------------------------------------- the backup
@@ -77,7 +79,9 @@ class KeyBackup:
         self.public_key: str | None = None
         self._secret: vodozemac.Curve25519SecretKey | None = None
         self._mac_key: bytes | None = None
+        self._retry_at = 0.0
         self._deferring = False
+        self._to_device_lock = asyncio.Lock()
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
         self._megolm_pending: list[InboundGroupSession] = []
@@ -96,14 +100,22 @@ class KeyBackup:
     async def start(self) -> None:
         """Install the hooks, then find or create the backup. Never fails the bot: problems are logged."""
         self.install()
+        await self._try_setup()
+
+    async def _try_setup(self) -> None:
+        self._retry_at = time.monotonic() + RETRY_SETUP_S
         try:
             await self._setup()
             if self.state == "active":
                 await self._upload_missing()
-        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
-            self.state = "error"
+        except Exception as exc:  # a backup problem must never stop the bot from answering
+            if self.state != "active":
+                self.state = "error"
             log.warning(
-                "key backup: could not set up (%s: %s); will retry at next start", type(exc).__name__, exc
+                "key backup: set-up incomplete (%s: %s); retrying in %.0f min",
+                type(exc).__name__,
+                exc,
+                RETRY_SETUP_S / 60,
             )
         await self._status()
 
@@ -121,12 +133,13 @@ class KeyBackup:
         handle = self.client._handle_to_device
 
         async def handle_to_device(response: Any) -> None:
-            self._deferring = True
-            try:
-                await handle(response)
-            finally:
-                self._deferring = False
-                await self._settle()
+            async with self._to_device_lock:  # a DM's extra sync may overlap the main loop's
+                self._deferring = True
+                try:
+                    await handle(response)
+                finally:
+                    self._deferring = False
+                    await self._settle()
 
         self.client._handle_to_device = handle_to_device  # type: ignore[method-assign]
 
@@ -144,7 +157,10 @@ class KeyBackup:
         if algorithm == fmt.ALGORITHM and secret is not None and fmt.public_key_of(secret) == public:
             self._activate(version, secret)
             await self.keys.keep(secret, version)
-            await self._sign_with_master(version, auth)
+            try:
+                await self._sign_with_master(version, auth)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning("key backup: could not add the master key's signature (%s)", type(exc).__name__)
             log.info("key backup: using backup version %s (key from %s)", version, self.key_source)
             return
         # Someone (an operator, an earlier install) made this backup; overwriting it would orphan its keys.
@@ -238,6 +254,8 @@ class KeyBackup:
     async def _settle(self) -> None:
         """After nio handled the to-device events: backup first, then the Olm writes, then the megolm ones."""
         fresh, self._megolm_pending = self._megolm_pending, []
+        if self.state == "error" and time.monotonic() >= self._retry_at:
+            await self._try_setup()  # e.g. the homeserver was down when the bot started
         for session in fresh:
             self._unsent[(session.room_id, session.id)] = session
         if self._unsent and self.state == "active":

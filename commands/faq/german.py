@@ -23,6 +23,7 @@ NON_NOUN = 0.5
 _LINKERS = ("", "s", "es", "n", "en", "e", "er")
 _ENDINGS = ("", "s", "e", "en", "n", "er", "ern", "es")
 _MIN_PART = 4
+_MAX_WORD = 40
 
 
 def _lexicon() -> dict[str, bool]:
@@ -48,8 +49,8 @@ def split_compound(word: str) -> tuple[str, ...]:
     Of all cuts the most balanced wins, so 'passwortrichtlinie' gives 'passwort' | 'richtlinie'
     rather than a short word glued to a long rest.
     """
-    if len(word) < 2 * _MIN_PART or not word.isalpha():
-        return ()
+    if not 2 * _MIN_PART <= len(word) <= _MAX_WORD or not word.isalpha():
+        return ()  # an endless 'word' would cost a slice per cut
     lexicon = _lexicon()
     if _noun(word, lexicon, _ENDINGS):
         return ()  # a word of its own ('passwort' is no 'pass' | 'wort')
@@ -75,6 +76,8 @@ def split_compound(word: str) -> tuple[str, ...]:
 @lru_cache(maxsize=50_000)
 def unknown_weight(word: str) -> float:
     """Factor for the weight of a question word the KB does not know (1 = counts fully)."""
+    if len(word) > _MAX_WORD:
+        return 1.0
     lexicon = _lexicon()
     if _noun(word, lexicon, _ENDINGS) or split_compound(word):
         return 1.0  # a noun: the topic of the question, even if the KB never mentions it

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 import tests.support.jobs  # noqa: F401  (registers test.remind)
 from storage.db import Database
@@ -154,3 +155,42 @@ async def test_an_edited_command_gets_a_hint_instead_of_silence(lotsen, bot: Bot
     )
     hint = await coord.wait_reply(room, edit)
     assert "Bearbeitungen lese ich nicht" in hint["content"]["body"]
+
+
+async def test_votes_typed_in_the_room_open_dms_without_losing_a_batch(
+    lotsen, bot: BotRunner, caplog
+) -> None:
+    """Opening a DM raced the sync loop for the same bot_rooms row (UNIQUE constraint failed) and the
+    whole batch was skipped. Three Lotsen type their anonymous vote in the room at once."""
+    await bot.start()
+    coord = await lotsen("koordination")
+    people = [await lotsen(f"lotse{i}") for i in range(3)]
+    room = await team_room(coord, bot, *people)
+    await coord.send(room, '!umfrage "Kaffee oder Tee?" "Kaffee" "Tee" --anonym')
+    for person in people:
+        await person.wait_for(room, lambda e: "Umfrage #1" in e.get("content", {}).get("body", ""))
+    caplog.clear()
+    caplog.set_level(logging.INFO)
+    typed = await asyncio.gather(*(p.send(room, "!stimme 1 1") for p in people))
+    pings = await asyncio.gather(*(p.send(room, "!ping") for p in people))
+    for person, vote, ping in zip(people, typed, pings, strict=True):
+        assert "zähle ich nicht" in (await person.wait_reply(room, vote, timeout=60))["content"]["body"]
+        assert (await person.wait_reply(room, ping, timeout=60))["content"]["body"].startswith("pong")
+    assert bot.app is not None
+    async with bot.app.db.transaction() as session:
+        dms = (await session.scalars(select(BotRoom.room_id).where(BotRoom.direct))).all()
+    assert len(dms) == 3
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors and "skipping it" not in caplog.text, errors
+
+
+async def test_feedback_typed_in_the_room_says_truthfully_it_was_not_removed(lotsen, bot: BotRunner) -> None:
+    """The bot has no power to redact in this room: Synapse refuses, and the reply must not claim removal."""
+    await bot.start()
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    room = await team_room(coord, bot, lotse)
+    await coord.send(room, '!retro start "Modul 3"')
+    await lotse.wait_for(room, lambda e: "Retro #1" in e.get("content", {}).get("body", ""))
+    reply = await lotse.ask(room, "!feedback 1 stop Zu lange Sitzungen")
+    assert "nicht entfernen" in reply and "bitte lösche sie selbst" in reply

@@ -93,3 +93,22 @@ def test_guide_line_links_the_configured_address_or_the_file(
     url: str | None, expected: str, tmp_path: Path
 ) -> None:
     assert guide_line(_Ctx(url, tmp_path)) == expected  # type: ignore[arg-type]
+
+
+async def test_hilfe_points_to_the_guide(tmp_path: Path) -> None:
+    from tests.support.fake import COORDINATOR, LOTSE, TEAM_ROOM, Harness
+
+    for url, expected in (
+        (None, "`docs/anleitung.md` im Bot-Repository"),
+        ("https://wiki.example/a", "https://wiki.example/a"),
+    ):
+        folder = tmp_path / ("url" if url else "none")
+        folder.mkdir()
+        h = await Harness(folder, bot={"guide_url": url}).start()
+        try:
+            h.team_room()
+            for who in (LOTSE, COORDINATOR):
+                [reply] = await h.say(TEAM_ROOM, who, "!hilfe")
+                assert "📖 Anleitung" in reply and expected in reply, reply[-300:]
+        finally:
+            await h.close()
