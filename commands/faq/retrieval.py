@@ -458,6 +458,8 @@ class Thresholds:
     #: an uncertain match that explains less than this share of the question is no match either:
     #: in 'Wann ist der nächste Betriebsausflug?' only 'nächste' is known, the topic is not
     unsure_known: float = 0.4
+    #: a confident match that covers less than this share of the question's nouns is only offered
+    answer_topic: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -532,6 +534,8 @@ class _Concept:
     #: how sure it is that the KB knows this word: 1 for its own words; less for a compound of which
     #: only some parts occur in the KB, or a word found only through a general synonym
     certainty: float = 1.0
+    #: a noun (by the KB's spelling, or the general lexicon for unknown words): the question's topic
+    noun: bool = False
 
 
 @dataclass(slots=True)
@@ -747,9 +751,9 @@ class FaqIndex:
                         forms.append(((cstem,), FORM_TYPO[dist]))
                         weight = idf[cstem]
                         known = True
-            if not known:
-                weight *= unknown_weight(tok.text)
-            concepts.append(_Concept(weight * self._noun_factor(forms), known, forms, certainty))
+            factor = unknown_weight(tok.text) if not known else self._noun_factor(forms)
+            weight *= factor
+            concepts.append(_Concept(weight, known, forms, certainty, noun=factor >= 1.0))
             stems.append(term)
             texts.append(tok.text)
             if len(concepts) >= _MAX_CONCEPTS:
@@ -817,7 +821,7 @@ class FaqIndex:
                                 c.known = True
                                 c.weight = max(self._idf.get(t, 0.0) for t in other)
 
-    def _score_all(self, question: str) -> tuple[list[tuple[int, float, float, float]], float]:
+    def _score_all(self, question: str) -> tuple[list[tuple[int, float, float, float, float]], float]:
         """Candidates as (doc, rank_score, coverage, reverse), and the known share of the question."""
         concepts = self._concepts(question)
         if not concepts:
@@ -825,6 +829,8 @@ class FaqIndex:
         idf, postings, unknown = self._idf, self._postings, self._idf_unknown
         total = sum(c.weight for c in concepts) or 1.0
         coverage: dict[int, float] = defaultdict(float)
+        topic: dict[int, float] = defaultdict(float)  # coverage of the question's nouns only
+        nouns = sum(c.weight for c in concepts if c.noun)
         query_terms: set[str] = set()
         for c in concepts:
             best: dict[int, float] = {}
@@ -846,6 +852,8 @@ class FaqIndex:
                         best[doc] = v
             for doc, v in best.items():
                 coverage[doc] += c.weight * v
+                if c.noun:
+                    topic[doc] += c.weight * v
         if not coverage:
             return [], 0.0
         known = sum(c.weight * c.certainty for c in concepts if c.known) / total
@@ -861,7 +869,7 @@ class FaqIndex:
             rank = cov * (0.75 + 0.25 * rev)
             if asked is not None and asked in self._intents[doc]:
                 rank *= 1.0 + INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
-            out.append((doc, rank, cov, rev))
+            out.append((doc, rank, cov, rev, topic[doc] / nouns if nouns else 1.0))
         out.sort(key=lambda r: (-r[1], r[0]))
         return out, known
 
@@ -889,12 +897,19 @@ class FaqIndex:
             return []
         matches: list[Match] = []
         top = scored[: max(k, 1) + 1]
-        for i, (doc, rank, cov, rev) in enumerate(top):
+        for i, (doc, rank, cov, rev, topic) in enumerate(top):
             other = max((r[1] for j, r in enumerate(top) if j != i), default=0.0)
             # relative, so a lone weak candidate does not look like a clear winner
             gap = (rank - other) / max(rank, other, 0.25)
             score = self.calibration(cov, rev, gap, known)
-            feats = {"rank": rank, "coverage": cov, "reverse": rev, "gap": gap, "known": known}
+            feats = {
+                "rank": rank,
+                "coverage": cov,
+                "reverse": rev,
+                "gap": gap,
+                "known": known,
+                "topic": topic,
+            }
             matches.append(Match(self.entries[doc], score, feats))
         # Order by retrieval score; a runner-up never shows a higher confidence than the one above it.
         for i in range(1, len(matches)):
@@ -910,6 +925,11 @@ class FaqIndex:
         best, rest = matches[0], matches[1:]
         if best.score >= th.confident and best.features.get("known", 1.0) <= th.answer_known:
             return Decision("none", None, (), matches)
+        if best.score >= th.confident and best.features.get("topic", 1.0) < th.answer_topic:
+            # the entry matches the question's frame ('wie lange dauert …') but none of its nouns
+            return Decision(
+                "unsure", best, tuple(m for m in rest[: k - 1] if m.score >= th.abstain * 0.5), matches
+            )
         if best.score >= th.confident:
             close = tuple(m for m in rest if m.score >= max(th.abstain, th.close_second * best.score))
             return Decision("answer", best, close, matches)

@@ -74,3 +74,16 @@ def test_a_known_word_inside_an_unknown_compound_is_no_known_topic() -> None:
     ]
     # 'Eltern|zeit' shares only its last part with the KB: not answered as if it were known
     assert FaqIndex.build(entries).decide("Wie beantrage ich Elternzeit?").kind != "answer"
+
+
+def test_an_entry_that_matches_only_the_frame_of_a_question_is_offered_not_answered() -> None:
+    entries = [
+        _entry("ticket", "Wie lange dauert es, bis mein Ticket bearbeitet wird?", "Drei Arbeitstage."),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+    ]
+    index = FaqIndex.build(entries)
+    # 'wie lange dauert' fits the ticket entry, the noun the question is about does not
+    decision = index.decide("wie lange dauert eine dienstreisegenehmigung")
+    assert decision.kind != "answer"
+    assert decision.matches[0].features["topic"] < 0.3
+    assert index.decide("wie lange dauert mein ticket").kind == "answer"
