@@ -49,6 +49,9 @@ class MatrixSettings(Strict):
     # Unset, the bot keeps the key it made at first start in <data_dir>/crypto/recovery-key (mode 600).
     recovery_key_env: str | None = "LOTSENBOT_RECOVERY_KEY"
     recovery_key_file: Path | None = None
+    # Whose messages the bot acts on and whose devices get its room keys: "cross-signed" (devices their
+    # owner signed, as Element's "exclude insecure devices"), or "all" for clients without cross-signing.
+    trust: Literal["cross-signed", "all"] = "cross-signed"
 
     @field_validator("homeserver")
     @classmethod
@@ -332,6 +335,11 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     elif mode & stat.S_IROTH and config.bot.database_url and "@" in config.bot.database_url.split("//")[-1]:
         warnings.append(
             f"{path}: contains a database password and is readable by everyone — hint: chmod 640 {path}"
+        )
+    if m.trust == "all":
+        warnings.append(
+            'matrix.trust = "all": the bot acts on messages from devices their owner never verified and '
+            "shares its room keys with them — only for a private homeserver whose clients cannot cross-sign"
         )
     if not config.rooms:
         warnings.append(

@@ -358,7 +358,7 @@ def _next(ctx: Context, found: Guide, row: DialogState, answers: dict[str, Any])
             row.step = found.steps.index(step)
             return _question(ctx, step, answers, visible)
     row.step = len(found.steps)
-    return _preview(ctx, found, answers)
+    return _preview(ctx, found, answers, _given(row))
 
 
 def _question(ctx: Context, step: Step, answers: dict[str, Any], visible: Sequence[Step]) -> str:
@@ -375,10 +375,16 @@ def _default(ctx: Context, step: Step, answers: dict[str, Any]) -> Any:
     return step.default(ctx, answers) if callable(step.default) else step.default
 
 
-def _preview(ctx: Context, found: Guide, answers: dict[str, Any]) -> str:
+def _preview(ctx: Context, found: Guide, answers: dict[str, Any], given: dict[str, Any]) -> str:
     lines = [ctx.t("dialog.preview", title=ctx.t(found.title))]
     for i, step in enumerate(found.visible(answers), start=1):
         lines.append(f"{i}. {ctx.t(step.label)}: {show_value(ctx, step, answers.get(step.key))}")
+    if given:  # options typed with the command that no step asks about, e.g. `!umfrage --geheim`
+        shown = [
+            f"`--{k}`" + ("" if v is True else " " + show_value(ctx, Step(k, "", ""), v))
+            for k, v in given.items()
+        ]
+        lines.append(ctx.t("dialog.also", options=", ".join(shown)))
     lines += ["", ctx.t("dialog.confirm")]
     return "\n".join(lines)
 
@@ -479,6 +485,11 @@ async def finish(ctx: Context, cmd: Command, found: Guide, row: DialogState, ans
     visible = {s.key for s in found.visible(answers)}
     chosen = {k: v for k, v in answers.items() if k in visible}
     kwargs |= found.build(chosen) if found.build is not None else chosen
+    for step in found.visible(answers):  # "in 10 Minuten" may have passed while the preview waited
+        value = answers.get(step.key)
+        if isinstance(value, datetime) and value <= ctx.now():
+            fix = ctx.t("dialog.fix", count=len(visible))
+            raise UserError(ctx.t("dialog.past", label=ctx.t(step.label)) + "\n\n" + fix)
     log.info("dialog %s finished in %s", cmd.name, _where(ctx))
     try:
         await cmd.handler(ctx, **kwargs)

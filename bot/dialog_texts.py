@@ -70,6 +70,11 @@ def register_texts() -> None:
                 "de": "Das habe ich nicht verstanden.",
                 "en": "I did not understand that.",
             },
+            "dialog.also": {"de": "Außerdem: {options}", "en": "Also: {options}"},
+            "dialog.past": {
+                "de": "„{label}“ liegt inzwischen in der Vergangenheit.",
+                "en": "“{label}” is in the past by now.",
+            },
             "dialog.yes": {"de": "ja", "en": "yes"},
             "dialog.no": {"de": "nein", "en": "no"},
             "dialog.minutes": {"de": "{n} Minuten", "en": "{n} minutes"},

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dialog, i18n
+from bot import dialog, edits, i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
 from bot.framework import (
@@ -163,6 +163,18 @@ class Dispatcher:
             log.exception("handling an event in %s failed (ref %s)", where, ref)
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def give_up(self, event: Incoming, ref: str) -> None:
+        """An event that failed outside any handler, again and again (bot/syncguard.py): record it as
+        handled so the sync can go on, and tell the sender of a command with the log's reference."""
+        self.internal_errors += 1
+        message = None
+        if event.type == "m.room.message" and self._is_command(event.body):
+            message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def _record(self, event: Incoming, message: str | None) -> None:
         async with self.db.transaction() as session:
             if await self.ledger.seen(session, event.event_id):
                 return
@@ -193,6 +205,9 @@ class Dispatcher:
 
     async def _route(self, ctx: Context, event: Incoming) -> None:
         if event.type == "m.room.message":
+            if edits.is_edit(event):  # never executed; a corrected command gets a hint (bot/edits.py)
+                await edits.answer_edit(ctx, event, self._is_command)
+                return
             body = event.body
             if self._is_command(body):
                 await self.run_command(ctx, body[len(self.config.bot.command_prefix) :])

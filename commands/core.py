@@ -17,6 +17,7 @@ from bot.framework import (
     shorten,
     with_prefix,
 )
+from bot.guide import guide_line
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
@@ -60,7 +61,7 @@ async def hilfe(ctx: Context, befehl: str | None) -> None:
     footer = ctx.t("core.help_footer")
     if ctx.is_coordinator:
         footer += " " + ctx.t("core.help_lock")
-    parts.append(footer)
+    parts.append(footer + "\n" + guide_line(ctx))  # the user guide: [bot] guide_url or the repository file
     await ctx.reply("\n\n".join(parts))
 
 

@@ -78,7 +78,9 @@ async def test_dialog_ends_in_the_same_native_poll_as_the_one_liner(lotsen: Any,
     assert len(poll_starts(lotse, room, bot)) == 1
 
 
-async def test_abbrechen_creates_nothing_and_confirms(lotsen: Any, bot: BotRunner) -> None:
+async def test_abbrechen_creates_nothing_and_confirms_also_after_a_restart(
+    lotsen: Any, bot: BotRunner
+) -> None:
     coord = await lotsen("koordination")
     lotse = await lotsen("lotse")
     await bot.start()
@@ -87,6 +89,7 @@ async def test_abbrechen_creates_nothing_and_confirms(lotsen: Any, bot: BotRunne
     root = await coord.send(room, "!umfrage")
     await coord.wait_reply(room, root, timeout=30)
     assert "Frage 2" in await answer(coord, room, root, "Was machen wir zuerst?")
+    await bot.restart()  # the dialog lives in the database: it continues after a restart
     assert "Frage 3" in await answer(coord, room, root, "E-Akte, Open Data")
     confirmation = await answer(coord, room, root, "abbrechen")
     assert "Abgebrochen" in confirmation and "nichts angelegt" in confirmation

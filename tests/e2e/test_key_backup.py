@@ -16,7 +16,7 @@ from nio.crypto.sessions import InboundGroupSession
 from bot import i18n
 from bot.crypto import backup_format as fmt
 from bot.crypto.api import ClientAPI
-from bot.crypto.backup import KEY_FILE
+from bot.crypto.backup_key import KEY_FILE
 from bot.crypto.canonical import verify_json
 from bot.devclient import Lotse
 from bot.ops import status

@@ -293,3 +293,34 @@ async def test_guided_commands_refuse_in_a_dm_before_asking(h: Harness) -> None:
         _, sent = await post(h, line, room=dm)
         assert len(sent) == 1 and "Frage 1" not in sent[0].body, line
     assert await open_dialogs(h) == 0
+
+
+async def test_options_typed_with_the_command_are_kept_and_shown(h: Harness) -> None:
+    root, _ = await post(h, "!umfrage --geheim")
+    for answer in ("Welcher Tag?", "Montag, Dienstag", "ok", "nein"):
+        await post(h, answer, thread=root)
+    _, sent = await post(h, "ok", thread=root)
+    assert "Außerdem: `--geheim`" in sent[0].body
+    await post(h, "ok", thread=root)
+    (poll,) = await polls(h)
+    assert poll.secret and poll.question == "Welcher Tag?"
+
+
+async def test_a_time_that_passed_while_the_preview_waited_is_refused_and_can_be_fixed(h: Harness) -> None:
+    root, _ = await post(h, "!umfrage")
+    for answer in ("Welcher Tag?", "Montag, Dienstag", "ok", "nein"):
+        await post(h, answer, thread=root)
+    _, sent = await post(h, "in 10 Minuten", thread=root)
+    assert "Vorschau" in sent[0].body
+    h.clock.advance(minutes=15)
+    _, sent = await post(h, "ok", thread=root)
+    assert (
+        "„Ende“ liegt inzwischen in der Vergangenheit" in sent[0].body
+        and "Nummer von 1 bis 5" in sent[0].body
+    )
+    assert await polls(h) == [] and await open_dialogs(h) == 1  # nothing made, the dialog still waits
+    _, sent = await post(h, "5", thread=root)
+    _, sent = await post(h, "morgen 12 Uhr", thread=root)
+    _, sent = await post(h, "ok", thread=root)
+    (poll,) = await polls(h)
+    assert poll.closes_at is not None and poll.closes_at > h.clock()

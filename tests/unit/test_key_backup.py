@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from nio.crypto.sessions import InboundGroupSession
 
 from bot.crypto import backup_format as fmt
-from bot.crypto.backup import read_backup_secret, write_backup_secret
+from bot.crypto.backup_key import read_backup_secret, write_backup_secret
 from bot.crypto.canonical import b64decode, verify_json
 from bot.ops import _backup_line
 
