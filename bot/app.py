@@ -115,21 +115,23 @@ class App:
         await asyncio.wait_for(self.matrix.synced.wait(), seconds)
 
     async def stop(self) -> None:
-        if self.metrics is not None:
-            await self.metrics.stop()
-        self.matrix.stop()
-        # finish the batch in hand (a long-poll in flight is simply cancelled) and running jobs
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.matrix.idle.wait(), 10)
-        await self.scheduler.drain()
-        self.scheduler.shutdown()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):  # the log has any error already
-                await self._task
-        await self.matrix.close()
-        await self.db.close()
-        await self.leader.release()
+        try:
+            if self.metrics is not None:
+                await self.metrics.stop()
+            self.matrix.stop()
+            # finish the batch in hand (a long-poll in flight is simply cancelled) and running jobs
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.matrix.idle.wait(), 10)
+            await self.scheduler.drain()
+            self.scheduler.shutdown()
+            if self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):  # the log has any error
+                    await self._task
+            await self.matrix.close()
+            await self.db.close()
+        finally:
+            await self.leader.release()  # last: nothing of ours acts any more when a standby takes over
 
     async def _fenced(self) -> None:
         """The lock connection is gone: stop acting now (no draining), then clean up what still answers."""

@@ -90,6 +90,10 @@ class Database:
                 # pysqlite only opens a transaction before DML, so CREATE TABLE would run outside one and a
                 # crash mid-migration would leave tables without their version stamp. Open it ourselves.
                 await conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                # An active and a standby may start together (bot/leader.py): one migrates, the other waits
+                # here and then finds nothing to do. Held until this transaction ends.
+                await conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7231001674201)")
             await conn.run_sync(upgrade)
             await conn.commit()
 

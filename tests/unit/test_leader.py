@@ -55,3 +55,21 @@ async def test_postgres_one_holder_standby_gets_it_when_the_holder_dies(tmp_path
     finally:
         for holder in (active, standby, other_bot):
             await holder.release()
+
+
+@pytest.mark.postgres
+async def test_postgres_two_processes_starting_together_both_migrate(tmp_path: Path) -> None:
+    """An active and a standby started at once both run the migrations; neither may fail on the other's."""
+    from storage.db import Database
+
+    url = await new_database_url(tmp_path, "postgres")
+    first, second = Database(url), Database(url)
+    try:
+        await asyncio.gather(first.migrate(), second.migrate())
+        async with first.transaction() as session:
+            from sqlalchemy import text
+
+            assert (await session.execute(text("SELECT count(*) FROM alembic_version"))).scalar()
+    finally:
+        await first.close()
+        await second.close()
