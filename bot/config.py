@@ -65,6 +65,9 @@ class BotSettings(Strict):
     language: Literal["de", "en"] = "de"
     timezone: str = "Europe/Berlin"
     command_prefix: str = "!"
+    # Where users can read the German guide (docs/anleitung.md), e.g. an intranet page; shown by !hilfe.
+    # Without it, `!hilfe anleitung` sends the guide as a file.
+    guide_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = False
     # Serve GET /health and GET /metrics (Prometheus text format) on 127.0.0.1:<port>; off when unset.

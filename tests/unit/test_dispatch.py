@@ -33,10 +33,13 @@ async def test_unknown_command_without_match_points_to_help(h: Harness) -> None:
 
 
 async def test_help_hides_coordinator_commands_from_lotsen(h: Harness) -> None:
-    [lotse_help] = await h.say(ROOM, LOTSE, "!hilfe")
-    [coord_help] = await h.say(ROOM, COORD, "!hilfe")
+    [lotse_help] = await h.say(ROOM, LOTSE, "!hilfe alle")
+    [coord_help] = await h.say(ROOM, COORD, "!hilfe alle")
     assert "!ping" in lotse_help and "!ansage" not in lotse_help
-    assert "!ansage" in coord_help and "🔒" in coord_help
+    assert "!ansage" in coord_help
+    [lotse_short] = await h.say(ROOM, LOTSE, "!hilfe")
+    [coord_short] = await h.say(ROOM, COORD, "!hilfe")
+    assert "Termin anlegen" in coord_short and "Termin anlegen" not in lotse_short
 
 
 async def test_help_for_one_command_shows_usage_and_examples(h: Harness) -> None:
@@ -57,7 +60,7 @@ async def test_permission_refusal_is_clear(h: Harness) -> None:
 
 async def test_missing_argument_gives_usage_line(h: Harness) -> None:
     [reply] = await h.say(ROOM, COORD, "!ansage")
-    assert reply.startswith("⚠️ Es fehlt <Text> ….")
+    assert reply.startswith("⚠️ Da fehlt noch etwas: **Text**.")
     assert "So geht's: `!ansage <Text> …`" in reply and "Beispiel:" in reply
 
 

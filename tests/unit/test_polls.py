@@ -593,7 +593,7 @@ async def test_export_is_a_csv_in_the_askers_dm(h: Harness) -> None:
 
 async def test_help_is_honest_about_anonymity(h: Harness) -> None:
     [reply] = await h.say(ROOM, ANNA, "!hilfe stimme")
-    assert "HMAC" in reply and "lösche ich den Schlüssel" in reply and "Direktchat" in reply
+    assert "Beim Ende lösche ich" in reply and "keine Zuordnung mehr" in reply and "Direktchat" in reply
 
 
 def test_every_text_has_english_with_the_same_placeholders() -> None:
