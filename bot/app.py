@@ -17,6 +17,7 @@ from bot.matrix import MatrixBot
 from bot.metrics import MetricsServer
 from bot.scheduler import Scheduler
 from storage.db import Database
+from storage.erasure import scrub
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,10 @@ class App:
     async def start(self) -> None:
         self.config.bot.data_dir.mkdir(parents=True, exist_ok=True)
         await self.db.migrate()
+        await scrub(self.db.engine)  # a crash between an erasing commit and its scrub: finish it now
         await self.matrix.login()
-        await self.scheduler.start(self.dispatcher.run_job)
+        await self.matrix.setup_crypto()
+        await self.scheduler.start(self.dispatcher.run_job, ready=self.matrix.synced)
         await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
         if self.config.bot.metrics_port:

@@ -1,4 +1,4 @@
-"""``lotsenbot`` command line: run, demo, check-config, migrate, faq."""
+"""``lotsenbot`` command line: run, demo, check-config, migrate, status, export/import, crypto, faq."""
 
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {args.config}")
         return 1
+    from bot.crypto.cli import offline_summary
+
+    print(offline_summary(config_mod.load(args.config)))
     print(f"{args.config}: OK")
     return 0
 
@@ -115,6 +118,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crypto(args: argparse.Namespace) -> int:
+    from bot.crypto import cli as crypto_cli
+
+    cfg = _load(args.config)
+    if args.crypto_cmd == "recovery-key":
+        return crypto_cli.cmd_recovery_key(cfg, args.file)
+    if not args.yes:
+        print(
+            "This replaces the bot's cross-signing identity and secret storage: other users' clients will "
+            "see a changed identity, and secrets kept for the old recovery key are gone. Stop the bot, "
+            "then run again with --yes.",
+            file=sys.stderr,
+        )
+        return 2
+    return asyncio.run(crypto_cli.reset(cfg))
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import main as demo_main
 
@@ -146,6 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="local Synapse + bot + demo accounts")
     demo.add_argument("--dir", default=".demo", help="where the demo keeps its data (reused)")
     demo.add_argument("--script-only", action="store_true", help="play the scripted conversation, then exit")
+    crypto = sub.add_parser("crypto", help="the bot's cross-signing identity and recovery key")
+    crypto_sub = crypto.add_subparsers(dest="crypto_cmd", required=True)
+    rk = crypto_sub.add_parser(
+        "recovery-key", help="print the recovery key, or write it to a file (mode 600)"
+    )
+    rk.add_argument("--file", type=Path, help="write it to this file instead of printing it")
+    rs = crypto_sub.add_parser("reset", help="replace identity and secret storage (stop the bot first)")
+    rs.add_argument("--yes", action="store_true", help="really replace them")
+    for p in (rk, rs):
+        p.add_argument("-c", "--config", type=Path, default=Path("config.toml"))
     sub.add_parser("faq", help="knowledge base tools: validate, ask, eval", add_help=False)
     if argv[:1] == ["faq"]:
         return cmd_faq(argparse.Namespace(), argv[1:])
@@ -158,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         "status": cmd_status,
         "export": cmd_export,
         "import": cmd_import,
+        "crypto": cmd_crypto,
     }
     return handlers[args.cmd](args)
 

@@ -19,7 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 USER_ID = re.compile(r"^@[^:\s]+:[^\s]+$")
-ROOM_REF = re.compile(r"^[!#][^:\s]+:[^\s]+$")
+# Room ids: `!opaque:server` up to room version 11, `!` + the create event's hash (no server) since 12;
+# aliases always name their server. The spec caps both at 255 bytes.
+ROOM_REF = re.compile(r"^(?:![^:\s]+(?::[^:\s][^\s]*)?|#[^:\s]+:[^\s]+)$")
 
 
 def _user_ids(value: list[str]) -> list[str]:
@@ -43,6 +45,10 @@ class MatrixSettings(Strict):
     access_token_env: str | None = "LOTSENBOT_ACCESS_TOKEN"
     access_token_file: Path | None = None
     device_id: str | None = None
+    # The recovery key opens the bot's secret storage (its cross-signing keys, the key backup's key).
+    # Unset, the bot keeps the key it made at first start in <data_dir>/crypto/recovery-key (mode 600).
+    recovery_key_env: str | None = "LOTSENBOT_RECOVERY_KEY"
+    recovery_key_file: Path | None = None
 
     @field_validator("homeserver")
     @classmethod
@@ -132,7 +138,7 @@ class Config(Strict):
     @field_validator("rooms")
     @classmethod
     def _rooms(cls, value: list[str]) -> list[str]:
-        bad = [r for r in value if not ROOM_REF.match(r)]
+        bad = [r for r in value if not ROOM_REF.match(r) or len(r.encode()) > 255]
         if bad:
             raise ValueError(f"not a room id or alias: {', '.join(bad)}")
         return value
@@ -153,6 +159,9 @@ class Config(Strict):
     def access_token(self) -> str | None:
         return _secret(self.matrix.access_token_env, self.matrix.access_token_file)
 
+    def recovery_key(self) -> str | None:
+        return _secret(self.matrix.recovery_key_env, self.matrix.recovery_key_file)
+
 
 def _secret(env: str | None, file: Path | None) -> str | None:
     if file is not None and file.exists():
@@ -171,7 +180,7 @@ HINTS: dict[str, str] = {
     "bot.command_prefix": 'e.g. command_prefix = "!"',
     "bot.database_url": "leave it out for SQLite in the data dir, or use postgresql+asyncpg://user:pw@host/db",
     "coordinators.power_level": "a number from 0 to 100; 50 is a moderator in Element",
-    "rooms": 'list room ids or aliases, e.g. rooms = ["#lotsen:stadt.example"]',
+    "rooms": 'list room ids or aliases, e.g. rooms = ["#lotsen:stadt.example", "!Jc…XqE"]',
 }
 
 
@@ -266,6 +275,20 @@ def _check_features(features: dict[str, object]) -> list[str]:
     return problems
 
 
+def _check_recovery_key(config: Config) -> list[str]:
+    from bot.crypto.ssss import RecoveryKeyError, decode_recovery_key
+
+    text = config.recovery_key()
+    if text is None:
+        return []
+    try:
+        decode_recovery_key(text)
+    except RecoveryKeyError as exc:
+        where = config.matrix.recovery_key_file or f"${config.matrix.recovery_key_env}"
+        return [f"matrix: recovery key from {where}: {exc}"]
+    return []
+
+
 def check(path: Path) -> tuple[list[str], list[str]]:
     """Problems (fatal) and warnings for ``lotsenbot check-config``."""
     try:
@@ -290,7 +313,8 @@ def check(path: Path) -> tuple[list[str], list[str]]:
         )
     if config.access_token() is not None and m.device_id is None:
         warnings.append("matrix.device_id: an access token works best with its device_id (keeps E2EE keys)")
-    for secret_file in (m.password_file, m.access_token_file):
+    problems += _check_recovery_key(config)
+    for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
                 problems.append(

@@ -135,6 +135,7 @@ class Context:
     async def send_content(
         self, content: dict[str, Any], *, room_id: str | None = None, event_type: str = "m.room.message"
     ) -> str:
+        content = render.guard_mentions(content, event_type)
         return await self.messenger.send(
             room_id or self.room_id, content, event_type=event_type, txn_id=self.next_txn()
         )

@@ -35,10 +35,11 @@ from bot.framework import (
     tokenize,
     with_prefix,
 )
+from bot.ledger import Ledger
 from bot.permissions import Permissions
 from bot.scheduler import Scheduler
 from storage.db import Database
-from storage.models import ProcessedEvent, ScheduledJob
+from storage.models import ScheduledJob
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class Dispatcher:
         self.handled = 0
         self.handle_seconds = 0.0  # wall time spent in handle(), for /metrics
         self.internal_errors = 0
+        self.ledger = Ledger(db, messenger.is_dm, clock)
 
     # ------------------------------------------------------------------------------------ contexts
 
@@ -133,17 +135,20 @@ class Dispatcher:
 
     async def _handle(self, event: Incoming) -> None:
         message: str | None = None
+        await self.ledger.maintain()
+        if self.ledger.too_old(event.room_id, event.ts_ms):
+            return
         try:
             async with self.db.transaction() as session:
-                if await session.get(ProcessedEvent, event.event_id) is not None:
+                if await self.ledger.seen(session, event.event_id):
                     return
-                session.add(ProcessedEvent(event_id=event.event_id, room_id=event.room_id))
+                self.ledger.record(session, event.event_id, event.room_id)
                 await session.flush()
                 await self._route(self._event_context(session, event, event.event_id), event)
             self.handled += 1
             return
         except IntegrityError:
-            log.info("event %s already handled by a concurrent run", event.event_id)
+            log.info("event already handled by a concurrent run")
             return
         except HomeserverUnavailable:
             # Not recorded: the sync loop redoes the batch once the homeserver is back. Replies that did
@@ -155,19 +160,20 @@ class Dispatcher:
         except Exception:
             ref = secrets.token_hex(3)
             self.internal_errors += 1
-            log.exception("handling %s in %s failed (ref %s)", event.event_id, event.room_id, ref)
+            where = "a direct message" if self.messenger.is_dm(event.room_id) else event.room_id
+            log.exception("handling an event in %s failed (ref %s)", where, ref)
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
         async with self.db.transaction() as session:
-            if await session.get(ProcessedEvent, event.event_id) is not None:
+            if await self.ledger.seen(session, event.event_id):
                 return
-            session.add(ProcessedEvent(event_id=event.event_id, room_id=event.room_id))
+            self.ledger.record(session, event.event_id, event.room_id)
             if message is not None:
                 ctx = self._event_context(session, event, f"{event.event_id}/refused")
                 try:
                     await ctx.reply(message)
                 except Exception:
-                    log.exception("could not send the error notice for %s", event.event_id)
+                    log.exception("could not send the error notice")
         self.handled += 1
 
     def _event_context(self, session: AsyncSession, event: Incoming, txn_prefix: str) -> Context:
@@ -238,7 +244,7 @@ class Dispatcher:
                 await ctx.reply(self._unknown(ctx, tokens[0].text))
             return
         if not self.may_use(cmd, ctx):
-            log.info("refused %s for %s in %s (not a coordinator)", cmd.name, ctx.sender, ctx.room_id)
+            log.info("refused %s for %s (not a coordinator)", cmd.name, _who(ctx))
             await ctx.reply(
                 ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{cmd.display_name(ctx.lang)}")
             )
@@ -252,7 +258,7 @@ class Dispatcher:
                 message += hints.other_ways(ctx, self.registry, cmd, exc.words)
             await ctx.reply(message)
             return
-        log.info("command %s by %s in %s", cmd.name, ctx.sender, ctx.room_id)
+        log.info("command %s by %s", cmd.name, _who(ctx))
         await cmd.handler(ctx, **values)
 
     def _unknown(self, ctx: Context, word: str) -> str:
@@ -313,6 +319,12 @@ class Dispatcher:
         )
         ctx.late = late
         await handler(ctx, job.payload)
+
+
+def _who(ctx: Context) -> str:
+    """Who did it, for the log — except in direct messages: votes of anonymous polls and retro answers
+    come from there, and a log line naming the sender would let anyone with the log count their items."""
+    return "someone in a direct message" if ctx.is_dm else f"{ctx.sender} in {ctx.room_id}"
 
 
 def _code(text: str) -> str:

@@ -184,15 +184,32 @@ class Words(ArgType):
         return [t.text for t in tokens], len(tokens)
 
 
+def unquote(text: str) -> str:
+    """Free text wrapped in one pair of quotes, `"Text"` or „Text“, means the text without them.
+
+    People quote free text out of habit (the examples quote arguments); storing the quotes showed them
+    in every list and tripled them in CSV files. Text with more than one quoted part is kept as typed.
+    """
+    stripped = text.strip()
+    try:
+        tokens = tokenize(stripped)
+    except UsageError:
+        return stripped
+    if len(tokens) == 1 and tokens[0].quoted and tokens[0].end == len(stripped):
+        return tokens[0].text.strip()
+    return stripped
+
+
 class Rest(ArgType):
-    """The rest of the message as typed (quotes kept), e.g. a free-text question."""
+    """The rest of the message as typed, e.g. a free-text question; one pair of quotes around all of it
+    is dropped (see ``unquote``)."""
 
     placeholder_suffix = " …"
 
     def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[str, int]:
         if not tokens:
             raise _missing
-        return raw[tokens[0].start : tokens[-1].end].strip(), len(tokens)
+        return unquote(raw[tokens[0].start : tokens[-1].end]), len(tokens)
 
 
 class When(ArgType):

@@ -43,6 +43,9 @@ from sqlalchemy import select
 from bot import i18n, render
 from bot.config import Config
 from bot.context import HomeserverUnavailable
+from bot.crypto.api import ClientAPI
+from bot.crypto.backup import KeyBackup
+from bot.crypto.identity import IdentityState
 from bot.dispatch import Dispatcher, Incoming
 from storage.db import Database
 from storage.models import BotRoom, KeyValue, Throttle
@@ -118,6 +121,9 @@ class MatrixBot:
         self._creators: dict[str, set[str]] = {}
         self._configured_ids: set[str] = set()  # the configured team rooms, aliases resolved
         self._settled: dict[str, int] = {}  # room → active_since_ms, for joined rooms already greeted
+        self.crypto: IdentityState | None = None  # cross-signing state after setup_crypto (bot.crypto)
+        self.crypto_api: ClientAPI | None = None
+        self.backup: KeyBackup | None = None  # server-side key backup, set up when the sync loop starts
 
     # ---------------------------------------------------------------------------------- login
 
@@ -170,6 +176,16 @@ class MatrixBot:
     async def run(self, dispatcher: Dispatcher) -> None:
         """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
         self.dispatcher = dispatcher
+        if self.client.olm is not None and self.backup is None:
+            storage = self.crypto.storage if self.crypto else None
+            self.backup = KeyBackup(
+                self.client,
+                self.config.matrix.homeserver,
+                self.data_dir / "crypto",
+                self._save_backup_status,
+                storage=storage,
+            )
+            await self.backup.start()
         token = await self._load_token()
         first = True
         backoff = BACKOFF_START
@@ -240,8 +256,23 @@ class MatrixBot:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stop.wait(), timeout=seconds)
 
+    async def setup_crypto(self) -> None:
+        """Cross-signing identity and secret storage (``bot.crypto.setup``): after login, before events."""
+        from bot.crypto.setup import setup_cross_signing
+
+        self.crypto, self.crypto_api = await setup_cross_signing(self.config, self.client)
+
     async def close(self) -> None:
+        if self.crypto_api is not None:
+            await self.crypto_api.close()
+        if self.backup is not None:
+            await self.backup.close()
         await self.client.close()
+
+    async def _save_backup_status(self, status: dict[str, Any]) -> None:
+        """For ``lotsenbot status``, which runs without the bot's keys: is the key backup working?"""
+        async with self.db.transaction() as session:
+            await session.merge(KeyValue(key="key_backup", value=json.dumps(status)))
 
     async def _crypto_housekeeping(self) -> None:
         client = self.client
@@ -318,8 +349,11 @@ class MatrixBot:
             return
         self.events_seen += 1
         if isinstance(event, MegolmEvent):
-            await self._undecryptable(room_id, event)
-            return
+            restored = await self.backup.recover(room_id, event) if self.backup else None
+            if restored is None:
+                await self._undecryptable(room_id, event)
+                return
+            event, source = restored, restored.source  # handled like any event nio decrypted itself
         event_type = source.get("type", "")
         content = source.get("content")
         if not isinstance(content, dict) or not source.get("event_id"):
@@ -512,6 +546,7 @@ class MatrixBot:
 
     async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
+        content = render.guard_mentions(content, event_type)  # also for what bypasses Context
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
         delay = BACKOFF_START
         refused: str | None = None

@@ -19,7 +19,7 @@ from sqlalchemy import DateTime, LargeBinary, func, insert, select, text
 import storage.all_models  # noqa: F401  (every table)
 from bot.config import Config
 from storage.db import Database
-from storage.models import Base, BotRoom, ProcessedEvent, ScheduledJob, UTCDateTime
+from storage.models import Base, BotRoom, KeyValue, ProcessedEvent, ScheduledJob, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ async def status(config: Config) -> tuple[bool, list[str]]:
             revisions = (
                 (await session.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
             )
+            backup_row = await session.get(KeyValue, "key_backup")
         lines.append(f"database: ok ({db.engine.dialect.name}), schema {', '.join(sorted(revisions))}")
         lines.append(f"rooms joined: {rooms}")
         lines.append(f"events handled: {handled}" + (f", last at {last.isoformat()}" if last else ""))
@@ -130,12 +131,14 @@ async def status(config: Config) -> tuple[bool, list[str]]:
             lines.append(
                 f"scheduled jobs given up after a day of failures (last 7 days): {failed} — see the log"
             )
+        lines.append(_backup_line(json.loads(backup_row.value) if backup_row else None))
     except Exception as exc:  # report, don't crash: this is the command people run when things are wrong
         ok = False
         lines.append(f"database: ERROR {exc.__class__.__name__}: {exc}")
     finally:
         await db.close()
     url = config.matrix.homeserver + "/_matrix/client/versions"
+    reachable = False
     try:
         async with (
             aiohttp.ClientSession() as http,
@@ -145,9 +148,16 @@ async def status(config: Config) -> tuple[bool, list[str]]:
                 f"homeserver: {'ok' if r.status == 200 else f'HTTP {r.status}'} ({config.matrix.homeserver})"
             )
             ok = ok and r.status == 200
+            reachable = r.status == 200
     except (aiohttp.ClientError, TimeoutError) as exc:
         ok = False
         lines.append(f"homeserver: UNREACHABLE ({exc.__class__.__name__})")
+    if reachable:  # ask the homeserver about the bot's identity
+        from bot.crypto.cli import status_lines
+
+        crypto_ok, crypto_lines = await status_lines(config)
+        ok = ok and crypto_ok
+        lines += crypto_lines
     session_file = config.bot.data_dir / "session.json"
     if session_file.exists():
         device = json.loads(session_file.read_text(encoding="utf-8")).get("device_id")
@@ -155,6 +165,22 @@ async def status(config: Config) -> tuple[bool, list[str]]:
     else:
         lines.append("session: none stored yet (first start will log in)")
     return ok, lines
+
+
+def _backup_line(state: dict[str, Any] | None) -> str:
+    """What the bot recorded about the server-side key backup at its last start."""
+    if state is None:
+        return "key backup: not set up yet (the bot sets it up when it starts)"
+    version = state.get("version")
+    if state.get("state") == "active":
+        where = state.get("key_source") or "?"
+        return f"key backup: active (version {version}, key in {where}); room keys are backed up"
+    if state.get("state") == "key_missing":
+        return (
+            f"key backup: KEY MISSING — the account has backup version {version}, but the bot lacks its key, "
+            "so room keys are not backed up (restore the key or delete that backup version; see README)"
+        )
+    return "key backup: NOT WORKING at the last start — see the log"
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -92,6 +92,42 @@ def message(
     return content
 
 
+# Synapse's legacy push rule ``.m.rule.roomnotif`` highlights everyone for "@room" as a word in ``body``
+# when the sender (the bot, usually with power) may notify the room. A word joiner after the "@" keeps the
+# text readable and the rule silent.
+_ROOM_WORD = re.compile(r"@(room)(?!\w)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
+_FALLBACK_KEYS = ("body", "org.matrix.msc1767.text")
+_NO_MENTIONS = {"m.reaction", "m.room.redaction"}
+
+
+def defuse_room_ping(text: str) -> str:
+    """ "@room" in text the bot repeats (a poll question, an item) must not ping the whole room."""
+    return _ROOM_WORD.sub("@" + WORD_JOINER + r"\1", text)
+
+
+def guard_mentions(content: dict[str, Any], event_type: str) -> dict[str, Any]:
+    """Every event the bot sends states whom it mentions, and pings the room only when it says so.
+
+    ``m.mentions`` is added (empty) where a caller built the content by hand (polls, uploads); clients
+    and homeservers that support intentional mentions then ignore "@room" in the text. For those that do
+    not, "@room" in the fallback texts is defused unless ``m.mentions.room`` is set on purpose
+    (``!ansage``, Meet-and-Learn announcements).
+    """
+    if event_type in _NO_MENTIONS:
+        return content
+    mentions = content.get("m.mentions")
+    content = dict(content)
+    if not isinstance(mentions, dict):
+        mentions = {}
+        content["m.mentions"] = mentions
+    if mentions.get("room") is not True:
+        for key in _FALLBACK_KEYS:
+            if isinstance(content.get(key), str):
+                content[key] = defuse_room_ping(content[key])
+    return content
+
+
 def relation(*, reply_to: str | None, thread_root: str | None) -> dict[str, Any]:
     if thread_root:
         rel: dict[str, Any] = {"rel_type": "m.thread", "event_id": thread_root}

@@ -46,9 +46,16 @@ class Scheduler:
         self.failures = 0
         self._running: set[asyncio.Task[object]] = set()
         self._failing: dict[int, tuple[datetime, timedelta]] = {}  # job → (first failure, next delay)
+        self._ready: asyncio.Event | None = None
 
-    async def start(self, runner: JobRunner) -> None:
+    async def start(self, runner: JobRunner, ready: asyncio.Event | None = None) -> None:
+        """Arm every pending job; with ``ready``, none runs before it is set.
+
+        The bot passes "the first sync is done": before it, the Matrix client knows no room (an encrypted
+        send fails with "No such room"), so an overdue reminder would fail at every restart.
+        """
         self.runner = runner
+        self._ready = ready
         if not self._aps.running:
             self._aps.start()
         await self.rebuild()
@@ -144,6 +151,8 @@ class Scheduler:
     async def fire(self, job_id: int) -> None:
         if self.runner is None:
             raise RuntimeError("scheduler not started")
+        if self._ready is not None and not self._ready.is_set():
+            await self._ready.wait()  # lateness is measured after this, so the late note stays honest
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)

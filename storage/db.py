@@ -31,6 +31,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten content (an erased poll key, a rewritten retro row) is zeroed in the file
+    # instead of lingering in free space; see storage/erasure.py for the WAL side.
+    cursor.execute("PRAGMA secure_delete=ON")
+    # Whenever a checkpoint has emptied the WAL, cut the file, so old frames do not survive behind new ones.
+    cursor.execute("PRAGMA journal_size_limit=0")
     cursor.close()
 
 

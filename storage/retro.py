@@ -10,6 +10,9 @@ Anonymity is a property of the schema, not of good intentions:
   interview ends.
 * The secret is erased when the retro closes; from then on nobody, not even someone with the database,
   can recompute whose hash is whose.
+* At close the hashes themselves go: items lose ``author_hash`` and ``seq``, ratings get a random key each,
+  so nothing can group a closed retro's answers by person (someone who wrote an unusual number of items
+  would be recognisable by counting). The head counts the report needs are kept in ``people_counts``.
 
 The only user ids in these tables are the responsible persons of actions, which are assigned in the open.
 """
@@ -17,6 +20,7 @@ The only user ids in these tables are the responsible persons of actions, which 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -50,6 +54,8 @@ class Retro(Base):
     # HMAC key for person hashes while open; erased on close so the hashes become unlinkable.
     secret: Mapped[str | None] = mapped_column(String(64), default=None)
     vote_poll_id: Mapped[int | None] = mapped_column(default=None)  # the points vote after closing
+    # Set at close, when the hashes are dropped: {"total": people, "categories": [people per category]}.
+    people_counts: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     @property
     def is_open(self) -> bool:
@@ -64,8 +70,8 @@ class RetroItem(Base):
 
     retro_id: Mapped[int] = mapped_column(ForeignKey("retros.id", ondelete="CASCADE"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(16), primary_key=True)  # random, says nothing about order
-    author_hash: Mapped[str] = mapped_column(String(64))
-    seq: Mapped[int]  # 1, 2, 3 … within one author's items, so they can say "ändern 2"
+    author_hash: Mapped[str] = mapped_column(String(64))  # "" once the retro is closed
+    seq: Mapped[int]  # 1, 2, 3 … within one author's items, so they can say "ändern 2"; 0 once closed
     category: Mapped[int]  # index into Retro.categories
     text: Mapped[str] = mapped_column(Text)
 
@@ -78,7 +84,7 @@ class RetroRating(Base):
 
     retro_id: Mapped[int] = mapped_column(ForeignKey("retros.id", ondelete="CASCADE"), primary_key=True)
     question: Mapped[int] = mapped_column(primary_key=True)  # index into Retro.questions
-    rater_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rater_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # random per row once closed
     value: Mapped[int]
 
 

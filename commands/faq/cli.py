@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from commands.faq.evalsets import format_sets, load_sets, run_sets
 from commands.faq.evaluate import evaluate, format_report, load_cases
 from commands.faq.kb import load_kb
 from commands.faq.retrieval import Decision, FaqIndex, Match
+
+DEFAULT_SETS = Path(__file__).resolve().parents[2] / "tests" / "data" / "faq" / "sets.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,9 +32,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=3, help="number of matches to show (default 3)")
     p.add_argument("question", nargs="+", help="the question")
 
-    p = sub.add_parser("eval", help="evaluate the engine and the BM25 baseline on a TSV question set")
-    p.add_argument("--kb", required=True, help="knowledge base directory")
-    p.add_argument("--questions", required=True, help="TSV file: question<TAB>expected_id[<TAB>split]")
+    p = sub.add_parser(
+        "eval", help="evaluate on one KB + TSV question set, or on every set of a manifest (the default)"
+    )
+    p.add_argument("--kb", help="knowledge base directory (together with --questions)")
+    p.add_argument("--questions", help="TSV file: question<TAB>expected_id[<TAB>split]")
+    p.add_argument(
+        "--sets",
+        default=str(DEFAULT_SETS),
+        help="manifest of evaluation sets with dev/heldout roles (default: tests/data/faq/sets.yaml)",
+    )
     p.add_argument("--failures", action="store_true", help="also list the questions the engine got wrong")
     return parser
 
@@ -60,6 +71,18 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return int(exc.code or 0)
+
+    if args.command == "eval" and not (args.kb or args.questions):
+        try:
+            results = run_sets(load_sets(args.sets))
+        except (OSError, ValueError) as exc:
+            print(f"error: {exc}", file=out)
+            return 2
+        print(format_sets(results, failures=args.failures), file=out)
+        return 0
+    if args.command == "eval" and not (args.kb and args.questions):
+        print("error: --kb and --questions go together (or give neither to use --sets)", file=out)
+        return 2
 
     kb = load_kb(args.kb)
 

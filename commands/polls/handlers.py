@@ -35,6 +35,7 @@ from bot.permissions import Permissions
 from bot.render import escape_md
 from commands.polls import msc3381, names, present, store
 from commands.polls.texts import ANONYMITY_DE, ANONYMITY_EN, POLLS
+from storage.erasure import scrub_after_commit
 from storage.polls import Poll
 
 log = logging.getLogger(__name__)
@@ -757,8 +758,10 @@ async def close_poll(
         )
     jobs = [j for j in (poll.close_job_id, poll.remind_job_id) if j is not None and j != running_job]
     await ctx.scheduler.cancel(ctx.session, *jobs)
-    poll.voter_key = None
-    await store.rewrite_ballots(ctx.session, poll)
+    if poll.anonymous:
+        poll.voter_key = None
+        await store.rewrite_ballots(ctx.session, poll)
+        scrub_after_commit(ctx.session)  # the erased key also out of the WAL / dead row versions
     if reply and ctx.room_id != poll.room_id:  # closed from a DM: the result is in the room, say where
         await ctx.reply(ctx.t("polls.closed_elsewhere", number=poll.number))
     log.info("poll #%d in %s closed: %d voter(s)", poll.number, poll.room_id, counted.voters)

@@ -175,7 +175,7 @@ async def rewrite_ballots(session: AsyncSession, poll: Poll) -> None:
 
     PostgreSQL stamps each row version with the id of the transaction that wrote it (``xmin``), and a vote
     by DM was written in the same transaction as the record of its DM event. Rewriting gives all ballots the
-    closing transaction's id; the old versions go at the next (auto)vacuum. SQLite keeps no such stamp.
+    closing transaction's id; the old versions are vacuumed right after the commit (storage/erasure.py).
     """
     await session.execute(
         update(PollBallot).where(PollBallot.poll_id == poll.id).values(selections=PollBallot.selections)

@@ -17,7 +17,7 @@ from typing import Any
 
 import snowballstemmer
 
-from bot.framework import fold
+from bot.framework import fold, unquote
 
 # ------------------------------------------------------------------------------------------- formats
 
@@ -102,7 +102,7 @@ def split_answer(text: str) -> list[str]:
     items = []
     for line in text.splitlines():
         cleaned = re.sub(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+", "", line)
-        cleaned = " ".join(cleaned.split())
+        cleaned = " ".join(unquote(cleaned).split())
         if cleaned:
             items.append(cleaned)
     return items

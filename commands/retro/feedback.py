@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
-from bot.framework import Arg, Int, Rest, Text, UserError, command, fold
+from bot.framework import Arg, Int, Rest, Text, UserError, command, fold, unquote
 from bot.render import code_md, escape_md
 from commands.retro import store
 from commands.retro.analysis import MAX_ITEM_CHARS, match_category
@@ -22,7 +22,7 @@ DELETE_WORDS = frozenset({"loeschen", "entfernen", "delete", "remove"})
 
 
 def _clean_item(ctx: Context, text: str) -> str:
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(unquote(text).split())
     if not cleaned:
         raise UserError(ctx.t("retro.err.item_empty"))
     if len(cleaned) > MAX_ITEM_CHARS:

@@ -13,6 +13,7 @@ from commands.retro.chart import ratings_png
 from commands.retro.common import label, settings
 from commands.retro.report import Report, build_report, chart_rows, earlier_averages, summary_markdown
 from commands.retro.texts import amount
+from storage.erasure import scrub_after_commit
 from storage.retro import Retro, RetroAction
 
 
@@ -44,7 +45,8 @@ async def close(ctx: Context, retro: Retro, *, from_job: bool = False) -> None:
         )
     retro.secret = None
     await store.forget_interviews(ctx.session, retro)
-    await store.rewrite_contributions(ctx.session, retro)
+    await store.ungroup_contributions(ctx.session, retro)
+    scrub_after_commit(ctx.session)  # the secret and the hashes also out of the WAL / dead row versions
     pending = [j for j in (retro.remind_job_id, None if from_job else retro.close_job_id) if j is not None]
     await ctx.scheduler.cancel(ctx.session, *pending)
 

@@ -31,6 +31,7 @@ from commands.retro.analysis import (
     trend_text,
 )
 from commands.retro.chart import ChartRow
+from commands.retro.store import people_counts
 from commands.retro.texts import amount
 from storage.retro import Retro, RetroAction, RetroItem, RetroRating
 
@@ -76,13 +77,14 @@ def build_report(
     min_group: int,
 ) -> Report:
     items, ratings = list(items), list(ratings)
+    heads = people_counts(retro, items, ratings)
     by_category: dict[int, list[RetroItem]] = defaultdict(list)
     for item in items:
         by_category[item.category].append(item)
     categories = []
     for index, name in enumerate(retro.categories):
         rows = by_category.get(index, [])
-        people = len({r.author_hash for r in rows})
+        people = heads["categories"][index] if index < len(heads["categories"]) else 0
         shown = people >= min_group
         groups = group_similar(r.text for r in rows) if shown else None
         categories.append(CategoryView(name, len(rows), people, groups))
@@ -101,12 +103,11 @@ def build_report(
                 earlier=list(earlier.get(normalize_question(text), [])),
             )
         )
-    people = {i.author_hash for i in items} | {r.rater_hash for r in ratings}
     return Report(
         number=retro.number,
         title=retro.title,
         closed_at=retro.closed_at,
-        people=len(people),
+        people=heads["total"],
         items=len(items),
         ratings=len(ratings),
         min_group=min_group,

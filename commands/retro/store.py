@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,8 +132,16 @@ class Counts:
 async def counts(session: AsyncSession, retro: Retro) -> Counts:
     items = await items_of(session, retro)
     ratings = await ratings_of(session, retro)
-    people = {i.author_hash for i in items} | {r.rater_hash for r in ratings}
-    return Counts(len(items), len(ratings), len(people))
+    return Counts(len(items), len(ratings), people_counts(retro, items, ratings)["total"])
+
+
+def people_counts(retro: Retro, items: list[RetroItem], ratings: list[RetroRating]) -> dict[str, Any]:
+    """How many people took part, overall and per category: from the hashes while open, stored once closed."""
+    if retro.people_counts is not None:
+        return retro.people_counts
+    per_category = [{i.author_hash for i in items if i.category == c} for c in range(len(retro.categories))]
+    everyone = {i.author_hash for i in items} | {r.rater_hash for r in ratings}
+    return {"total": len(everyone), "categories": [len(p) for p in per_category]}
 
 
 # --------------------------------------------------------------------------------------------- interview
@@ -172,14 +181,30 @@ async def forget_interviews(session: AsyncSession, retro: Retro) -> None:
     await session.execute(delete(RetroInterview).where(RetroInterview.retro_id == retro.id))
 
 
-async def rewrite_contributions(session: AsyncSession, retro: Retro) -> None:
-    """Write every item and rating row anew inside the closing transaction.
+async def ungroup_contributions(session: AsyncSession, retro: Retro) -> None:
+    """At close: keep the head counts, then drop everything that groups answers by person.
 
-    PostgreSQL stamps each row version with the id of the transaction that wrote it (``xmin``), and a DM
-    answer was written in the same transaction as the record of its DM event. Rewriting gives all rows the
-    closing transaction's id; the old versions go at the next (auto)vacuum. SQLite keeps no such stamp.
+    Items lose author hash and number, ratings get a random key each, so nobody can count who wrote how
+    many. Every row is rewritten in the closing transaction, which on PostgreSQL also gives it the closing
+    transaction's id (``xmin``) instead of the one it shared with its DM event; the old row versions are
+    vacuumed right after the commit (``storage/erasure.py``).
     """
-    await session.execute(update(RetroItem).where(RetroItem.retro_id == retro.id).values(seq=RetroItem.seq))
+    items = await items_of(session, retro)
+    ratings = await ratings_of(session, retro)
+    retro.people_counts = people_counts(retro, items, ratings)
     await session.execute(
-        update(RetroRating).where(RetroRating.retro_id == retro.id).values(value=RetroRating.value)
+        update(RetroItem).where(RetroItem.retro_id == retro.id).values(author_hash="", seq=0)
     )
+    for rating in ratings:
+        await session.execute(
+            update(RetroRating)
+            .where(
+                RetroRating.retro_id == retro.id,
+                RetroRating.question == rating.question,
+                RetroRating.rater_hash == rating.rater_hash,
+            )
+            .values(rater_hash=secrets.token_hex(16))
+            .execution_options(synchronize_session=False)
+        )
+    for rating in ratings:
+        session.expunge(rating)

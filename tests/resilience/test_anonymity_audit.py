@@ -75,13 +75,13 @@ async def test_no_table_links_a_person_to_a_vote_or_feedback(tmp_path: Path, bac
 
 
 async def shared_transactions(h: Harness, tables: list[str]) -> list[str]:
-    """Content rows written by the same PostgreSQL transaction as a handled DM event (``xmin``): that
-    would tie a vote or an item to the DM room recorded with the event, and so to a person."""
+    """Content rows written by the same PostgreSQL transaction as a handled DM event (``xmin``). The DM
+    event's ledger row names no room (bot/ledger.py), but closing rewrites the rows anyway."""
     async with h.db.transaction() as session:
         dm_txns = set(
             (
                 await session.execute(
-                    text("SELECT xmin::text FROM processed_events WHERE room_id LIKE '!dm-%'")
+                    text("SELECT xmin::text FROM processed_events WHERE event_id LIKE 'dm:%'")
                 )
             ).scalars()
         )

@@ -128,3 +128,20 @@ def test_one_run_lists_core_and_feature_problems_together(tmp_path: Path, capsys
     assert main(["check-config", "-c", str(cfg)]) == 1
     out = capsys.readouterr().out
     assert "matrix.user_id" in out and "features.polls.create" in out and "features.umfragen" in out
+
+
+def test_every_room_id_form_of_the_spec_is_accepted(tmp_path: Path, capsys) -> None:
+    """Room version 12 ids have no server part (Synapse's default room version now)."""
+    secret = tmp_path / "pw"
+    secret.write_text("pw")
+    os.chmod(secret, 0o600)
+    base = f'[matrix]\nhomeserver = "https://m.example"\nuser_id = "@b:example"\npassword_file = "{secret}"\n'
+    cfg = tmp_path / "c.toml"
+    v12 = "!Jc4pGNp1A0q0yIhRsTlkX0q9aFnI0R8wrXqLsRf3XqE"
+    cfg.write_text(f'rooms = ["{v12}", "!abc:m.example", "#lotsen:m.example:8448"]\n' + base)
+    os.chmod(cfg, 0o600)
+    assert main(["check-config", "-c", str(cfg)]) == 0, capsys.readouterr().out
+    for bad in ("!", "!abc:", "#lotsen", "! x", "lotsen"):
+        cfg.write_text(f'rooms = ["{bad}"]\n' + base)
+        assert main(["check-config", "-c", str(cfg)]) == 1, bad
+        assert "rooms" in capsys.readouterr().out

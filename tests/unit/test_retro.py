@@ -388,3 +388,25 @@ async def test_points_vote_after_closing_uses_the_polls_feature(h: Harness) -> N
     async with h.db.transaction() as session:
         retro = await session.scalar(select(Retro))
     assert retro is not None and retro.vote_poll_id is not None
+
+
+async def test_one_pair_of_quotes_around_free_text_is_not_stored(h: Harness) -> None:
+    """`!feedback 1 Start "Text"` used to store the quotes: the CSV then showed `\"\"\"Text\"\"\"`."""
+    await start_retro(h, "--format sss")
+    a, b, c = LOTSEN
+    await h.say(dm(a), a, '!feedback 1 Start "Mehr Austausch"')
+    await h.say(dm(b), b, "!feedback 1 Start „Mehr Austausch“")
+    await interview(h, c, ['"Mehr Austausch"', "fertig"])
+    for user in LOTSEN:  # not one quoted text: kept as typed
+        await h.say(dm(user), user, '!feedback 1 stop "Lange" und "viele" Sitzungen')
+    await h.say(dm(a), a, "!feedback 1 weitermachen Pausen")
+    [changed] = await h.say(dm(a), a, '!meinfeedback 1 ändern 3 "Kurze Pausen"')
+    assert "Kurze Pausen" in changed and '"' not in changed
+    await h.say(dm(b), b, "!feedback 1 weitermachen Kurze Pausen")
+    await h.say(dm(c), c, "!feedback 1 weitermachen 'Kurze Pausen'")
+    await h.say(ROOM, COORD, "!retro ende 1")
+    await h.say(ROOM, LOTSEN[0], "!retro export 1")
+    table = {name: data for name, _m, data in h.messenger.uploads}["retro-1.csv"].decode("utf-8-sig")
+    assert "beitrag;Start;Mehr Austausch;3" in table
+    assert "beitrag;Weitermachen;Kurze Pausen;3" in table
+    assert 'beitrag;Stop;"""Lange"" und ""viele"" Sitzungen";3' in table  # CSV quoting of the text as typed

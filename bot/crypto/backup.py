@@ -1,0 +1,520 @@
+"""Server-side key backup: every room key the bot receives is on the homeserver, encrypted, before it counts.
+
+Why the ordering matters. nio handles an encrypted to-device message in one go: it decrypts it with the Olm
+session (and writes the advanced Olm session to its store), then creates the megolm session (a second
+write). A kill -9 between the two writes used to lose the room key for good: on restart the same to-device
+message comes again (the sync token was not saved), but the Olm session on disk has already used its message
+key, so it cannot be decrypted a second time.
+
+So while nio handles the to-device part of a sync, :class:`KeyBackup` holds back nio's store writes (Olm
+sessions, the Olm account, megolm sessions; the objects in memory are nio's as always) and afterwards:
+1. uploads the new megolm sessions to the backup in one idempotent ``PUT /room_keys/keys`` (the server keeps
+   the better copy of a session, so uploading again after a crash does no harm);
+2. writes the Olm sessions and account; 3. writes the megolm sessions.
+A kill before 1 leaves the old Olm state on disk, so the re-sent to-device message decrypts again; a kill
+after 1 leaves the key in the backup, and :meth:`KeyBackup.recover` fetches it when an event cannot be
+decrypted. If the upload fails (homeserver gone right after a sync) the key is written locally anyway and
+uploaded later: the bot never trades a working key for a backup.
+
+The backup key itself (the Curve25519 private key) lives in secret storage as ``m.megolm_backup.v1``,
+encrypted for the recovery key, so a new device with the recovery key reads the backup. Only while the bot
+has no secret storage (no recovery key) is it kept in ``data_dir/crypto/megolm_backup.json`` (mode 600); it
+moves into secret storage, and the file is deleted, at the first start that has one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import vodozemac
+from nio import AsyncClient, BadEvent, MegolmEvent, UnknownBadEvent
+from nio.crypto.sessions import InboundGroupSession
+from nio.exceptions import EncryptionError
+
+from bot.crypto import backup_format as fmt
+from bot.crypto.api import MatrixHTTPError
+from bot.crypto.canonical import verify_json
+from bot.crypto.identity import load_keys
+from bot.crypto.secrets import SecretStorage
+from bot.crypto.ssss import SecretStorageError
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "megolm_backup.json"
+SECRET_NAME = "m.megolm_backup.v1"
+STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
+KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
+UPLOAD_TIMEOUT_S = 20
+UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
+MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
+
+# ------------------------------------------------------------------------------ the backup key
+
+
+def _key_file(store_dir: Path) -> Path:
+    return store_dir / KEY_FILE
+
+
+def read_backup_secret(store_dir: Path) -> tuple[str | None, str | None]:
+    """(Base64 private key, the backup version it was made for) from wherever the bot keeps it."""
+    path = _key_file(store_dir)
+    if not path.exists():
+        return None, None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data.get("private_key"), data.get("version")
+
+
+def write_backup_secret(store_dir: Path, private_key: str, version: str) -> None:
+    """Keep the backup key (mode 600 from the first byte: the file is created with that mode)."""
+    path = _key_file(store_dir)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"version": version, "private_key": private_key}, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+# ---------------------------------------------------------------------------------- the backup
+
+
+StatusWriter = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class KeyBackup:
+    """The bot's side of ``m.megolm_backup.v1.curve25519-aes-sha2`` on top of a logged-in nio client."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        homeserver: str,
+        store_dir: Path,
+        status: StatusWriter,
+        storage: SecretStorage | None = None,
+    ) -> None:
+        self.client = client
+        self.storage = storage
+        self.key_source = "none"  # where the backup key came from: secret storage | local file | none
+        self.homeserver = homeserver.rstrip("/")
+        self.store_dir = store_dir
+        self._write_status = status
+        self.state = "off"  # off | active | key_missing | error
+        self.version: str | None = None
+        self.public_key: str | None = None
+        self._secret: vodozemac.Curve25519SecretKey | None = None
+        self._deferring = False
+        self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._account_pending = False
+        self._megolm_pending: list[InboundGroupSession] = []
+        self._unsent: dict[tuple[str, str], InboundGroupSession] = {}  # saved locally, not yet uploaded
+        self._misses: dict[str, float] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self._save_session: Callable[[str, Any], None] | None = None
+        self._save_account: Callable[..., None] | None = None
+        self._save_group_session: Callable[[InboundGroupSession], None] | None = None
+        self.uploaded = 0
+        self.restored = 0
+        self.upload_ms: list[float] = []
+
+    # ------------------------------------------------------------------------------ start-up
+
+    async def start(self) -> None:
+        """Install the hooks, then find or create the backup. Never fails the bot: problems are logged."""
+        self.install()
+        try:
+            await self._setup()
+            if self.state == "active":
+                await self._upload_missing()
+        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+            self.state = "error"
+            log.warning(
+                "key backup: could not set up (%s: %s); will retry at next start", type(exc).__name__, exc
+            )
+        await self._status()
+
+    def install(self) -> None:
+        """Route nio's store writes through this object and wrap its to-device handling (see module doc)."""
+        olm = self.client.olm
+        if olm is None or self._save_session is not None:
+            return
+        self._save_session = olm.save_session
+        self._save_account = olm.save_account
+        self._save_group_session = olm.save_inbound_group_session
+        olm.save_session = self._on_save_session  # type: ignore[method-assign]
+        olm.save_account = self._on_save_account  # type: ignore[method-assign]
+        olm.save_inbound_group_session = self._on_save_group_session  # type: ignore[method-assign]
+        handle = self.client._handle_to_device
+
+        async def handle_to_device(response: Any) -> None:
+            self._deferring = True
+            try:
+                await handle(response)
+            finally:
+                self._deferring = False
+                await self._settle()
+
+        self.client._handle_to_device = handle_to_device  # type: ignore[method-assign]
+
+    async def _setup(self) -> None:
+        current = await self._request("GET", "/room_keys/version")
+        secret = await self._load_secret()
+        if current.get("errcode") == "M_NOT_FOUND":
+            await self._create(secret or fmt.new_backup_key())
+            return
+        if "errcode" in current:
+            raise ValueError(f"GET /room_keys/version: {current.get('errcode')} {current.get('error')}")
+        version, algorithm = str(current.get("version")), current.get("algorithm")
+        auth = current.get("auth_data") or {}
+        public = auth.get("public_key")
+        if algorithm == fmt.ALGORITHM and secret is not None and fmt.public_key_of(secret) == public:
+            self._activate(version, secret)
+            await self._keep_secret(secret, version)
+            await self._sign_with_master(version, auth)
+            log.info("key backup: using backup version %s (key from %s)", version, self.key_source)
+            return
+        # Someone (an operator, an earlier install) made this backup; overwriting it would orphan its keys.
+        self.state, self.version, self.public_key = "key_missing", version, public
+        log.error(
+            "key backup: the account has backup version %s (%s) but the bot does not have its key "
+            "(not in secret storage%s); room keys are NOT backed up. Configure the recovery key that opens "
+            "secret storage, or delete that backup version so the bot can make its own.",
+            version,
+            algorithm,
+            "" if self.storage else ", which needs the recovery key",
+        )
+
+    async def _load_secret(self) -> vodozemac.Curve25519SecretKey | None:
+        """The backup key from secret storage, else from the local file; None when neither has it."""
+        if self.storage is not None:
+            try:
+                text = await self.storage.get(SECRET_NAME)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read %s from secret storage: %s", SECRET_NAME, exc)
+                text = None
+            if text:
+                self.key_source = "secret storage"
+                return fmt.secret_from_base64(text)
+        local, _version = read_backup_secret(self.store_dir)
+        if local:
+            self.key_source = "local file"
+            return fmt.secret_from_base64(local)
+        return None
+
+    async def _keep_secret(self, secret: vodozemac.Curve25519SecretKey, version: str) -> None:
+        """Into secret storage when there is one (then no copy on this disk), else into the local file."""
+        text = fmt.secret_to_base64(secret)
+        if self.storage is not None:
+            try:
+                if self.key_source != "secret storage":
+                    await self.storage.put(SECRET_NAME, text)
+                    log.info("key backup: the backup key is now in secret storage")
+                self.key_source = "secret storage"
+                _key_file(self.store_dir).unlink(missing_ok=True)
+                return
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot store the backup key in secret storage: %s", exc)
+        if read_backup_secret(self.store_dir) != (text, version):
+            write_backup_secret(self.store_dir, text, version)
+        self.key_source = "local file"
+
+    async def _signers(self) -> list[fmt.Signer]:
+        """This device, and the master key when secret storage holds it: Element trusts a backup its
+        owner's master key signed."""
+        olm = self.client.olm
+        assert olm is not None
+        user_id = self.client.user_id
+
+        def device_sign(message: bytes) -> str:
+            return olm.account.sign(message.decode("utf-8"))
+
+        signers: list[fmt.Signer] = [(user_id, f"ed25519:{self.client.device_id}", device_sign)]
+        if self.storage is not None:
+            try:
+                keys = await load_keys(self.storage)
+            except STORAGE_ERRORS as exc:
+                log.warning("key backup: cannot read the master key from secret storage: %s", exc)
+                keys = None
+            if keys is not None:
+                signers.append((user_id, f"ed25519:{keys.master.public_key}", keys.master.sign))
+        return signers
+
+    async def _sign_with_master(self, version: str, auth: dict[str, Any]) -> None:
+        """A backup made before the bot had a cross-signing identity gets its master key's signature."""
+        signers = await self._signers()
+        user_id = self.client.user_id
+        masters = [s for s in signers if s[1] != f"ed25519:{self.client.device_id}"]
+        if not masters or verify_json(auth, user_id, masters[0][1], masters[0][1].split(":", 1)[1]):
+            return
+        new_auth = fmt.auth_data(auth["public_key"], signers)
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": new_auth, "version": version}
+        answer = await self._request("PUT", f"/room_keys/version/{version}", body)
+        if "errcode" in answer:
+            log.warning("key backup: could not add the master key's signature: %s", answer.get("errcode"))
+        else:
+            log.info("key backup: version %s is now signed by the master key", version)
+
+    async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
+        public = fmt.public_key_of(secret)
+        auth = fmt.auth_data(public, await self._signers())
+        body = {"algorithm": fmt.ALGORITHM, "auth_data": auth}
+        answer = await self._request("POST", "/room_keys/version", body)
+        if "version" not in answer:
+            raise ValueError(f"POST /room_keys/version: {answer.get('errcode')} {answer.get('error')}")
+        version = str(answer["version"])
+        self._activate(version, secret)
+        await self._keep_secret(secret, version)
+        log.info("key backup: created backup version %s (key in %s)", version, self.key_source)
+
+    def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
+        self.state, self.version, self._secret = "active", version, secret
+        self.public_key = fmt.public_key_of(secret)
+
+    async def _upload_missing(self) -> None:
+        """Upload what the local store has and the backup lacks (keys from before this feature, or from a
+        time the upload failed). The server keeps the better copy, so a few extra uploads cost nothing."""
+        await self._queue_missing()
+        if self._unsent:
+            log.info("key backup: %d local key(s) not in the backup yet", len(self._unsent))
+            await self._upload_unsent()
+
+    async def _queue_missing(self) -> None:
+        olm = self.client.olm
+        assert olm is not None and self.version is not None
+        answer = await self._request("GET", "/room_keys/keys", params={"version": self.version})
+        backed: dict[tuple[str, str], int] = {}
+        for room_id, room in (answer.get("rooms") or {}).items():
+            for session_id, data in (room.get("sessions") or {}).items():
+                backed[(room_id, session_id)] = int(data.get("first_message_index", 0))
+        for session in olm.inbound_group_store:
+            known = backed.get((session.room_id, session.id))
+            if known is None or session.first_known_index < known:
+                self._unsent[(session.room_id, session.id)] = session
+
+    # ------------------------------------------------------------------------- nio's store writes
+
+    def _on_save_session(self, curve_key: str, session: Any) -> None:
+        if self._deferring:
+            self._olm_pending[(curve_key, session.id)] = (curve_key, session)
+            return
+        assert self._save_session is not None
+        self._save_session(curve_key, session)
+
+    def _on_save_account(self, account: Any = None) -> None:
+        if self._deferring and account is None:
+            self._account_pending = True
+            return
+        assert self._save_account is not None
+        self._save_account(account)
+
+    def _on_save_group_session(self, session: InboundGroupSession) -> None:
+        if self._deferring:
+            self._megolm_pending.append(session)
+            return
+        assert self._save_group_session is not None
+        self._save_group_session(session)
+        self._unsent[(session.room_id, session.id)] = session  # e.g. the bot's own outbound sessions
+
+    async def _settle(self) -> None:
+        """After nio handled the to-device events: backup first, then the Olm writes, then the megolm ones."""
+        fresh, self._megolm_pending = self._megolm_pending, []
+        for session in fresh:
+            self._unsent[(session.room_id, session.id)] = session
+        if self._unsent and self.state == "active":
+            try:
+                await self._upload_unsent()
+            except Exception:  # whatever went wrong, nio's writes below must still happen
+                log.exception("key backup: upload failed; the keys stay pending")
+        assert self._save_session is not None and self._save_account is not None
+        olm_pending, self._olm_pending = self._olm_pending, {}
+        if self._account_pending:
+            self._account_pending = False
+            self._save_account()
+        for curve_key, session in olm_pending.values():
+            self._save_session(curve_key, session)
+        if fresh:
+            self._test_hook_kill()
+        assert self._save_group_session is not None
+        for session in fresh:
+            self._save_group_session(session)
+
+    def _test_hook_kill(self) -> None:
+        """TEST HOOK, inert unless ``LOTSENBOT_TEST_KILL_IN_KEY_WINDOW`` names a file that does not exist yet:
+        then it creates that file and SIGKILLs this process at the exact moment that used to lose keys (Olm
+        session written, megolm session not). Used by ``tests/resilience/test_kill9_key_backup.py``."""
+        marker = os.environ.get(KILL_IN_KEY_WINDOW_ENV)
+        if not marker or Path(marker).exists():
+            return
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        log.warning("test hook: SIGKILL in the key window (backup uploaded: %s)", self.uploaded)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    # ----------------------------------------------------------------------------------- upload
+
+    async def _upload_unsent(self) -> None:
+        """Everything pending, ``UPLOAD_BATCH`` keys per PUT; on failure the rest stays pending."""
+        while self._unsent and self.state == "active":
+            before = len(self._unsent)
+            await self._upload_batch(dict(list(self._unsent.items())[:UPLOAD_BATCH]))
+            if len(self._unsent) >= before:
+                return  # refused or unreachable: try again after the next sync
+
+    async def _upload_batch(self, batch: dict[tuple[str, str], InboundGroupSession]) -> None:
+        assert self.version is not None and self.public_key is not None
+        rooms: dict[str, dict[str, Any]] = {}
+        for (room_id, session_id), session in batch.items():
+            entry = fmt.key_backup_data(session, self.public_key)
+            rooms.setdefault(room_id, {"sessions": {}})["sessions"][session_id] = entry
+        started = time.perf_counter()
+        try:
+            answer = await self._request(
+                "PUT", "/room_keys/keys", {"rooms": rooms}, params={"version": self.version}
+            )
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning(
+                "key backup: upload of %d key(s) failed (%s); will retry", len(batch), type(exc).__name__
+            )
+            return
+        elapsed = (time.perf_counter() - started) * 1000
+        if "errcode" in answer:
+            log.warning("key backup: upload refused: %s %s", answer.get("errcode"), answer.get("error"))
+            if answer.get("errcode") in ("M_WRONG_ROOM_KEYS_VERSION", "M_NOT_FOUND"):
+                await self._setup()  # the backup was replaced or deleted: find out what is there now
+                await self._status()
+                if self.state == "active":
+                    await self._queue_missing()  # a new version starts empty: all local keys go there
+            return
+        for key in batch:
+            self._unsent.pop(key, None)
+        self.uploaded += len(batch)
+        self.upload_ms.append(elapsed)
+        log.info("key backup: uploaded %d key(s) in %.1f ms (version %s)", len(batch), elapsed, self.version)
+
+    # ---------------------------------------------------------------------------------- restore
+
+    async def recover(self, room_id: str, event: MegolmEvent) -> Any | None:
+        """The decrypted event if the backup has its session (imported into nio's store), else None."""
+        if self.state != "active" or self._secret is None or not event.session_id:
+            return None
+        olm = self.client.olm
+        if olm is None:
+            return None
+        if time.monotonic() - self._misses.get(event.session_id, -MISS_TTL_S) < MISS_TTL_S:
+            return None
+        if olm.inbound_group_store.get(room_id, event.sender_key, event.session_id) is None:
+            session = await self._fetch(room_id, event)
+            if session is None:
+                self._misses[event.session_id] = time.monotonic()
+                return None
+            olm.inbound_group_store.add(session)
+            assert self._save_group_session is not None
+            self._save_group_session(session)  # already in the backup: no upload
+            self.restored += 1
+            log.info("key backup: restored the key of session %s in %s", event.session_id, room_id)
+        try:
+            decrypted = olm.decrypt_megolm_event(event, room_id)
+        except EncryptionError as exc:
+            log.warning("key backup: restored key did not decrypt %s: %s", event.event_id, exc)
+            return None
+        if isinstance(decrypted, BadEvent | UnknownBadEvent):
+            log.warning("key backup: %s decrypted to a malformed event", event.event_id)
+            return None
+        return decrypted
+
+    async def _fetch(self, room_id: str, event: MegolmEvent) -> InboundGroupSession | None:
+        assert self._secret is not None and self.version is not None
+        path = f"/room_keys/keys/{quote(room_id, safe='')}/{quote(event.session_id, safe='')}"
+        try:
+            data = await self._request("GET", path, params={"version": self.version}, quoted=True)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
+            return None
+        if "session_data" not in data:
+            return None
+        try:
+            payload = fmt.decrypt_payload(self._secret, data["session_data"])
+        except fmt.BackupFormatError as exc:
+            log.warning("key backup: session %s: %s", event.session_id, exc)
+            return None
+        # Anyone who knows the public key can write to this backup (the homeserver, for one), so a key is
+        # only taken for the device the event names, and only if it really is the event's session.
+        if payload["sender_key"] != event.sender_key:
+            log.warning("key backup: session %s belongs to another device; ignored", event.session_id)
+            return None
+        claimed = (payload.get("sender_claimed_keys") or {}).get("ed25519", "")
+        device = self._device(event)
+        if device is not None and (device.curve25519 != event.sender_key or device.ed25519 != claimed):
+            log.warning(
+                "key backup: session %s does not match %s's device keys; ignored",
+                event.session_id,
+                event.sender,
+            )
+            return None
+        try:
+            session = InboundGroupSession.import_session(
+                payload["session_key"],
+                claimed,
+                payload["sender_key"],
+                room_id,
+                list(payload.get("forwarding_curve25519_key_chain") or []),
+            )
+        except (vodozemac.SessionKeyDecodeException, ValueError) as exc:
+            log.warning("key backup: session %s does not import: %s", event.session_id, exc)
+            return None
+        return session if session.id == event.session_id else None
+
+    def _device(self, event: MegolmEvent) -> Any | None:
+        olm = self.client.olm
+        if olm is None or not event.device_id:
+            return None
+        return olm.device_store[event.sender].get(event.device_id)
+
+    # ------------------------------------------------------------------------------------- misc
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "version": self.version,
+            "public_key": self.public_key,
+            "key_source": self.key_source,
+        }
+
+    async def _status(self) -> None:
+        try:
+            await self._write_status(self.status())
+        except Exception:  # the status line is a convenience; never let it stop the bot
+            log.exception("key backup: could not record its status")
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        quoted: bool = False,
+    ) -> dict[str, Any]:
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        url = self.homeserver + "/_matrix/client/v3" + (path if quoted else quote(path, safe="/_"))
+        headers = {"Authorization": f"Bearer {self.client.access_token}"}
+        timeout = aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT_S)
+        async with self._http.request(
+            method, url, json=body, params=params, headers=headers, timeout=timeout
+        ) as r:
+            answer = await r.json(content_type=None)
+        return answer if isinstance(answer, dict) else {"errcode": "M_UNKNOWN", "error": repr(answer)}
+
+    async def close(self) -> None:
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
