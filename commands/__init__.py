@@ -13,6 +13,7 @@ FEATURES = (
     "commands.meetlearn",
     "commands.retro",
     "commands.faq",
+    "commands.undo",
 )
 
 

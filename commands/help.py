@@ -12,6 +12,7 @@ feature took, so nobody writing to the bot is left in silence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,8 +263,14 @@ async def on_unanswered_dm(ctx: Context, incoming: Incoming) -> bool:
         return False  # notices come from other bots: answering them could start a loop
     if incoming.relates_to.get("rel_type") == "m.replace":
         return False
+    if _ACK.sub("", incoming.body) == "" and incoming.body.strip():
+        return False  # 👍 after an answer is a thank-you, not a question: replying would be noise
     await ctx.reply(ctx.t("help.dm_fallback"))
     return True
+
+
+# Thanks and OK emoji (with skin tones, variation selectors and spaces): the only DMs left unanswered.
+_ACK = re.compile("[\\s\ufe0e\ufe0f\U0001f3fb-\U0001f3ff👍👌🙏✅🆗👏🙂😊😀☺❤💙💚🤝]+")
 
 
 i18n.register(

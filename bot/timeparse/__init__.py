@@ -5,14 +5,24 @@ chat message, so they share one forgiving parser with one set of clear, bilingua
 
 Decisions where people's intuitions differ (each one is tested):
 
-* **A date without a time is refused by default** (``missing_time``), because a silently guessed hour can
-  close a poll before people expect it to. A caller for whom a default is harmless passes
+* **A date without a time is refused by default** (``missing_time``; a part of the day counts as a time),
+  because a silently guessed hour can close a poll before people expect it to. A caller for whom a
+  default is harmless passes
   ``default_time=`` (e.g. ``time(23, 59)`` for "bis Freitag").
 * **A time without a date** ("17 Uhr") means its next occurrence: today if still ahead, else tomorrow.
-* **A bare weekday** ("Freitag 17 Uhr") means the next such day, today included while that time is still
-  ahead: said on Friday at 10:00 it is today 17:00, at 18:00 it is Friday next week.
-  **"nächsten Freitag"** is the next Friday *after* today (never today); "übernächsten Freitag" is a week
-  later; "nächste Woche Freitag" is the Friday of the next calendar week (Monday to Sunday).
+* **A bare weekday** ("Freitag 17 Uhr", "Do 10 Uhr") means the next such day, today included while that
+  time is still ahead: said on Friday at 10:00 it is today 17:00, at 18:00 it is Friday next week.
+  **"nächsten Freitag"** is ambiguous in German; it means the Friday of the *next calendar week* (Monday to
+  Sunday), the same as "nächste Woche Freitag": said on a Monday, "nächsten Donnerstag" is the Thursday
+  ten days later, not this week's. "**kommenden** Freitag" is the first Friday after today (never today);
+  "übernächsten Freitag" is the Friday of the week after next. Every confirmation names weekday, date
+  and time, and offers a one-word undo, because people read "nächsten" both ways.
+* **Spoken clock times** ("halb drei", "viertel nach zehn", "um acht") and **parts of the day without a
+  time** ("übermorgen früh", "heute Abend"): see :mod:`bot.timeparse.spoken` (working hours 07–19 decide
+  between morning and afternoon; früh 08:00, vormittags 10:00, mittags 12:00, nachmittags 15:00, abends
+  18:00).
+* **"gestern 10 Uhr"** is understood (as the past moment), so a command says "liegt in der Vergangenheit"
+  instead of "verstehe ich nicht".
 * **A date without a year** is its next occurrence that is still ahead (29.02. waits for a leap year).
 * **"in 2 Stunden" / "in 30 Minuten"** is elapsed time; **"in 3 Tagen" / "in 1 Woche"** keeps the local
   wall-clock time, so it stays correct across a daylight-saving change.

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from bot.timeparse import spoken
 from bot.timeparse.durations import _DURATION, _duration_parts
 from bot.timeparse.errors import TimeParseError, _prepare, _snippet
 from bot.timeparse.words import (
@@ -52,6 +53,8 @@ class _Scan:
     clock: tuple[int, int, int] | None = None
     meridiem: bool = False
     daypart: str | None = None
+    daypart_word: str | None = None  # "abends", for a default time when no clock is given
+    spoken: bool = False  # a 12-hour clock as said aloud ("halb drei"): take it inside working hours
     noon: bool = False
     after_at: bool = False
 
@@ -88,13 +91,14 @@ _DAYPARTS: Mapping[str, str] = {
 }  # fmt: skip
 _REL_DAYS: Mapping[str, int] = {
     "heute": 0, "today": 0, "morgen": 1, "tomorrow": 1, "uebermorgen": 2,
+    "gestern": -1, "yesterday": -1, "vorgestern": -2,
     "day after tomorrow": 2, "the day after tomorrow": 2,
 }  # fmt: skip
 _WEEK_PREFIX = {
     "": "", "diese": "", "diesen": "", "dieser": "", "diesem": "", "dieses": "", "this": "",
     "naechste": "next", "naechsten": "next", "naechster": "next", "naechstem": "next", "naechstes": "next",
-    "kommende": "next", "kommenden": "next", "kommender": "next", "kommendem": "next", "next": "next",
-    "coming": "next", "the coming": "next",
+    "kommende": "coming", "kommenden": "coming", "kommender": "coming", "kommendem": "coming",
+    "next": "next", "coming": "coming", "the coming": "coming",
     "uebernaechste": "after_next", "uebernaechsten": "after_next", "uebernaechster": "after_next",
     "uebernaechstem": "after_next", "uebernaechstes": "after_next",
 }  # fmt: skip
@@ -135,7 +139,7 @@ def _h_day_month_name(st: _Scan, m: re.Match[str]) -> bool:
 def _h_rel_day(st: _Scan, m: re.Match[str]) -> bool:
     word = m["w"]
     if word == "morgen" and st.day == _Offset(0) and st.daypart is None:
-        st.daypart = "am"  # "heute morgen" is this morning
+        st.daypart, st.daypart_word = "am", "morgens"  # "heute morgen" is this morning
         return True
     st.set_day(_Offset(_REL_DAYS[word]))
     return True
@@ -193,7 +197,36 @@ def _h_noon(st: _Scan, m: re.Match[str]) -> bool:
 
 
 def _h_daypart(st: _Scan, m: re.Match[str]) -> bool:
-    st.daypart = _DAYPARTS[m[0]]
+    st.daypart, st.daypart_word = _DAYPARTS[m[0]], m[0]
+    return True
+
+
+def _spoken_clock(st: _Scan, hour: int, offset: int, raw: str) -> None:
+    if not 1 <= hour <= 12:
+        raise st.error("invalid_time", time=raw)
+    st.set_clock(*spoken.dial(hour, offset), 0, raw)
+    st.spoken = True
+
+
+def _h_fraction(st: _Scan, m: re.Match[str]) -> bool:
+    """ "halb drei", "viertel nach 10", "dreiviertel acht"."""
+    _spoken_clock(st, spoken.hour_value(m["h"]), spoken.FRACTIONS[m["q"]], m[0])
+    return True
+
+
+def _h_minutes_to(st: _Scan, m: re.Match[str]) -> bool:
+    """ "zehn nach drei", "fünf vor zwölf", "fünf vor halb vier"."""
+    minutes = spoken.MINUTE_WORDS[m["mi"]]
+    offset = (minutes if m["dir"] == "nach" else -minutes) + (-30 if m["half"] else 0)
+    _spoken_clock(st, spoken.hour_value(m["h"]), offset, m[0])
+    return True
+
+
+def _h_word_hour(st: _Scan, m: re.Match[str]) -> bool:
+    """ "zehn Uhr", "um acht", "gegen elf": a number word as the hour."""
+    if not m["uhr"] and not st.after_at:
+        return False
+    _spoken_clock(st, spoken.HOUR_WORDS[m["h"]], int(m["mi"] or 0), m[0])
     return True
 
 
@@ -204,6 +237,7 @@ def _h_bare_hour(st: _Scan, m: re.Match[str]) -> bool:
     if not (st.after_at or st.has_day() or st.weekday is not None):
         return False
     st.set_clock(int(m["h"]), 0, 0, m[0])
+    st.spoken = 1 <= int(m["h"]) <= 12  # "um 3" is said like "um drei"
     return True
 
 
@@ -214,6 +248,8 @@ def _h_filler(st: _Scan, m: re.Match[str]) -> bool:
 def _rule(pattern: str, handler: _Handler) -> tuple[re.Pattern[str], _Handler]:
     return re.compile(rf"(?:{pattern})(?=\s|$)", re.ASCII), handler
 
+
+_SPOKEN_HOUR = rf"(?P<h>{_alternation(spoken.HOUR_WORDS)}|\d{{1,2}})"
 
 _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
     _rule(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", _h_iso),
@@ -231,7 +267,16 @@ _RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         _h_next_week,
     ),
     _rule(rf"(?:(?P<pre>{_alternation(tuple(p for p in _WEEK_PREFIX if p))})\s)?{_WD}", _h_weekday),
+    _rule(rf"(?P<q>{_alternation(spoken.FRACTIONS)})\s{_SPOKEN_HOUR}", _h_fraction),
+    _rule(
+        rf"(?P<mi>{_alternation(spoken.MINUTE_WORDS)})\s(?:minuten\s)?(?P<dir>nach|vor)\s(?:(?P<half>halb)\s)?"
+        rf"{_SPOKEN_HOUR}",
+        _h_minutes_to,
+    ),
     _rule(rf"in\s(?P<dur>{_DURATION})", _h_in),
+    _rule(
+        rf"(?P<h>{_alternation(spoken.HOUR_WORDS)})(?:\s?(?P<uhr>uhr)(?:\s(?P<mi>[0-5]\d))?)?", _h_word_hour
+    ),
     _rule(r"(?P<h>\d{1,2})\s?uhr(?:\s(?P<mi>\d{2}))?", _h_clock),
     _rule(r"mittags|mittag|noon|midday", _h_noon),
     _rule(_alternation(_DAYPARTS), _h_daypart),
@@ -270,6 +315,8 @@ def _clock_of(st: _Scan) -> time | None:
             hour += 12  # "1 Uhr mittags"
         elif part == "night" and 6 <= hour < 12:
             hour += 12  # "11 Uhr nachts"
+    if st.spoken and not st.meridiem and part is None:
+        hour = spoken.in_working_hours(hour, minute)
     return time(hour, minute, second)
 
 
@@ -325,14 +372,14 @@ def _explicit_date(st: _Scan, spec: _Date, clock: time, now: datetime, tz: tzinf
 
 def _weekday_date(st: _Scan, weekday: int, today: date, clock: time, now: datetime, tz: tzinfo) -> datetime:
     ahead = (weekday - today.weekday()) % 7
-    if st.week_mode in ("next_week", "week_after_next"):
-        weeks = 1 if st.week_mode == "next_week" else 2
+    # "nächsten Freitag" is the Friday of next week, like "nächste Woche Freitag" (see the package docs);
+    # "kommenden Freitag" is the first Friday after today.
+    if st.week_mode in ("next_week", "week_after_next", "next", "after_next"):
+        weeks = 1 if st.week_mode in ("next_week", "next") else 2
         monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
         return localize(monday + timedelta(days=weekday), clock, tz)
-    if st.week_mode in ("next", "after_next") and ahead == 0:
+    if st.week_mode == "coming" and ahead == 0:
         ahead = 7
-    if st.week_mode == "after_next":
-        ahead += 7
     candidate = localize(today + timedelta(days=ahead), clock, tz)
     if candidate <= now:
         candidate = localize(today + timedelta(days=ahead + 7), clock, tz)
@@ -356,6 +403,8 @@ def _resolve(st: _Scan, now: datetime, tz: tzinfo, default_time: time | None) ->
     now_local = to_local(now, tz)
     today = now_local.date()
     clock = _clock_of(st)
+    if clock is None and st.daypart_word is not None:
+        clock = spoken.DAYPART_DEFAULTS.get(st.daypart_word)  # "heute Abend": see bot.timeparse.spoken
 
     if st.duration is not None:
         days, elapsed = st.duration

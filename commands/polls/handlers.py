@@ -33,6 +33,7 @@ from bot.framework import (
 )
 from bot.permissions import Permissions
 from bot.render import escape_md
+from commands import undo
 from commands.polls import msc3381, names, present, store
 from commands.polls.texts import ANONYMITY_DE, ANONYMITY_EN, POLLS
 from storage.erasure import scrub_after_commit
@@ -289,6 +290,10 @@ async def umfrage(
             ctx.session, REMIND_JOB, remind_at, payload, timezone=ctx.config.bot.timezone
         )
     log.info("poll #%d started in %s (%s)", poll.number, poll.room_id, poll.kind)
+    if bis is not None:  # a deadline from typed words: say which moment was taken, offer a one-word undo
+        await undo.offer(ctx, f"umfrage schließen {poll.number}")
+        when = present.when(bis, ctx.tz, ctx.lang)
+        await ctx.reply(ctx.t("polls.deadline_taken", number=poll.number, when=when, undo=undo.hint(ctx)))
 
 
 def _details_lines(ctx: Context, poll: Poll) -> list[str]:

@@ -210,6 +210,10 @@ i18n.register(
             "de": "Option {value} gibt es bei Umfrage #{number} nicht (1 bis {count}). Nichts gespeichert.",
             "en": "Poll #{number} has no option {value} (1 to {count}). Nothing was recorded.",
         },
+        "polls.deadline_taken": {
+            "de": "⏰ Umfrage #{number} endet am **{when}**. {undo} Dann schließe ich sie gleich wieder.",
+            "en": "⏰ Poll #{number} ends on **{when}**. {undo} I'll close it again right away.",
+        },
         "polls.option_unknown": {
             "de": "„{value}“ passt zu keiner Option von Umfrage #{number}. Möglich: {options}. "
             "Nichts gespeichert.",

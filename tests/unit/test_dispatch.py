@@ -50,7 +50,7 @@ async def test_help_for_one_command_shows_usage_and_examples(h: Harness) -> None
 
 async def test_english_alias_works_and_umlaut_spelling_is_ignored(h: Harness) -> None:
     [reply] = await h.say(ROOM, LOTSE, "!HELP")
-    assert "!ping" in reply
+    assert "Was möchtest du tun?" in reply and "!stimme" in reply
 
 
 async def test_permission_refusal_is_clear(h: Harness) -> None:
@@ -122,12 +122,12 @@ async def test_thread_reply_stays_in_thread(h: Harness) -> None:
 
 
 async def test_crashing_handler_gives_reference_not_traceback(h: Harness, monkeypatch) -> None:
-    from commands import core
+    from bot.framework import registry
 
     async def boom(ctx, **kwargs):
         raise RuntimeError("database exploded")
 
-    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    cmd = next(c for c in registry.commands if c.name == "ping")
     monkeypatch.setattr(cmd, "handler", boom)
     [reply] = await h.say(ROOM, LOTSE, "!ping")
     assert "schiefgegangen" in reply and "Fehlernummer" in reply
@@ -151,13 +151,12 @@ async def test_power_in_one_room_is_not_power_in_another(h: Harness) -> None:
 async def test_usage_error_raised_inside_a_handler_is_shown_not_an_internal_error(
     h: Harness, monkeypatch
 ) -> None:
-    from bot.framework import UsageError
-    from commands import core
+    from bot.framework import UsageError, registry
 
     async def picky(ctx, **kwargs):
         raise UsageError("Die Zahl muss zwischen 1 und 5 liegen.")
 
-    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    cmd = next(c for c in registry.commands if c.name == "ping")
     monkeypatch.setattr(cmd, "handler", picky)
     [reply] = await h.say(ROOM, LOTSE, "!ping")
     assert reply == "⚠️ Die Zahl muss zwischen 1 und 5 liegen."
@@ -170,7 +169,8 @@ async def test_help_for_an_unknown_word_shows_a_phishing_link_as_typed(h: Harnes
     [reply] = await h.say(ROOM, LOTSE, "!hilfe [Passwort hier](https://phish.example) **x**")
     html = h.messenger.sent[-1].content["formatted_body"]
     assert (
-        reply == "Zu „[Passwort hier](https://phish.example)…“ kenne ich keinen Befehl. `!hilfe` zeigt alle."
+        reply == "Zu „[Passwort hier](https://phish.example)…“ kenne ich keinen Befehl. "
+        "`!hilfe` zeigt, was ich kann."
     )
     assert "href" not in html and "<a" not in html and "<strong>" not in html
     assert "„[Passwort hier](https://phish.example)…“" in html

@@ -140,8 +140,9 @@ async def test_ordinary_chatter_in_a_room_stays_unanswered(h: Harness, text: str
 
 async def test_emoji_only_dm_gets_a_friendly_pointer(h: Harness) -> None:
     dm = h.room("!dm-lotse:test", [LOTSE])
-    [reply] = await h.say(dm, LOTSE, "👍🎉")
+    [reply] = await h.say(dm, LOTSE, "🤔🎉")
     assert "!hilfe" in reply
+    assert await h.say(dm, LOTSE, "👍🏽") == []  # a thank-you after an answer stays a thank-you
 
 
 async def test_help_word_in_a_dm_shows_the_help(h: Harness) -> None:
