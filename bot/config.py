@@ -49,6 +49,9 @@ class MatrixSettings(Strict):
     # Unset, the bot keeps the key it made at first start in <data_dir>/crypto/recovery-key (mode 600).
     recovery_key_env: str | None = "LOTSENBOT_RECOVERY_KEY"
     recovery_key_file: Path | None = None
+    # Whose messages the bot acts on and whose devices get its room keys: "cross-signed" (devices their
+    # owner signed, as Element's "exclude insecure devices"), or "all" for clients without cross-signing.
+    trust: Literal["cross-signed", "all"] = "cross-signed"
 
     @field_validator("homeserver")
     @classmethod
@@ -71,13 +74,15 @@ class BotSettings(Strict):
     language: Literal["de", "en"] = "de"
     timezone: str = "Europe/Berlin"
     command_prefix: str = "!"
-    # Where users can read the German guide (docs/anleitung.md), e.g. an intranet page; shown by !hilfe.
-    # Without it, `!hilfe anleitung` sends the guide as a file.
-    guide_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = False
     # Serve GET /health and GET /metrics (Prometheus text format) on 127.0.0.1:<port>; off when unset.
     metrics_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    # A guided dialog (``!umfrage`` typed alone) ends after this much silence; nothing is created then.
+    dialog_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
+    # Where the German user guide (docs/anleitung.md) can be read, linked from !hilfe; unset: `!hilfe
+    # anleitung` sends the file.
+    guide_url: str | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -317,9 +322,12 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     for secret_file in (m.password_file, m.access_token_file, m.recovery_key_file):
         if secret_file is not None:
             if not secret_file.exists():
-                problems.append(
-                    f"matrix: secret file {secret_file} does not exist — hint: create it (chmod 600)"
+                how = (
+                    f"`lotsenbot crypto recovery-key --file {secret_file}` writes it"
+                    if secret_file == m.recovery_key_file
+                    else "create it (chmod 600)"
                 )
+                problems.append(f"matrix: secret file {secret_file} does not exist — hint: {how}")
             elif secret_file.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
                 warnings.append(f"{secret_file}: readable by other users — hint: chmod 600 {secret_file}")
     mode = path.stat().st_mode
@@ -328,6 +336,11 @@ def check(path: Path) -> tuple[list[str], list[str]]:
     elif mode & stat.S_IROTH and config.bot.database_url and "@" in config.bot.database_url.split("//")[-1]:
         warnings.append(
             f"{path}: contains a database password and is readable by everyone — hint: chmod 640 {path}"
+        )
+    if m.trust == "all":
+        warnings.append(
+            'matrix.trust = "all": the bot acts on messages from devices their owner never verified and '
+            "shares its room keys with them — only for a private homeserver whose clients cannot cross-sign"
         )
     if not config.rooms:
         warnings.append(

@@ -57,9 +57,23 @@ async def _client(hs: LocalSynapse, localpart: str, root: Path) -> Lotse:
     return client
 
 
-async def _team_room(root: Path, coord: Lotse, lotse: Lotse, bot_id: str) -> str:
+def _load_state(root: Path) -> dict[str, Any]:
+    """What the demo remembers between starts: its room, how far the script got and what was said."""
     state_file = root / "state.json"
     state: dict[str, Any] = json.loads(state_file.read_text()) if state_file.exists() else {}
+    # A demo folder from before progress was kept: its one start played the whole script.
+    state.setdefault("played", len(SCRIPT) if "room_id" in state else 0)
+    state.setdefault("transcript", [])
+    return state
+
+
+def _save_state(root: Path, state: dict[str, Any]) -> None:
+    tmp = root / "state.json.tmp"
+    tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1))
+    tmp.replace(root / "state.json")  # never half a file, even when stopped mid-write
+
+
+async def _team_room(root: Path, state: dict[str, Any], coord: Lotse, lotse: Lotse, bot_id: str) -> str:
     room_id = state.get("room_id")
     if room_id and room_id in coord.client.rooms:
         return str(room_id)
@@ -68,36 +82,88 @@ async def _team_room(root: Path, coord: Lotse, lotse: Lotse, bot_id: str) -> str
     await lotse.wait_member(room_id, lotse.user_id)
     await lotse.wait_member(room_id, bot_id)
     await coord.wait_member(room_id, lotse.user_id)
-    state_file.write_text(json.dumps({"room_id": room_id}))
+    # The bot's greeting must not be mistaken for the answer to the script's first line.
+    with contextlib.suppress(AssertionError):
+        await coord.wait_for(room_id, lambda e: e.get("sender") == bot_id and _shown(e), timeout=30)
+    state.clear()
+    state.update({"room_id": room_id, "played": 0, "transcript": []})  # a new room: the script starts over
+    _save_state(root, state)
     return room_id
 
 
-async def _play(room_id: str, people: dict[str, Lotse], bot_id: str) -> None:
+async def _play(
+    root: Path, state: dict[str, Any], room_id: str, people: dict[str, Lotse], bot_id: str
+) -> None:
+    """Play the script from where the last start stopped. A line counts as played *before* it is sent,
+    so an interrupted start never sends it twice (at most once, like the bot's own events)."""
     print("\n── Gesprächsverlauf (Demo) " + "─" * 50)
-    for who, text in SCRIPT:
+    for index in range(state["played"], len(SCRIPT)):
+        who, text = SCRIPT[index]
         client = people[who]
         before = {e.get("event_id") for e in client.events.get(room_id, [])}
         _print(who, text)
-        await client.send(room_id, text)
-        # collect every bot message that arrives in the next moments (replies and announcements)
-        try:
-            await client.wait_for(
-                room_id,
-                lambda e, before=before: (
-                    e.get("sender") == bot_id
-                    and e.get("event_id") not in before
-                    and e.get("type") in ("m.room.message", "org.matrix.msc3381.poll.start")
-                ),
-                timeout=20,
-            )
-        except AssertionError:
-            _print("lotsenbot", "(keine Antwort)")
-            continue
-        await asyncio.sleep(0.3)
-        for event in client.events.get(room_id, []):
-            if event.get("sender") == bot_id and event.get("event_id") not in before:
-                _print("lotsenbot", _describe(event.get("type", ""), event.get("content", {})))
+        state["played"] = index + 1
+        _save_state(root, state)
+        sent = await client.send(room_id, text)
+        answers = [
+            _describe(e.get("type", ""), e.get("content", {}))
+            for e in await _answers(client, room_id, bot_id, sent, before)
+        ]
+        for answer in answers or ["(keine Antwort)"]:
+            _print("lotsenbot", answer)
+        state["transcript"].append({"who": who, "text": text, "answers": answers})
+        _save_state(root, state)
     print("─" * 77)
+
+
+def _shown(event: dict[str, Any]) -> bool:
+    return event.get("type") in ("m.room.message", "org.matrix.msc3381.poll.start")
+
+
+async def _answers(
+    client: Lotse, room_id: str, bot_id: str, sent: str, before: set[Any]
+) -> list[dict[str, Any]]:
+    """The bot's reply to ``sent`` (or the poll it started), plus whatever else it posts right after
+    (an announcement) — waiting until the bot has been quiet for a second, so no answer lands on the
+    next line of the script."""
+
+    def new() -> list[dict[str, Any]]:
+        return [
+            e
+            for e in client.events.get(room_id, [])
+            if e.get("sender") == bot_id and e.get("event_id") not in before and _shown(e)
+        ]
+
+    def answers_it(e: dict[str, Any]) -> bool:
+        reply_to = ((e.get("content", {}).get("m.relates_to") or {}).get("m.in_reply_to") or {}).get(
+            "event_id"
+        )
+        return e in new() and (reply_to == sent or str(e.get("type")).endswith("poll.start"))
+
+    try:
+        await client.wait_for(room_id, answers_it, timeout=30)
+    except AssertionError:
+        return []
+    count, quiet = len(new()), 0.0
+    while quiet < 1.0:
+        await asyncio.sleep(0.25)
+        quiet = 0.0 if len(new()) != count else quiet + 0.25
+        count = len(new())
+    return new()
+
+
+def _recap(root: Path, state: dict[str, Any]) -> None:
+    """A second start: the conversation already happened in the room; a short reminder, no repeat."""
+    print("\n── Bisher in der Demo (schon gespielt, wird nicht wiederholt) " + "─" * 15)
+    for entry in state["transcript"]:
+        first = next((line for a in entry["answers"] for line in a.splitlines() if line.strip()), "")
+        _print(entry["who"], entry["text"])
+        _print("lotsenbot", first[:90] + ("…" if len(first) > 90 else ""))
+    print("─" * 77)
+    if not state["transcript"]:
+        print("  Das Gespräch wurde schon bei einem früheren Start gespielt.")
+    print("Probier selbst weiter, zum Beispiel mit !umfrage oder !hilfe im Raum.")
+    print(f"Die Demo von vorn: den Ordner {root} löschen und neu starten.")
 
 
 def _describe(event_type: str, content: dict[str, Any]) -> str:
@@ -114,8 +180,10 @@ def _describe(event_type: str, content: dict[str, Any]) -> str:
 
 
 async def run(root: Path, *, script_only: bool) -> int:
-    setup_logging("WARNING")
+    log_file = root / "demo.log"
+    setup_logging("INFO", file=log_file)  # the console shows the conversation; technical lines go here
     print(f"Lotsenbot-Demo: Daten in {root}")
+    print(f"Technisches Protokoll (englisch): {log_file}")
     async with LocalSynapse(root / "synapse") as hs:
         print(f"Synapse läuft auf {hs.url}")
         bot_id = await hs.register_user(BOT, PASSWORDS[BOT])
@@ -138,18 +206,22 @@ async def run(root: Path, *, script_only: bool) -> int:
         coord = await _client(hs, COORD, root)
         lotse = await _client(hs, LOTSE, root)
         try:
-            room_id = await _team_room(root, coord, lotse, bot_id)
-            await _play(room_id, {COORD: coord, LOTSE: lotse}, bot_id)
-            if script_only:
-                return 0
+            state = _load_state(root)
+            room_id = await _team_room(root, state, coord, lotse, bot_id)
+            if state["played"] >= len(SCRIPT):
+                _recap(root, state)
+            else:
+                await _play(root, state, room_id, {COORD: coord, LOTSE: lotse}, bot_id)
             print(
-                "\nDie Demo läuft weiter. Mit einem Matrix-Programm (z. B. Element Desktop) anmelden:\n"
+                "\nAnmelden mit einem Matrix-Programm (z. B. Element Desktop):\n"
                 f"  Homeserver: {hs.url}\n"
                 f"  Koordination: {COORD} / {PASSWORDS[COORD]}\n"
                 f"  Lotse:        {LOTSE} / {PASSWORDS[LOTSE]}\n"
-                f"  Raum: „Digitallotsen (Demo)“ ({room_id}), Bot: {bot_id}\n"
-                "Beenden mit Strg+C."
+                f"  Raum: „Digitallotsen (Demo)“ ({room_id}), Bot: {bot_id}"
             )
+            if script_only:
+                return 0
+            print("Die Demo läuft weiter. Beenden mit Strg+C.")
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):

@@ -43,9 +43,27 @@ class Lotse:
         self._changed = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
 
-    async def login(self, password: str = PASSWORD) -> None:
+    async def login(self, password: str = PASSWORD, *, cross_sign: bool = True) -> None:
+        """Log in; like Element at first login, also create a cross-signing identity that signs this device
+        (the bot serves only cross-signed devices by default). ``cross_sign=False`` plays an old client."""
         resp = await self.client.login(password, device_name="test-client")
         assert isinstance(resp, LoginResponse), resp
+        if cross_sign:
+            await self.cross_sign(password)
+
+    async def cross_sign(self, password: str = PASSWORD) -> None:
+        """Master, self-signing and user-signing keys for this account, and this device signed with them."""
+        from bot.crypto.api import ClientAPI
+        from bot.crypto.identity import CrossSigningKeys, sign_device, signing_keys_body, upload_signing_keys
+
+        c = self.client
+        if c.should_upload_keys:
+            await c.keys_upload()
+        async with ClientAPI(c.homeserver, c.access_token, self.user_id) as api:
+            keys = CrossSigningKeys.generate()
+            await upload_signing_keys(api, signing_keys_body(self.user_id, keys), password)
+            own = await api.query_keys([self.user_id])
+            await sign_device(api, own["device_keys"][self.user_id][c.device_id], keys, None, None)
 
     async def start(self) -> None:
         await self._sync_once(timeout=0)

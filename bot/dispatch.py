@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import hints, i18n
+from bot import dialog, edits, hints, i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
 from bot.framework import (
     Command,
     ExtraArgs,
+    MissingArgument,
     Registry,
     Token,
     UsageError,
@@ -164,6 +165,18 @@ class Dispatcher:
             log.exception("handling an event in %s failed (ref %s)", where, ref)
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def give_up(self, event: Incoming, ref: str) -> None:
+        """An event that failed outside any handler, again and again (bot/syncguard.py): record it as
+        handled so the sync can go on, and tell the sender of a command with the log's reference."""
+        self.internal_errors += 1
+        message = None
+        if event.type == "m.room.message" and self._is_command(event.body):
+            message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
+        await self._record(event, message)
+
+    async def _record(self, event: Incoming, message: str | None) -> None:
         async with self.db.transaction() as session:
             if await self.ledger.seen(session, event.event_id):
                 return
@@ -209,6 +222,9 @@ class Dispatcher:
 
     async def _route(self, ctx: Context, event: Incoming) -> None:
         if event.type == "m.room.message":
+            if edits.is_edit(event):  # never executed; a corrected command gets a hint (bot/edits.py)
+                await edits.answer_edit(ctx, event, self._is_command)
+                return
             body = event.body
             text = self._command_text(body)
             if text is not None:
@@ -253,10 +269,15 @@ class Dispatcher:
         try:
             values = cmd.parse(rest, text, ctx)
         except UsageError as exc:
+            # Too little typed: a command with a guided dialog asks for the rest (bot/dialog.py).
+            if isinstance(exc, MissingArgument) and await dialog.offer(ctx, cmd, exc.partial, complete=False):
+                return
             message = self._usage_message(ctx, cmd, exc.message)
             if isinstance(exc, ExtraArgs):
                 message += hints.other_ways(ctx, self.registry, cmd, exc.words)
             await ctx.reply(message)
+            return
+        if await dialog.offer(ctx, cmd, values, complete=True):
             return
         log.info("command %s by %s", cmd.name, _who(ctx))
         await cmd.handler(ctx, **values)

@@ -53,6 +53,15 @@ class ExtraArgs(UsageError):
         self.words = words
 
 
+class MissingArgument(UsageError):
+    """A required argument was not given; ``partial`` holds what was parsed, so a guided dialog
+    (``bot/dialog.py``) can ask for the rest instead of showing the usage line."""
+
+    def __init__(self, message: str, partial: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
 class UserError(Exception):
     """A feature refuses a request for a reason the user can fix; shown as is, nothing is stored."""
 
@@ -379,7 +388,8 @@ class Command:
                 value, used = arg.type.consume(remaining, ctx, raw)
             except UsageError as exc:
                 if exc is _missing:
-                    raise UsageError(ctx.t("fw.missing_arg", arg=arg.spoken(ctx.lang))) from None
+                    message = ctx.t("fw.missing_arg", arg=arg.spoken(ctx.lang))
+                    raise MissingArgument(message, dict(values)) from None
                 raise
             values[arg.name] = value
             pos += used

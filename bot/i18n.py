@@ -61,6 +61,17 @@ register(
             "en": "I could not decrypt your last message. Please allow sending to unverified devices in your "
             "Matrix client (Element: Settings → Security) and send the command again.",
         },
+        "unsigned_device": {
+            "de": "Ich habe deine Nachricht bekommen, aber sie kommt von einem Gerät, das du nicht "
+            "bestätigt hast. Ich reagiere nur auf bestätigte Geräte (wie Element mit „Unsichere Geräte "
+            "ausschließen“). Bitte bestätige dieses Gerät mit einem anderen angemeldeten Gerät oder deinem "
+            "Wiederherstellungsschlüssel (in Element: Einstellungen → Sitzungen) und schicke die Nachricht "
+            "dann noch einmal.",
+            "en": "I received your message, but it comes from a device you have not verified. I only act on "
+            "verified devices (like Element's 'exclude insecure devices'). Please verify this device with "
+            "another signed-in device or your recovery key (Element: Settings → Sessions) and send the "
+            "message again.",
+        },
         "internal_error": {
             "de": "Da ist bei mir etwas schiefgegangen. Die Koordination kann es im Protokoll nachsehen "
             "(Fehlernummer `{ref}`). Bitte versuche es gleich noch einmal.",

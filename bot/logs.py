@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 _SECRET = re.compile(r"(access_token=|Bearer\s+|\"(?:access_token|password)\":\s*\")[^\s&\"']+")
 
@@ -36,8 +37,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def setup_logging(level: str = "INFO", *, json_logs: bool = False) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(level: str = "INFO", *, json_logs: bool = False, file: Path | None = None) -> None:
+    """Log to stderr, or only to ``file`` (the demo: its console is for the conversation, not for
+    library warnings); Python warnings go the same way."""
+    handler: logging.Handler = (
+        logging.StreamHandler() if file is None else logging.FileHandler(file, "a", "utf-8")
+    )
+    logging.captureWarnings(file is not None)
     handler.addFilter(Redact())
     if json_logs:
         handler.setFormatter(JsonFormatter())

@@ -31,6 +31,7 @@ from nio import (
     RoomCreateEvent,
     RoomCreateResponse,
     RoomMessagesResponse,
+    RoomRedactResponse,
     RoomSendResponse,
     SyncResponse,
     UploadResponse,
@@ -38,16 +39,19 @@ from nio import (
 )
 from nio.api import MessageDirection
 from nio.exceptions import LocalProtocolError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot import i18n, render
+from bot import directs, i18n, render
 from bot.config import Config
 from bot.context import HomeserverUnavailable
 from bot.crypto.api import ClientAPI
 from bot.crypto.backup import KeyBackup
 from bot.crypto.identity import IdentityState
+from bot.crypto.trust import SenderTrust, device_id_for_key, restrict_key_sharing, session_signing_key
 from bot.dispatch import Dispatcher, Incoming
+from bot.syncguard import FailureBook
 from storage.db import Database
+from storage.idempotent import insert_ignore
 from storage.models import BotRoom, KeyValue, Throttle
 
 log = logging.getLogger(__name__)
@@ -121,8 +125,13 @@ class MatrixBot:
         self._creators: dict[str, set[str]] = {}
         self._configured_ids: set[str] = set()  # the configured team rooms, aliases resolved
         self._settled: dict[str, int] = {}  # room → active_since_ms, for joined rooms already greeted
+        self._direct: set[str] = set()  # the DMs (see bot/directs.py); loaded at start
+        self.failures = FailureBook()  # unexpected errors per event/room step (see bot/syncguard.py)
         self.crypto: IdentityState | None = None  # cross-signing state after setup_crypto (bot.crypto)
         self.crypto_api: ClientAPI | None = None
+        self.trust = SenderTrust(
+            self._query_keys, enforce=config.matrix.trust == "cross-signed", on_change=self._rotate_for
+        )
         self.backup: KeyBackup | None = None  # server-side key backup, set up when the sync loop starts
 
     # ---------------------------------------------------------------------------------- login
@@ -176,6 +185,8 @@ class MatrixBot:
     async def run(self, dispatcher: Dispatcher) -> None:
         """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
         self.dispatcher = dispatcher
+        if self.client.olm is not None:
+            restrict_key_sharing(self.client.olm, self.trust)
         if self.client.olm is not None and self.backup is None:
             storage = self.crypto.storage if self.crypto else None
             self.backup = KeyBackup(
@@ -187,6 +198,8 @@ class MatrixBot:
             )
             await self.backup.start()
         token = await self._load_token()
+        async with self.db.transaction() as session:
+            self._direct |= await directs.load(session)
         first = True
         backoff = BACKOFF_START
         sync_filter = json.dumps(SYNC_FILTER)
@@ -221,7 +234,7 @@ class MatrixBot:
                 seen_before, started = self.events_seen, time.perf_counter()
                 self.idle.clear()
                 try:
-                    await self._process(resp, since=token)
+                    complete = await self._process(resp, since=token)
                 finally:
                     self.idle.set()
                 elapsed_ms = (time.perf_counter() - started) * 1000
@@ -240,8 +253,13 @@ class MatrixBot:
                 await self._sleep(backoff)
                 continue
             except Exception:
-                # A bug outside any feature handler: log it, but do not retry the same batch forever.
-                log.exception("unexpected error while processing a sync batch; skipping it")
+                # Outside every guarded piece (bot/syncguard.py): redo, never skip unhandled events.
+                log.exception("unexpected error while processing a sync batch; will redo it")
+                complete = False
+            if not complete:
+                await self._sleep(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
+                continue
             token = resp.next_batch
             await self._save_token(token)
             first = False
@@ -297,21 +315,79 @@ class MatrixBot:
 
     # ------------------------------------------------------------------------------ processing
 
-    async def _process(self, resp: SyncResponse, *, since: str | None) -> None:
+    async def _process(self, resp: SyncResponse, *, since: str | None) -> bool:
+        """Handle a batch; False if a piece failed and the batch must be redone (bot/syncguard.py)."""
+        self.trust.invalidate(resp.device_list.changed)
+        complete = True
+        guard = self.failures.run
+        self._direct |= directs.from_account_data(resp.account_data_events)
         for room_id, info in resp.rooms.invite.items():
-            await self._on_invite(room_id, info.invite_state)
+            state = info.invite_state
+            complete &= await guard(f"invite:{room_id}", lambda r=room_id, s=state: self._on_invite(r, s))
         for room_id in resp.rooms.leave:
             await self._set_joined(room_id, joined=False)
         for room_id, info in resp.rooms.join.items():
             self._note_creators(room_id, [*info.state, *info.timeline.events])
-            since_ms, greet = await self._active_since(room_id)
-            if greet:
-                await self._greet(room_id)
-            events = list(info.timeline.events)
-            if info.timeline.limited and since is not None:
-                events = await self._fill_gap(room_id, info.timeline.prev_batch, since) + events
-            for event in events:
-                await self._on_room_event(room_id, event, since_ms)
+            if room_id not in self._direct and directs.joined_as_direct(info.state, self.user_id):
+                self._direct.add(room_id)  # a DM joined before bot_rooms.direct existed
+            complete &= await self._process_room(room_id, info, since)
+        return complete
+
+    async def _process_room(self, room_id: str, info: Any, since: str | None) -> bool:
+        guard = self.failures.run
+        cutoff: list[tuple[int, bool]] = []
+
+        async def active_since() -> None:
+            cutoff.append(await self._active_since(room_id))
+
+        if not await guard(f"room:{room_id}/cutoff", active_since):
+            return False
+        if not cutoff:
+            return True  # given up on this room's part of the batch (logged with a reference)
+        since_ms, greet = cutoff[0]
+        if greet and not await guard(
+            f"room:{room_id}/greeting", lambda: self._greet(room_id), lambda _ref: self._greeted(room_id)
+        ):
+            return False
+        events = list(info.timeline.events)
+        if info.timeline.limited and since is not None:
+            older: list[Any] = []
+
+            async def fill() -> None:
+                older.extend(await self._fill_gap(room_id, info.timeline.prev_batch, since))
+
+            if not await guard(f"room:{room_id}/gap", fill):
+                return False
+            events = older + events
+        for event in events:
+            key = (getattr(event, "source", None) or {}).get("event_id") or f"{room_id}/?"
+            done = await guard(
+                key,
+                lambda e=event: self._on_room_event(room_id, e, since_ms),
+                lambda ref, e=event: self._give_up(room_id, e, since_ms, ref),
+            )
+            if not done:
+                return False  # the rest of this room waits for the redo, in order
+        return True
+
+    async def _give_up(self, room_id: str, event: Any, since_ms: int, ref: str) -> None:
+        """Record an event that kept failing (and tell a command's sender), so the batch can go on."""
+        source = getattr(event, "source", None) or {}
+        sender = source.get("sender") or getattr(event, "sender", "")
+        ts = source.get("origin_server_ts") or getattr(event, "server_timestamp", 0)
+        if sender == self.user_id or ts < since_ms or "state_key" in source or isinstance(event, MegolmEvent):
+            return
+        incoming = self._incoming(room_id, source, sender, ts)
+        if incoming is not None:
+            assert self.dispatcher is not None
+            await self.dispatcher.give_up(incoming, ref)
+
+    async def _greeted(self, room_id: str) -> None:
+        """The greeting could not be sent, repeatedly: do not retry it in every batch from now on."""
+        async with self.db.transaction() as session:
+            row = await session.get(BotRoom, room_id)
+            if row is not None:
+                row.greeted = True
 
     def _note_creators(self, room_id: str, events: list[Any]) -> None:
         """Room version 12 gives creators unlimited power without listing them in m.room.power_levels."""
@@ -354,21 +430,30 @@ class MatrixBot:
                 await self._undecryptable(room_id, event)
                 return
             event, source = restored, restored.source  # handled like any event nio decrypted itself
+        if getattr(event, "decrypted", False) and not await self._from_signed_device(room_id, event):
+            return
+        incoming = self._incoming(room_id, source, sender, ts)
+        if incoming is not None:
+            assert self.dispatcher is not None
+            await self.dispatcher.handle(incoming)
+
+    def _incoming(self, room_id: str, source: dict[str, Any], sender: str, ts: int) -> Incoming | None:
+        """The event as features see it, or None for what the bot does not act on."""
         event_type = source.get("type", "")
         content = source.get("content")
         if not isinstance(content, dict) or not source.get("event_id"):
-            return
+            return None
         rel = content.get("m.relates_to")
         rel = rel if isinstance(rel, dict) else {}
         if event_type == "m.room.message":
-            if content.get("msgtype") not in ("m.text",) or rel.get("rel_type") == "m.replace":
-                return  # notices are other bots talking (no loops); edits are not new commands
+            if content.get("msgtype") not in ("m.text",):
+                return None  # notices are other bots talking (no loops); edits: see bot/edits.py
         elif event_type not in self._hooked_types():
-            return
+            return None
         if event_type == "m.room.redaction" and "redacts" not in content and source.get("redacts"):
             content = {**content, "redacts": source["redacts"]}  # room versions < 11 keep it outside
         thread_root = rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
-        incoming = Incoming(
+        return Incoming(
             event_id=source["event_id"],
             room_id=room_id,
             sender=sender,
@@ -377,8 +462,6 @@ class MatrixBot:
             ts_ms=int(ts),
             thread_root=thread_root,
         )
-        assert self.dispatcher is not None
-        await self.dispatcher.handle(incoming)
 
     def _hooked_types(self) -> set[str]:
         assert self.dispatcher is not None
@@ -408,9 +491,84 @@ class MatrixBot:
             reply_to=event.event_id,
             mention_users=[event.sender],
         )
-        await self.send(
-            room_id, content, event_type="m.room.message", txn_id=f"undecryptable-{event.event_id}"
+        device_id = device_id_for_key(self.client.olm, event.sender, event.sender_key)
+        await self._send_readable_by(
+            room_id, content, f"undecryptable-{event.event_id}", event.sender, device_id
         )
+
+    async def _from_signed_device(self, room_id: str, event: Any) -> bool:
+        """Whether the bot may act on this decrypted message ([matrix] trust, bot/crypto/trust.py).
+
+        If not, the sender learns why (once an hour), in a message their unsigned device can decrypt.
+        """
+        if not self.trust.enforce:
+            return True
+        keys = session_signing_key(self.client.olm, room_id, event)
+        try:
+            if keys is not None and await self.trust.sender_allowed(event.sender, *keys):
+                return True
+        except aiohttp.ClientError as exc:
+            raise HomeserverUnavailable(f"key query failed: {exc}") from exc
+        log.warning(
+            "ignoring %s from %s: sent from a device its owner has not cross-signed",
+            event.event_id,
+            event.sender,
+        )
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            row = await session.get(Throttle, f"unsigned:{event.sender}")
+            if row is not None and now - row.last_at < UNDECRYPTABLE_EVERY:
+                return False
+            await session.merge(Throttle(key=f"unsigned:{event.sender}", last_at=now))
+        content = render.message(
+            i18n.t(self.config.bot.language, "unsigned_device"),
+            msgtype="m.text",
+            reply_to=event.event_id,
+            mention_users=[event.sender],
+        )
+        device_id = device_id_for_key(self.client.olm, event.sender, keys[0] if keys else None)
+        await self._send_readable_by(room_id, content, f"unsigned-{event.event_id}", event.sender, device_id)
+        return False
+
+    async def _send_readable_by(
+        self, room_id: str, content: dict[str, Any], txn_id: str, user_id: str, device_id: str | None
+    ) -> None:
+        """Send a note that ``device_id`` can decrypt even though the policy keeps room keys from it.
+
+        The note goes out in a megolm session of its own, shared with the room's signed devices plus this
+        one; the session is dropped before and after, so that device never sees what was said before or
+        after. (A DM would not help: the policy holds there too, and the question was asked here.)
+        """
+        olm = self.client.olm
+        one_off = olm is not None and device_id is not None and self.trust.enforce
+        lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        async with lock:
+            if one_off:
+                self.trust.allow_once(user_id, device_id)
+                olm.outbound_group_sessions.pop(room_id, None)
+            try:
+                await self._send_locked(room_id, content, event_type="m.room.message", txn_id=txn_id)
+            finally:
+                if one_off:
+                    self.trust.end_once(user_id, device_id)
+                    olm.outbound_group_sessions.pop(room_id, None)
+
+    async def _query_keys(self, user_ids: list[str]) -> dict[str, Any]:
+        answer = await self._raw(
+            "POST", "/_matrix/client/v3/keys/query", {"device_keys": {u: [] for u in user_ids}}
+        )
+        if "errcode" in answer:
+            raise HomeserverUnavailable(f"key query refused: {answer.get('errcode')} {answer.get('error')}")
+        return answer
+
+    def _rotate_for(self, user_id: str) -> None:
+        """A user's signed devices changed: new outbound sessions in their rooms, shared with the new set."""
+        olm = self.client.olm
+        if olm is None:
+            return
+        for room_id, room in self.client.rooms.items():
+            if user_id in room.users:
+                olm.outbound_group_sessions.pop(room_id, None)
 
     # --------------------------------------------------------------------------- rooms & invites
 
@@ -425,10 +583,12 @@ class MatrixBot:
             return cached, False
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
-            if row is None:
-                row = BotRoom(room_id=room_id, active_since_ms=self.started_ms, joined=True, greeted=True)
-                session.add(row)
-            elif not row.joined:
+            if row is None:  # direct_room may be storing the same row right now: no check-then-insert
+                values = {"active_since_ms": self.started_ms, "joined": True, "greeted": True}
+                await insert_ignore(session, BotRoom, room_id=room_id, **values)
+                row = await session.get(BotRoom, room_id, populate_existing=True)
+                assert row is not None
+            if not row.joined:
                 row.joined = True
             if row.greeted:
                 self._settled[room_id] = row.active_since_ms
@@ -490,13 +650,23 @@ class MatrixBot:
         # row, or the restart would take its own start as the cutoff and skip commands sent in between.
         now_ms = int(time.time() * 1000)
         self._settled.pop(room_id, None)
+        direct = directs.invite_is_direct(invite)
+        if direct:
+            self._direct.add(room_id)
         async with self.db.transaction() as session:
             row = await session.get(BotRoom, room_id)
             if row is None:
-                session.add(BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=False))
-            else:
-                # A re-invite: a fresh start, no replay of what was said while the bot was away.
+                row = BotRoom(room_id=room_id, active_since_ms=now_ms, joined=True, greeted=False)
+                session.add(row)
+            elif not row.joined:
+                # A re-invite after the bot left: a fresh start, no replay of what was said meanwhile.
                 row.active_since_ms, row.joined, row.greeted = now_ms, True, False
+            else:
+                # The bot is in this room already. A tokenless sync within Synapse's response cache window
+                # replays old invites; moving the cutoff then would skip what was sent while the bot was
+                # down, and greet again (issue 17). The cutoff is set once per join, never by a restart.
+                log.info("invite to %s seen again while joined (a replayed sync); cutoff kept", room_id)
+            row.direct = row.direct or direct
         resp = await self.client.join(room_id)
         if isinstance(resp, JoinError):
             log.warning("could not join %s: %s", room_id, resp.message)
@@ -548,30 +718,40 @@ class MatrixBot:
         """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
         content = render.guard_mentions(content, event_type)  # also for what bypasses Context
         lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        async with lock:  # keeps replies in order and the megolm session shared once
+            return await self._send_locked(room_id, content, event_type=event_type, txn_id=txn_id)
+
+    async def _send_locked(
+        self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str
+    ) -> str:
         delay = BACKOFF_START
         refused: str | None = None
-        async with lock:  # keeps replies in order and the megolm session shared once
-            for attempt in range(SEND_ATTEMPTS):
-                try:
-                    resp = await self.client.room_send(
-                        room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
-                    )
-                except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-                    log.warning(
-                        "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
-                    )
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, BACKOFF_MAX)
-                    continue
-                if isinstance(resp, RoomSendResponse):
-                    self.messages_sent += 1
-                    return resp.event_id
-                log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
-                if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
-                    refused = f"{resp.status_code} {resp.message}"
-                    break
+        if self.trust.enforce and self.is_encrypted(room_id):
+            try:  # who may get the room key: ask about members the cache does not know (yet)
+                await self.trust.refresh(list(self.client.rooms[room_id].users))
+            except (aiohttp.ClientError, TimeoutError, HomeserverUnavailable) as exc:
+                log.warning("key query before sending to %s failed (%s); sharing as last known", room_id, exc)
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                resp = await self.client.room_send(
+                    room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+                )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning(
+                    "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            if isinstance(resp, RoomSendResponse):
+                self.messages_sent += 1
+                return resp.event_id
+            log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
+            if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
+                refused = f"{resp.status_code} {resp.message}"
+                break
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
         if refused:
             raise SendError(f"could not send to {room_id}: {refused}")
         raise HomeserverUnavailable(f"could not send to {room_id} after {SEND_ATTEMPTS} attempts")
@@ -602,7 +782,10 @@ class MatrixBot:
         return bool(room and room.encrypted)
 
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
-        await self.client.room_redact(room_id, event_id, reason=reason, tx_id=txn_id)
+        """Raises ``SendError`` if the homeserver refused (e.g. no power): callers tell the user the truth."""
+        resp = await self.client.room_redact(room_id, event_id, reason=reason, tx_id=txn_id)
+        if not isinstance(resp, RoomRedactResponse):
+            raise SendError(f"could not redact {event_id}: {getattr(resp, 'message', resp)}")
 
     async def direct_room(self, user_id: str) -> str:
         """The bot's DM with a user, created (encrypted) on first use and remembered."""
@@ -613,7 +796,7 @@ class MatrixBot:
             return row.value
         for room_id, room in self.client.rooms.items():
             members = set(room.users) | set(room.invited_users)
-            if members == {self.user_id, user_id}:
+            if members == {self.user_id, user_id} and self.is_dm(room_id):
                 self._store_later(KeyValue(key=key, value=room_id))
                 return room_id
         resp = await self.client.room_create(
@@ -629,8 +812,9 @@ class MatrixBot:
         )
         if not isinstance(resp, RoomCreateResponse):
             raise SendError(f"could not open a DM with {user_id}: {getattr(resp, 'message', resp)}")
+        self._direct.add(resp.room_id)
         self._store_later(
-            BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True),
+            BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True, direct=True),
             KeyValue(key=key, value=resp.room_id),
         )
         # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
@@ -651,13 +835,26 @@ class MatrixBot:
             try:
                 async with self.db.transaction() as session:
                     for row in rows:
-                        await session.merge(row)
+                        await self._remember(session, row)
             except Exception:
                 log.exception("could not remember a direct room")
 
         task = asyncio.create_task(write())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _remember(session: Any, row: BotRoom | KeyValue) -> None:
+        """Idempotent: the sync loop may insert the same ``bot_rooms`` row at the same moment."""
+        if isinstance(row, BotRoom):
+            values = {"active_since_ms": row.active_since_ms, "joined": True, "greeted": bool(row.greeted)}
+            direct = bool(row.direct)
+            if not await insert_ignore(session, BotRoom, room_id=row.room_id, direct=direct, **values):
+                await session.execute(
+                    update(BotRoom).where(BotRoom.room_id == row.room_id).values(direct=direct)
+                )
+        elif not await insert_ignore(session, KeyValue, key=row.key, value=row.value):
+            await session.execute(update(KeyValue).where(KeyValue.key == row.key).values(value=row.value))
 
     def room_members(self, room_id: str) -> list[str]:
         room = self.client.rooms.get(room_id)
@@ -674,10 +871,10 @@ class MatrixBot:
         return room_id if isinstance(room_id, str) and room_id else None
 
     def is_dm(self, room_id: str) -> bool:
-        room = self.client.rooms.get(room_id)
-        if room is None:
+        """Made as a DM (bot/directs.py), and never a configured team room."""
+        if room_id not in self._direct:
             return False
-        return len(set(room.users) | set(room.invited_users)) <= 2
+        return room_id not in self._configured_ids and room_id not in self.config.rooms
 
     def power_level(self, room_id: str, user_id: str) -> int:
         room = self.client.rooms.get(room_id)

@@ -33,6 +33,7 @@ from bot.framework import (
     shorten,
     with_prefix,
 )
+from bot.guide import guide_line
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
@@ -122,13 +123,6 @@ def overview(ctx: Context) -> str:
     lines.append(ctx.t("help.more", topics=topics))
     lines.append(guide_line(ctx))
     return "\n".join(lines)
-
-
-def guide_line(ctx: Context) -> str:
-    url = ctx.config.bot.guide_url
-    if url:
-        return ctx.t("help.guide_url", url=url)
-    return ctx.t("help.guide_file")
 
 
 def full_list(ctx: Context) -> str:
@@ -280,11 +274,6 @@ i18n.register(
         "help.more": {
             "de": "Mehr zu einem Thema: {topics} · alle Befehle: `{prefix}hilfe alle`",
             "en": "More on a topic: {topics} · all commands: `{prefix}help all`",
-        },
-        "help.guide_url": {"de": "Anleitung: {url}", "en": "Guide (German): {url}"},
-        "help.guide_file": {
-            "de": "Anleitung zum Nachlesen: `{prefix}hilfe anleitung`",
-            "en": "The guide (German): `{prefix}help guide`",
         },
         "help.guide_missing": {
             "de": "Die Anleitung ist hier gerade nicht verfügbar. `{prefix}hilfe` zeigt das Wichtigste.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, MetaData, String, Text, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, Index, MetaData, String, Text, TypeDecorator, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -83,6 +83,8 @@ class BotRoom(Base):
     active_since_ms: Mapped[int] = mapped_column(BigInteger)
     joined: Mapped[bool] = mapped_column(default=True)
     greeted: Mapped[bool] = mapped_column(default=False)
+    # A direct chat: the bot opened it, or the invite said `is_direct`. Never inferred from member counts.
+    direct: Mapped[bool] = mapped_column(default=False, server_default=false())
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

@@ -8,7 +8,7 @@ key, so it cannot be decrypted a second time.
 
 So while nio handles the to-device part of a sync, :class:`KeyBackup` holds back nio's store writes (Olm
 sessions, the Olm account, megolm sessions; the objects in memory are nio's as always) and afterwards:
-1. uploads the new megolm sessions to the backup in one idempotent ``PUT /room_keys/keys`` (the server keeps
+1. uploads the new megolm sessions to the backup with idempotent ``PUT /room_keys/keys`` (the server keeps
    the better copy of a session, so uploading again after a crash does no harm);
 2. writes the Olm sessions and account; 3. writes the megolm sessions.
 A kill before 1 leaves the old Olm state on disk, so the re-sent to-device message decrypts again; a kill
@@ -16,15 +16,14 @@ after 1 leaves the key in the backup, and :meth:`KeyBackup.recover` fetches it w
 decrypted. If the upload fails (homeserver gone right after a sync) the key is written locally anyway and
 uploaded later: the bot never trades a working key for a backup.
 
-The backup key itself (the Curve25519 private key) lives in secret storage as ``m.megolm_backup.v1``,
-encrypted for the recovery key, so a new device with the recovery key reads the backup. Only while the bot
-has no secret storage (no recovery key) is it kept in ``data_dir/crypto/megolm_backup.json`` (mode 600); it
-moves into secret storage, and the file is deleted, at the first start that has one.
+The backup key itself lives in secret storage (``bot.crypto.backup_key``), so a new device with the recovery
+key reads the backup. Every uploaded key carries an MSC4048 MAC made with that key, and only keys with a valid
+MAC are restored: the public key alone (which the homeserver knows) cannot plant a key the bot would use.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import os
 import signal
@@ -38,52 +37,20 @@ import aiohttp
 import vodozemac
 from nio import AsyncClient, BadEvent, MegolmEvent, UnknownBadEvent
 from nio.crypto.sessions import InboundGroupSession
-from nio.exceptions import EncryptionError
+from nio.exceptions import EncryptionError, LocalProtocolError
 
 from bot.crypto import backup_format as fmt
-from bot.crypto.api import MatrixHTTPError
+from bot.crypto.backup_key import BackupKeyStore
 from bot.crypto.canonical import verify_json
-from bot.crypto.identity import load_keys
 from bot.crypto.secrets import SecretStorage
-from bot.crypto.ssss import SecretStorageError
 
 log = logging.getLogger(__name__)
 
-KEY_FILE = "megolm_backup.json"
-SECRET_NAME = "m.megolm_backup.v1"
-STORAGE_ERRORS = (SecretStorageError, MatrixHTTPError, aiohttp.ClientError, TimeoutError, ValueError)
 KILL_IN_KEY_WINDOW_ENV = "LOTSENBOT_TEST_KILL_IN_KEY_WINDOW"
 UPLOAD_TIMEOUT_S = 20
 UPLOAD_BATCH = 200  # keys per PUT: a first start with a large store must not send one huge request
+RETRY_SETUP_S = 300.0  # a set-up that failed is tried again after this long
 MISS_TTL_S = 300.0  # a session the backup did not have is asked for again after this long
-
-# ------------------------------------------------------------------------------ the backup key
-
-
-def _key_file(store_dir: Path) -> Path:
-    return store_dir / KEY_FILE
-
-
-def read_backup_secret(store_dir: Path) -> tuple[str | None, str | None]:
-    """(Base64 private key, the backup version it was made for) from wherever the bot keeps it."""
-    path = _key_file(store_dir)
-    if not path.exists():
-        return None, None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data.get("private_key"), data.get("version")
-
-
-def write_backup_secret(store_dir: Path, private_key: str, version: str) -> None:
-    """Keep the backup key (mode 600 from the first byte: the file is created with that mode)."""
-    path = _key_file(store_dir)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"version": version, "private_key": private_key}, out)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
-
 
 # ---------------------------------------------------------------------------------- the backup
 
@@ -103,8 +70,7 @@ class KeyBackup:
         storage: SecretStorage | None = None,
     ) -> None:
         self.client = client
-        self.storage = storage
-        self.key_source = "none"  # where the backup key came from: secret storage | local file | none
+        self.keys = BackupKeyStore(storage, store_dir)
         self.homeserver = homeserver.rstrip("/")
         self.store_dir = store_dir
         self._write_status = status
@@ -112,7 +78,10 @@ class KeyBackup:
         self.version: str | None = None
         self.public_key: str | None = None
         self._secret: vodozemac.Curve25519SecretKey | None = None
+        self._mac_key: bytes | None = None
+        self._retry_at = 0.0
         self._deferring = False
+        self._to_device_lock = asyncio.Lock()
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
         self._megolm_pending: list[InboundGroupSession] = []
@@ -131,14 +100,22 @@ class KeyBackup:
     async def start(self) -> None:
         """Install the hooks, then find or create the backup. Never fails the bot: problems are logged."""
         self.install()
+        await self._try_setup()
+
+    async def _try_setup(self) -> None:
+        self._retry_at = time.monotonic() + RETRY_SETUP_S
         try:
             await self._setup()
             if self.state == "active":
                 await self._upload_missing()
-        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
-            self.state = "error"
+        except Exception as exc:  # a backup problem must never stop the bot from answering
+            if self.state != "active":
+                self.state = "error"
             log.warning(
-                "key backup: could not set up (%s: %s); will retry at next start", type(exc).__name__, exc
+                "key backup: set-up incomplete (%s: %s); retrying in %.0f min",
+                type(exc).__name__,
+                exc,
+                RETRY_SETUP_S / 60,
             )
         await self._status()
 
@@ -156,18 +133,19 @@ class KeyBackup:
         handle = self.client._handle_to_device
 
         async def handle_to_device(response: Any) -> None:
-            self._deferring = True
-            try:
-                await handle(response)
-            finally:
-                self._deferring = False
-                await self._settle()
+            async with self._to_device_lock:  # a DM's extra sync may overlap the main loop's
+                self._deferring = True
+                try:
+                    await handle(response)
+                finally:
+                    self._deferring = False
+                    await self._settle()
 
         self.client._handle_to_device = handle_to_device  # type: ignore[method-assign]
 
     async def _setup(self) -> None:
         current = await self._request("GET", "/room_keys/version")
-        secret = await self._load_secret()
+        secret = await self.keys.load()
         if current.get("errcode") == "M_NOT_FOUND":
             await self._create(secret or fmt.new_backup_key())
             return
@@ -178,8 +156,11 @@ class KeyBackup:
         public = auth.get("public_key")
         if algorithm == fmt.ALGORITHM and secret is not None and fmt.public_key_of(secret) == public:
             self._activate(version, secret)
-            await self._keep_secret(secret, version)
-            await self._sign_with_master(version, auth)
+            await self.keys.keep(secret, version)
+            try:
+                await self._sign_with_master(version, auth)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning("key backup: could not add the master key's signature (%s)", type(exc).__name__)
             log.info("key backup: using backup version %s (key from %s)", version, self.key_source)
             return
         # Someone (an operator, an earlier install) made this backup; overwriting it would orphan its keys.
@@ -190,67 +171,12 @@ class KeyBackup:
             "secret storage, or delete that backup version so the bot can make its own.",
             version,
             algorithm,
-            "" if self.storage else ", which needs the recovery key",
+            "" if self.keys.storage else ", which needs the recovery key",
         )
-
-    async def _load_secret(self) -> vodozemac.Curve25519SecretKey | None:
-        """The backup key from secret storage, else from the local file; None when neither has it."""
-        if self.storage is not None:
-            try:
-                text = await self.storage.get(SECRET_NAME)
-            except STORAGE_ERRORS as exc:
-                log.warning("key backup: cannot read %s from secret storage: %s", SECRET_NAME, exc)
-                text = None
-            if text:
-                self.key_source = "secret storage"
-                return fmt.secret_from_base64(text)
-        local, _version = read_backup_secret(self.store_dir)
-        if local:
-            self.key_source = "local file"
-            return fmt.secret_from_base64(local)
-        return None
-
-    async def _keep_secret(self, secret: vodozemac.Curve25519SecretKey, version: str) -> None:
-        """Into secret storage when there is one (then no copy on this disk), else into the local file."""
-        text = fmt.secret_to_base64(secret)
-        if self.storage is not None:
-            try:
-                if self.key_source != "secret storage":
-                    await self.storage.put(SECRET_NAME, text)
-                    log.info("key backup: the backup key is now in secret storage")
-                self.key_source = "secret storage"
-                _key_file(self.store_dir).unlink(missing_ok=True)
-                return
-            except STORAGE_ERRORS as exc:
-                log.warning("key backup: cannot store the backup key in secret storage: %s", exc)
-        if read_backup_secret(self.store_dir) != (text, version):
-            write_backup_secret(self.store_dir, text, version)
-        self.key_source = "local file"
-
-    async def _signers(self) -> list[fmt.Signer]:
-        """This device, and the master key when secret storage holds it: Element trusts a backup its
-        owner's master key signed."""
-        olm = self.client.olm
-        assert olm is not None
-        user_id = self.client.user_id
-
-        def device_sign(message: bytes) -> str:
-            return olm.account.sign(message.decode("utf-8"))
-
-        signers: list[fmt.Signer] = [(user_id, f"ed25519:{self.client.device_id}", device_sign)]
-        if self.storage is not None:
-            try:
-                keys = await load_keys(self.storage)
-            except STORAGE_ERRORS as exc:
-                log.warning("key backup: cannot read the master key from secret storage: %s", exc)
-                keys = None
-            if keys is not None:
-                signers.append((user_id, f"ed25519:{keys.master.public_key}", keys.master.sign))
-        return signers
 
     async def _sign_with_master(self, version: str, auth: dict[str, Any]) -> None:
         """A backup made before the bot had a cross-signing identity gets its master key's signature."""
-        signers = await self._signers()
+        signers = await self.keys.signers(self.client)
         user_id = self.client.user_id
         masters = [s for s in signers if s[1] != f"ed25519:{self.client.device_id}"]
         if not masters or verify_json(auth, user_id, masters[0][1], masters[0][1].split(":", 1)[1]):
@@ -265,18 +191,19 @@ class KeyBackup:
 
     async def _create(self, secret: vodozemac.Curve25519SecretKey) -> None:
         public = fmt.public_key_of(secret)
-        auth = fmt.auth_data(public, await self._signers())
+        auth = fmt.auth_data(public, await self.keys.signers(self.client))
         body = {"algorithm": fmt.ALGORITHM, "auth_data": auth}
         answer = await self._request("POST", "/room_keys/version", body)
         if "version" not in answer:
             raise ValueError(f"POST /room_keys/version: {answer.get('errcode')} {answer.get('error')}")
         version = str(answer["version"])
         self._activate(version, secret)
-        await self._keep_secret(secret, version)
+        await self.keys.keep(secret, version)
         log.info("key backup: created backup version %s (key in %s)", version, self.key_source)
 
     def _activate(self, version: str, secret: vodozemac.Curve25519SecretKey) -> None:
         self.state, self.version, self._secret = "active", version, secret
+        self._mac_key = fmt.backup_mac_key(secret)
         self.public_key = fmt.public_key_of(secret)
 
     async def _upload_missing(self) -> None:
@@ -327,6 +254,8 @@ class KeyBackup:
     async def _settle(self) -> None:
         """After nio handled the to-device events: backup first, then the Olm writes, then the megolm ones."""
         fresh, self._megolm_pending = self._megolm_pending, []
+        if self.state == "error" and time.monotonic() >= self._retry_at:
+            await self._try_setup()  # e.g. the homeserver was down when the bot started
         for session in fresh:
             self._unsent[(session.room_id, session.id)] = session
         if self._unsent and self.state == "active":
@@ -372,7 +301,9 @@ class KeyBackup:
         assert self.version is not None and self.public_key is not None
         rooms: dict[str, dict[str, Any]] = {}
         for (room_id, session_id), session in batch.items():
-            entry = fmt.key_backup_data(session, self.public_key)
+            entry = fmt.key_backup_data(
+                session, self.public_key, user_id=self.client.user_id, mac_key=self._mac_key
+            )
             rooms.setdefault(room_id, {"sessions": {}})["sessions"][session_id] = entry
         started = time.perf_counter()
         try:
@@ -438,23 +369,30 @@ class KeyBackup:
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
             return None
-        if "session_data" not in data:
+        if not isinstance(data.get("session_data"), dict):
+            return None
+        assert self._mac_key is not None
+        if not fmt.is_authentic(data["session_data"], self.client.user_id, self._mac_key):
+            # Anyone who knows the public key can write to this backup (the homeserver, for one); only
+            # keys MAC'ed with the backup key (MSC4048), i.e. written by the bot itself, are taken.
+            log.warning(
+                "key backup: session %s is not authenticated by the backup key; ignored", event.session_id
+            )
             return None
         try:
             payload = fmt.decrypt_payload(self._secret, data["session_data"])
         except fmt.BackupFormatError as exc:
             log.warning("key backup: session %s: %s", event.session_id, exc)
             return None
-        # Anyone who knows the public key can write to this backup (the homeserver, for one), so a key is
-        # only taken for the device the event names, and only if it really is the event's session.
+        # And it must be for the device the event names, and really be the event's session.
         if payload["sender_key"] != event.sender_key:
             log.warning("key backup: session %s belongs to another device; ignored", event.session_id)
             return None
         claimed = (payload.get("sender_claimed_keys") or {}).get("ed25519", "")
-        device = self._device(event)
-        if device is not None and (device.curve25519 != event.sender_key or device.ed25519 != claimed):
+        device = await self._device(event)
+        if device is None or device.ed25519 != claimed:
             log.warning(
-                "key backup: session %s does not match %s's device keys; ignored",
+                "key backup: session %s does not match a device of %s; ignored",
                 event.session_id,
                 event.sender,
             )
@@ -472,13 +410,27 @@ class KeyBackup:
             return None
         return session if session.id == event.session_id else None
 
-    def _device(self, event: MegolmEvent) -> Any | None:
+    async def _device(self, event: MegolmEvent) -> Any | None:
+        """The sender's device with the event's Curve25519 key, asking the homeserver once if unknown."""
         olm = self.client.olm
-        if olm is None or not event.device_id:
+        if olm is None or not event.sender_key:
             return None
-        return olm.device_store[event.sender].get(event.device_id)
+        device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        if device is None:
+            olm.users_for_key_query.add(event.sender)
+            try:
+                await self.client.keys_query()
+            except (aiohttp.ClientError, TimeoutError, OSError, LocalProtocolError) as exc:
+                log.warning("key backup: cannot query %s's devices (%s)", event.sender, type(exc).__name__)
+                return None
+            device = olm.device_store.device_from_sender_key(event.sender, event.sender_key)
+        return device
 
     # ------------------------------------------------------------------------------------- misc
+
+    @property
+    def key_source(self) -> str:
+        return self.keys.source
 
     def status(self) -> dict[str, Any]:
         return {

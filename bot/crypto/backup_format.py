@@ -9,16 +9,21 @@ a MAC truncated to 8 bytes), so nothing here is hand-rolled cryptography.
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
 import vodozemac
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.crypto.canonical import b64decode, b64encode, signable
+from bot.crypto.canonical import CanonicalJSONError, b64decode, b64encode, signable
 
 ALGORITHM = "m.megolm_backup.v1.curve25519-aes-sha2"
 MEGOLM = "m.megolm.v1.aes-sha2"
+# MSC4048 (authenticated key backup), unstable name: a MAC with a key only the backup key's holder can derive.
+MAC_KEY_ID = "org.matrix.msc4048.hmac-sha-256:backup_mac_key"
 
 
 class BackupFormatError(ValueError):
@@ -89,14 +94,47 @@ def decrypt_payload(secret: vodozemac.Curve25519SecretKey, session_data: dict[st
     return payload
 
 
-def key_backup_data(session: GroupSession, public_key: str) -> dict[str, Any]:
-    """One ``KeyBackupData`` entry. ``is_verified`` stays false: nio has no cross-signing trust to report,
-    and a false value never makes the server drop a better copy someone else uploaded."""
+def backup_mac_key(secret: vodozemac.Curve25519SecretKey) -> bytes:
+    """MSC4048: HKDF-SHA-256 of the raw backup key, no salt, info ``MATRIX_BACKUP_MAC_KEY``, 32 bytes."""
+    return HKDF(hashes.SHA256(), 32, None, b"MATRIX_BACKUP_MAC_KEY").derive(secret.to_bytes())
+
+
+def _mac(session_data: dict[str, Any], mac_key: bytes) -> str:
+    return b64encode(hmac.digest(mac_key, signable(session_data), "sha256"))
+
+
+def authenticate(session_data: dict[str, Any], user_id: str, mac_key: bytes) -> dict[str, Any]:
+    """``session_data`` with the MSC4048 MAC in ``signatures`` (other clients ignore the extra field)."""
+    return {**session_data, "signatures": {user_id: {MAC_KEY_ID: _mac(session_data, mac_key)}}}
+
+
+def is_authentic(session_data: dict[str, Any], user_id: str, mac_key: bytes) -> bool:
+    """Whether ``session_data`` was written by a holder of the backup key, not just of its public half
+    (anyone, the homeserver included, can encrypt to that). Missing or wrong MAC: False."""
+    given = ((session_data.get("signatures") or {}).get(user_id) or {}).get(MAC_KEY_ID)
+    if not isinstance(given, str):
+        return False
+    try:
+        expected = _mac(session_data, mac_key)
+    except CanonicalJSONError:
+        return False
+    return hmac.compare_digest(given, expected)
+
+
+def key_backup_data(
+    session: GroupSession, public_key: str, *, user_id: str | None = None, mac_key: bytes | None = None
+) -> dict[str, Any]:
+    """One ``KeyBackupData`` entry, MAC'ed (MSC4048) when ``user_id`` and ``mac_key`` are given.
+    ``is_verified`` stays false: nio has no cross-signing trust to report, and a false value never makes
+    the server drop a better copy."""
+    data = encrypt_payload(public_key, session_payload(session))
+    if user_id and mac_key:
+        data = authenticate(data, user_id, mac_key)
     return {
         "first_message_index": session.first_known_index,
         "forwarded_count": len(session.forwarding_chain),
         "is_verified": False,
-        "session_data": encrypt_payload(public_key, session_payload(session)),
+        "session_data": data,
     }
 
 

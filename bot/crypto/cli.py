@@ -99,9 +99,11 @@ async def status_lines(config: Config) -> tuple[bool, list[str]]:
                 key, source = None, f"unusable: {exc}"
             if key_id is None:
                 lines.append("secret storage: NOT SET UP (the bot sets it up at its next start)")
-            elif key is None:
-                ok = False if master else ok
-                lines.append(f"secret storage: key {key_id}, but no recovery key here ({source})")
+            elif key is None:  # fine while this device is signed; a new one could not be signed
+                lines.append(
+                    f"secret storage: key {key_id}, but no recovery key here ({source}) — a new device "
+                    "(e.g. after losing data_dir) could not be signed; hint: configure recovery_key_file"
+                )
             else:
                 try:
                     await SecretStorage.open(api, key)
@@ -156,9 +158,15 @@ async def reset(config: Config) -> int:
         write_secret_file(target, encode_recovery_key(key) + "\n")
         _handed_out_marker(config).unlink(missing_ok=True)
 
+    try:
+        old_key, _source = recovery_key(config)  # read before `save` replaces it
+    except RecoveryKeyError:
+        old_key = None
     async with ClientAPI(config.matrix.homeserver, token, user) as api:
         try:
-            state = await reset_identity(api, device_id, password=config.password(), save_recovery_key=save)
+            state = await reset_identity(
+                api, device_id, password=config.password(), save_recovery_key=save, old_key=old_key
+            )
         except (IdentityError, MatrixHTTPError) as exc:
             print(f"reset failed: {exc}")
             return 1

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 MASTER, SELF_SIGNING, USER_SIGNING = "master", "self_signing", "user_signing"
 SECRET_NAMES = {name: f"m.cross_signing.{name}" for name in (MASTER, SELF_SIGNING, USER_SIGNING)}
+CARRY_OVER = ("m.megolm_backup.v1",)  # secrets a reset moves into the new secret storage
 
 DeviceSigner = Callable[[bytes], str]  # signs bytes with this device's ed25519 key, unpadded Base64
 KeySaver = Callable[[bytes], None]  # keeps a new recovery key safe before anything depends on it
@@ -304,12 +305,24 @@ async def reset_identity(
     password: str | None,
     device_signer: DeviceSigner | None = None,
     save_recovery_key: KeySaver | None = None,
+    old_key: bytes | None = None,
 ) -> IdentityState:
     """Replace the identity and secret storage with new ones (``new_recovery_key`` in the result).
 
-    Other users' clients will show that the bot's identity changed; secrets stored for the old key
-    (e.g. the key backup's key) are no longer readable and must be created again.
+    Other users' clients will show that the bot's identity changed. Secrets other than the cross-signing
+    keys (the key backup's key) are carried over into the new secret storage when ``old_key`` still opens
+    the old one; otherwise they are lost with it and their owners make new ones.
     """
+    carried: dict[str, str] = {}
+    if old_key is not None:
+        try:
+            old = await SecretStorage.open(api, old_key)
+            for name in CARRY_OVER:
+                value = await old.get(name)
+                if value is not None:
+                    carried[name] = value
+        except SecretStorageUnavailable as exc:
+            log.warning("reset: old secret storage not readable (%s); its secrets are not carried over", exc)
     own = await api.query_keys([api.user_id])
     device = own.get("device_keys", {}).get(api.user_id, {}).get(device_id)
     if device is None:
@@ -322,6 +335,8 @@ async def reset_identity(
         save_recovery_key(key)
     storage = await SecretStorage.create(api, key)
     await store_keys(storage, keys)
+    for name, value in carried.items():
+        await storage.put(name, value)
     await sign_device(api, device, keys, body["master_key"], device_signer)
     state = IdentityState(
         master_key=keys.master.public_key, device_signed=True, created=True, storage=storage

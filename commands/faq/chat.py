@@ -41,9 +41,10 @@ from bot.framework import (
     message_hook,
 )
 from bot.render import escape_md
-from commands.faq import service
+from commands.faq import dm, service
 from commands.faq import texts as _texts  # noqa: F401  (registers the texts)
 from commands.faq.kb import Entry, Link, suggest_id, update_entry, write_entry
+from commands.faq.reflow import reflow
 from commands.faq.retrieval import Decision, Match, tokenise
 from storage.faq import FaqChoice, FaqFeedback, FaqQuestion, FaqReply, FaqUnanswered
 
@@ -204,11 +205,14 @@ async def pick(ctx: Context, number: int) -> bool:
 
 
 def render_answer(ctx: Context, entry: Entry, also: Sequence[Entry] = ()) -> str:
-    """Question as heading, the answer, its links, the entry id, close seconds, the feedback hint."""
-    parts = [f"### {_one_line(entry.question)}", entry.answer.strip()]
+    """Question as heading, the answer as paragraphs, its links, close seconds, the feedback hint.
+
+    The entry id helps only those who edit the KB, so only coordinators see it.
+    """
+    parts = [f"### {_one_line(entry.question)}", reflow(entry.answer)]
     if entry.links:
         parts.append("\n".join(f"🔗 {_link(link)}" for link in entry.links))
-    footer = [ctx.t("faq.entry_ref", id=entry.id)]
+    footer = [ctx.t("faq.entry_ref", id=entry.id)] if ctx.may(Perm.NETWORK_COORDINATOR) else []
     if also:
         refs = [
             ctx.t("faq.choice_ref", question=_one_line(e.question), command=f"{ctx.prefix}faq {i}")
@@ -428,6 +432,9 @@ async def on_message(ctx: Context, incoming: Incoming) -> bool:
         return True  # "ok" to the bot needs no answer, and certainly no escalation
     if kind in ("thanks", "greeting"):
         await ctx.reply(ctx.t(f"faq.{kind}"))
+        return True
+    if found.via == "dm" and dm.is_statement(found.text, found.question_like):
+        await dm.handle_statement(ctx, found.text)  # no KB lookup for chat (commands/faq/dm.py)
         return True
     await ask(ctx, found.text, found.via, question_like=found.question_like)
     return True

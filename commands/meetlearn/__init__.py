@@ -5,4 +5,4 @@ reaction hook (``jobs``) and the texts. Logic lives in ``service``, time plannin
 recurrence rules in ``recurrence`` and the calendar files in ``ics``.
 """
 
-from commands.meetlearn import commands, jobs, texts, topics  # noqa: F401
+from commands.meetlearn import commands, guided, jobs, texts, topics  # noqa: F401

@@ -4,4 +4,4 @@ Importing the package registers the commands, event hooks and jobs (see ``handle
 live in ``tally`` and are free of I/O.
 """
 
-from commands.polls import handlers, texts  # noqa: F401
+from commands.polls import guided, handlers, texts  # noqa: F401

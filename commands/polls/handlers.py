@@ -173,6 +173,17 @@ def validate(ctx: Context, question: str, options: list[str]) -> tuple[str, list
     return question, options
 
 
+def start_refusal(ctx: Context) -> str | None:
+    """Why this person may not start a poll here (also asked before a guided dialog begins), or None."""
+    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
+        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
+        name = "umfrage" if ctx.lang == "de" else "poll"
+        return ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}")
+    if ctx.is_dm:
+        return "⚠️ " + ctx.t("polls.not_in_dm")
+    return None
+
+
 def points_example(budget: int, count: int) -> str:
     first = math.ceil(budget / 2) if count > 1 else budget
     second = budget - first
@@ -236,13 +247,10 @@ async def umfrage(
     punkte: int | None,
     erinnern: timedelta | None,
 ) -> None:
-    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
-        # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
-        name = "umfrage" if ctx.lang == "de" else "poll"
-        await ctx.reply(ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}"))
+    refusal = start_refusal(ctx)
+    if refusal is not None:
+        await ctx.reply(refusal)
         return
-    if ctx.is_dm:
-        raise UserError(ctx.t("polls.not_in_dm"))
     question, options = validate(ctx, frage, optionen)
     if punkte is not None and mehrfach is not None:
         raise _refuse(ctx, "polls.points_and_multi")
@@ -476,12 +484,14 @@ async def _check_can_vote(ctx: Context, poll: Poll, *, points: bool) -> bool:
 
 async def _redirect_to_dm(ctx: Context, poll: Poll, *, said_choice: bool) -> None:
     """An anonymous vote typed in the room is not counted: remove it if we may, and open the DM."""
+    removed = False
     if said_choice and ctx.event_id:
         try:
             await ctx.messenger.redact(
                 ctx.room_id, ctx.event_id, reason=ctx.t("polls.redact_reason"), txn_id=ctx.next_txn()
             )
-        except Exception:  # the bot may lack the power to redact; the reply still says what to do
+            removed = True
+        except Exception:  # the bot may lack the power to redact; the reply asks to delete it
             log.info("could not redact an anonymous vote typed in %s", ctx.room_id)
     intro = ctx.t(
         "polls.anonymous_dm_intro",
@@ -494,8 +504,11 @@ async def _redirect_to_dm(ctx: Context, poll: Poll, *, said_choice: bool) -> Non
         await ctx.dm(ctx.sender, intro + "\n\n" + ctx.t("polls.change_hint", number=poll.number))
     except Exception:  # the room reply below still tells them where to vote
         log.warning("could not open a DM for an anonymous poll", exc_info=True)
-    key = "polls.anonymous_in_room" if said_choice else "polls.anonymous_dm_sent"
-    await ctx.reply(ctx.t(key, number=poll.number))
+    if not said_choice:
+        await ctx.reply(ctx.t("polls.anonymous_dm_sent", number=poll.number))
+        return
+    gone = ctx.t("polls.vote_removed" if removed else "polls.vote_not_removed")
+    await ctx.reply(ctx.t("polls.anonymous_in_room", number=poll.number) + " " + gone)
 
 
 def _choice_text(poll: Poll, selections: list[str]) -> str:

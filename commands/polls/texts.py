@@ -255,9 +255,19 @@ i18n.register(
         },
         "polls.anonymous_in_room": {
             "de": "🕶️ Umfrage #{number} ist anonym: Diese Nachricht zähle ich nicht. Stimme bitte im "
-            "Direktchat mit mir ab – ich habe dir dort geschrieben. Lösche deine Nachricht hier am besten.",
+            "Direktchat mit mir ab – ich habe dir dort geschrieben.",
             "en": "🕶️ Poll #{number} is anonymous: I do not count this message. Please vote in our direct "
-            "chat – I have written to you there. Best delete your message here.",
+            "chat – I have written to you there.",
+        },
+        "polls.vote_removed": {
+            "de": "Deine Nachricht hier habe ich entfernt.",
+            "en": "I removed your message here.",
+        },
+        "polls.vote_not_removed": {
+            "de": "Ich konnte deine Nachricht hier **nicht entfernen** (mir fehlt die Berechtigung) – "
+            "bitte lösche sie selbst.",
+            "en": "I could **not remove** your message here (I lack the permission) – please delete it "
+            "yourself.",
         },
         "polls.redact_reason": {
             "de": "Stimme für eine anonyme Umfrage (bitte im Direktchat abstimmen)",

@@ -14,4 +14,5 @@ from commands.retro import feedback  # noqa: F401
 from commands.retro import lifecycle  # noqa: F401
 from commands.retro import vote  # noqa: F401
 from commands.retro import actions  # noqa: F401
+from commands.retro import guided  # noqa: F401
 # isort: on

@@ -9,7 +9,7 @@ Access rules, in one place:
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,8 @@ from bot.render import escape_md
 from bot.timeparse import format_de, format_en
 from commands.retro import store
 from storage.retro import Retro
+
+log = logging.getLogger(__name__)
 
 GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
 
@@ -92,9 +94,13 @@ async def require_dm(ctx: Context, *, redact: bool) -> None:
     """Feedback in a team room would carry the sender's name; refuse, and take it down if we can."""
     if ctx.is_dm:
         return
-    if redact and ctx.event_id:
-        with contextlib.suppress(Exception):  # without the power to redact the hint still helps
-            await ctx.messenger.redact(
-                ctx.room_id, ctx.event_id, reason=ctx.t("retro.redact_reason"), txn_id=ctx.next_txn()
-            )
-    raise UserError(ctx.t("retro.err.dm_only"))
+    if not (redact and ctx.event_id):
+        raise UserError(ctx.t("retro.err.dm_only"))
+    try:
+        await ctx.messenger.redact(
+            ctx.room_id, ctx.event_id, reason=ctx.t("retro.redact_reason"), txn_id=ctx.next_txn()
+        )
+    except Exception:  # no power to redact: say so, and ask the sender to delete it
+        log.info("could not redact retro feedback typed in %s", ctx.room_id)
+        raise UserError(ctx.t("retro.err.dm_only") + " " + ctx.t("retro.err.not_removed")) from None
+    raise UserError(ctx.t("retro.err.dm_only") + " " + ctx.t("retro.err.removed"))

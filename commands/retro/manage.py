@@ -96,7 +96,7 @@ async def _room_overview(ctx: Context, nummer: int | None) -> None:
         Flag("erinnern", Duration(), aliases=("remind",), label={"de": "Dauer vorher", "en": "time before"}),
     ],
     examples=[
-        '!retro start "Modul 3: Methodenkompetenz" --frage "Wie zufrieden waren Sie insgesamt?" '
+        '!retro start "Modul 3: Methodenkompetenz" --frage "Wie zufrieden warst du insgesamt?" '
         "--bis Freitag 17 Uhr",
         '!retro start "Jahresrückblick" --format 4l --bis 15.12. 12 Uhr --erinnern 2 Tage',
         '!retro start "Meet and Learn" --kategorien "Lob;Kritik;Ideen"',

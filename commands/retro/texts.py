@@ -73,9 +73,19 @@ i18n.register(
         },
         "retro.err.dm_only": {
             "de": "Feedback bitte nur im **Direktchat** mit mir – hier sehen alle, von wem es kommt. "
-            "Ich habe deine Nachricht entfernt, wenn ich durfte. Schreib mir direkt, z. B. `{prefix}retro`.",
+            "Schreib mir direkt, z. B. `{prefix}retro`.",
             "en": "Please send feedback only in a **DM** with me – here everyone sees who wrote it. "
-            "I removed your message if I was allowed to. Write to me directly, e.g. `{prefix}retro`.",
+            "Write to me directly, e.g. `{prefix}retro`.",
+        },
+        "retro.err.removed": {
+            "de": "Deine Nachricht hier habe ich entfernt.",
+            "en": "I removed your message here.",
+        },
+        "retro.err.not_removed": {
+            "de": "Ich konnte deine Nachricht hier **nicht entfernen** (mir fehlt die Berechtigung) – "
+            "bitte lösche sie selbst.",
+            "en": "I could **not remove** your message here (I lack the permission) – please delete it "
+            "yourself.",
         },
         "retro.err.format_and_categories": {
             "de": "`--format {format}` hat feste Kategorien. Für eigene Kategorien schreib "
@@ -120,7 +130,7 @@ i18n.register(
             "en": "The title is too long (at most {max} characters).",
         },
         "retro.err.question_empty": {
-            "de": 'Eine `--frage` ist leer. Beispiel: `--frage "Wie zufrieden waren Sie insgesamt?"`.',
+            "de": 'Eine `--frage` ist leer. Beispiel: `--frage "Wie zufrieden warst du insgesamt?"`.',
             "en": 'A `--question` is empty. Example: `--question "How satisfied were you overall?"`.',
         },
         "retro.err.question_count": {

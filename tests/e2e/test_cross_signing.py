@@ -60,6 +60,25 @@ async def test_bot_is_cross_signed_stays_so_and_survives_a_lost_disk(lotsen, bot
     assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
     assert not local_recovery_file(bot.config()).exists()  # configured elsewhere: no second copy
 
+    # a deliberate reset (bot stopped) keeps the key backup readable: its key moves to the new storage
+    client = app.matrix.client
+    old_key, source = recovery_key(bot.config())
+    assert old_key is not None and source == bot.overrides["matrix"]["recovery_key_file"]
+    async with ClientAPI(client.homeserver, client.access_token, client.user_id) as api:
+        backup_key = await (await SecretStorage.open(api, old_key)).get("m.megolm_backup.v1")
+    assert backup_key is not None
+    await bot.stop()
+    assert await reset(bot.config()) == 0
+    new_key, _ = recovery_key(bot.config())  # written into the configured file
+    assert new_key is not None and new_key != old_key
+    app = await bot.start()
+    assert app.matrix.crypto is not None and app.matrix.crypto.problem is None
+    assert app.matrix.crypto.storage is not None and app.matrix.crypto.storage.key == new_key
+    assert await app.matrix.crypto.storage.get("m.megolm_backup.v1") == backup_key
+    assert app.matrix.backup is not None and app.matrix.backup.state == "active"
+    final = await identity_seen_by(observer, bot.user_id)
+    assert final.master != seen.master and final.devices[new_device] is True
+
 
 async def test_lost_disk_without_recovery_key_is_reported_not_reset(lotsen, bot: BotRunner) -> None:
     app = await bot.start()

@@ -55,15 +55,17 @@ async def test_faq_in_the_chat(lotsen: Any, bot: BotRunner, tmp_path: Path) -> N
     koord = await coordinators_room(coord, bot, alias)  # the alias is resolved on first use
     room = await team_room(coord, bot, anna)
 
-    # !faq and its alias: heading, answer, entry id
+    # !faq and its alias: heading, answer; the entry id only for coordinators
     reply = await anna.ask(room, "!faq Wie bekomme ich Zugang zu Stackfield?")
     assert reply.startswith("### Wie bekomme ich Zugang zu Stackfield?")
-    assert "(Eintrag: stackfield)" in reply
+    assert "(Eintrag: " not in reply
     stackfield_answer = anna.messages_from(room, bot.user_id)[-1]["event_id"]
-    assert "(Eintrag: ozg)" in await anna.ask(room, "!frage Was verlangt das OZG von uns?")
+    ozg = "### Was ist das Onlinezugangsgesetz (OZG)?"
+    assert (await anna.ask(room, "!frage Was verlangt das OZG von uns?")).startswith(ozg)
+    assert "(Eintrag: ozg)" in await coord.ask(room, "!faq Was verlangt das OZG von uns?")
 
     # ?-form and a mention
-    assert "(Eintrag: ozg)" in await anna.ask(room, "?was ist das onlinezugangsgesetz")
+    assert (await anna.ask(room, "?was ist das onlinezugangsgesetz")).startswith(ozg)
     mention = await anna.send_event(
         room,
         "m.room.message",
@@ -74,20 +76,24 @@ async def test_faq_in_the_chat(lotsen: Any, bot: BotRunner, tmp_path: Path) -> N
         },
     )
     reply = (await anna.wait_reply(room, mention))["content"]["body"]
-    assert "(Eintrag: meet-and-learn-aufzeichnungen)" in reply
+    assert reply.startswith("### Wo finde ich die Aufzeichnungen")
 
     # low confidence: choices, then `!faq 2`
     unsure = await anna.ask(room, "!faq Ideen vorstellen")
     assert unsure.startswith("🤔 Ich bin nicht sicher")
-    assert "2. Wie bringe ich eine Digitalisierungsidee aus meinem Amt ein?" in unsure
-    picked = await anna.ask(room, "!faq 2")
+    [number] = [
+        line.split(".")[0]
+        for line in unsure.splitlines()
+        if line.endswith("Digitalisierungsidee aus meinem Amt ein?")
+    ]
+    picked = await anna.ask(room, f"!faq {number}")
     assert picked.startswith("### Wie bringe ich eine Digitalisierungsidee aus meinem Amt ein?")
 
     # a plain question in a DM
     dm = await anna.create_room(invite=[bot.user_id], direct=True, name="")
     await anna.wait_member(dm, bot.user_id)
     reply = await anna.ask(dm, "Wie lade ich Kollegen in einen Jitsi-Raum ein?")
-    assert "(Eintrag: jitsi)" in reply
+    assert reply.startswith("### Wie starte ich eine Videokonferenz im Jitsi-Raum der Stadt?")
 
     # no answer: honest reply, forwarded to the coordinators, answered back, saved, found at once
     question = await anna.send(room, "!faq Wann hat das Hallenbad am Sonntag geöffnet?")
@@ -112,7 +118,9 @@ async def test_faq_in_the_chat(lotsen: Any, bot: BotRunner, tmp_path: Path) -> N
     saved = await coord.ask(koord, '!faq speichern 1 --frage "Wann ist das Hallenbad geöffnet?"')
     assert "Gespeichert als Eintrag `hallenbad-geoeffnet`" in saved
     assert (kb / "hallenbad-geoeffnet.md").is_file()
-    assert "(Eintrag: hallenbad-geoeffnet)" in await anna.ask(room, "?Öffnungszeiten vom Hallenbad")
+    assert (await anna.ask(room, "?Öffnungszeiten vom Hallenbad")).startswith(
+        "### Wann ist das Hallenbad geöffnet?"
+    )
 
     new = await coord.ask(koord, '!faq neu "Wo finde ich die Briefvorlagen?" Im Intranet unter **Vorlagen**.')
     assert "Gespeichert als Eintrag" in new

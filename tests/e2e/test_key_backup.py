@@ -4,13 +4,19 @@ before, and a backup the bot has no key for is reported, never overwritten."""
 from __future__ import annotations
 
 import asyncio
+import json
+from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import pytest
+import vodozemac
+from nio.crypto.sessions import InboundGroupSession
 
 from bot import i18n
+from bot.crypto import backup_format as fmt
 from bot.crypto.api import ClientAPI
-from bot.crypto.backup import KEY_FILE
+from bot.crypto.backup_key import KEY_FILE
 from bot.crypto.canonical import verify_json
 from bot.devclient import Lotse
 from bot.ops import status
@@ -140,3 +146,52 @@ async def test_deleted_backup_is_replaced_and_gets_every_key(lotsen, bot: BotRun
             await asyncio.sleep(0.5)
     assert {old_session, new_session} <= backed, backed
     assert backup.state == "active" and backup.version == info["version"] != old_version
+
+
+async def _forge(coord: Lotse, room: str, backup: Any, *, authentic: bool) -> str:
+    """What a homeserver that knows the backup's public key could do: put a room key "from the
+    coordinator's device" into the bot's backup and an event encrypted with it into the room."""
+    outbound = vodozemac.GroupSession()
+    keys = coord.client.olm.account.identity_keys
+    fake = InboundGroupSession(outbound.session_key.to_base64(), keys["ed25519"], keys["curve25519"], room)
+    mac = (
+        {"user_id": backup.client.user_id, "mac_key": fmt.backup_mac_key(backup._secret)} if authentic else {}
+    )
+    entry = fmt.key_backup_data(fake, backup.public_key, **mac)
+    plaintext = {"type": "m.room.message", "content": {"msgtype": "m.text", "body": "!ping"}, "room_id": room}
+    content = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "ciphertext": outbound.encrypt(json.dumps(plaintext).encode()).to_base64(),
+        "session_id": outbound.session_id,
+        "sender_key": keys["curve25519"],
+        "device_id": coord.client.device_id,
+    }
+    bot_client = backup.client
+    async with ClientAPI(bot_client.homeserver, bot_client.access_token, bot_client.user_id) as api:
+        path = f"/room_keys/keys/{quote(room, safe='')}/{quote(outbound.session_id, safe='')}"
+        await api.request("PUT", f"{path}?version={backup.version}", entry)
+    async with ClientAPI(coord.client.homeserver, coord.client.access_token, coord.user_id) as api:
+        sent = await api.request("PUT", f"/rooms/{room}/send/m.room.encrypted/forged-{authentic}", content)
+    return sent["event_id"]
+
+
+async def test_key_written_with_only_the_public_key_is_not_taken(lotsen, bot: BotRunner) -> None:
+    """The backup's public key lets anyone add keys, so a forged key could make the bot act on a forged
+    command "from" a coordinator's device. Only keys MAC'ed with the backup key (MSC4048) are restored:
+    the forged one gets the "cannot decrypt" answer, the same key MAC'ed as the bot does it is taken."""
+    app = await bot.start()
+    coord = await lotsen("koordination")
+    room = await team_room(coord, bot)
+    await coord.wait_for(room, _from_bot(bot))
+    backup = app.matrix.backup
+    assert backup is not None and backup.state == "active"
+
+    forged = await _forge(coord, room, backup, authentic=False)
+    answer = await coord.wait_reply(room, forged, timeout=60)
+    assert answer["content"]["body"] == CANNOT_DECRYPT
+    assert backup.restored == 0
+
+    control = await _forge(coord, room, backup, authentic=True)
+    answer = await coord.wait_reply(room, control, timeout=60)
+    assert answer["content"]["body"] != CANNOT_DECRYPT  # the !ping was decrypted and answered
+    assert backup.restored == 1

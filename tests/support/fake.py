@@ -46,6 +46,8 @@ class FakeMessenger:
     sent: list[Sent] = field(default_factory=list)
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     encrypted: set[str] = field(default_factory=set)
+    redacted: list[str] = field(default_factory=list)
+    refuse_redactions: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
 
@@ -66,7 +68,9 @@ class FakeMessenger:
         return room_id in self.encrypted
 
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
-        return None
+        if self.refuse_redactions:  # like a homeserver answering M_FORBIDDEN to a bot without the power
+            raise RuntimeError(f"could not redact {event_id}: M_FORBIDDEN")
+        self.redacted.append(event_id)
 
     async def direct_room(self, user_id: str) -> str:
         room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
@@ -80,7 +84,9 @@ class FakeMessenger:
         return user_id
 
     def is_dm(self, room_id: str) -> bool:
-        return len(self.members.get(room_id, [])) <= 2
+        """Rooms of two set up by a test stand for DMs; a configured team room never is one (as in
+        bot/directs.py, where DMs are what was made as one)."""
+        return len(self.members.get(room_id, [])) <= 2 and room_id not in (self.team or ())
 
     def power_level(self, room_id: str, user_id: str) -> int:
         return self.power.get(room_id, {}).get(user_id, 0)

@@ -35,6 +35,10 @@ def test_check_config_says_where_the_recovery_key_is(tmp_path: Path, capsys) -> 
     assert "and nowhere else" in capsys.readouterr().out
 
     target = tmp_path / "out" / "key"
+    configured = _config(tmp_path, f'recovery_key_file = "{target}"\n')
+    assert main(["check-config", "-c", str(configured)]) == 1  # pointed at, not written yet
+    assert f"`lotsenbot crypto recovery-key --file {target}` writes it" in capsys.readouterr().out
+    cfg = _config(tmp_path)
     assert main(["crypto", "recovery-key", "-c", str(cfg), "--file", str(target)]) == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text() == local.read_text()

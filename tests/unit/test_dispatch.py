@@ -216,7 +216,31 @@ async def test_examples_and_help_use_the_configured_prefix(tmp_path: Path) -> No
         h.room(ROOM, [COORD, LOTSE], power={COORD: 100})
         [details] = await h.say(ROOM, LOTSE, ".hilfe umfrage")
         assert '`.umfrage "' in details and "`!umfrage" not in details
-        [usage] = await h.say(ROOM, COORD, ".umfrage")
+        [usage] = await h.say(ROOM, COORD, ".umfrage schließen")
         assert "Beispiel: `.umfrage" in usage and "`!" not in usage
     finally:
         await h.close()
+
+
+def _edit(original: str, new_body: str) -> dict:
+    return {
+        "msgtype": "m.text",
+        "body": f"* {new_body}",
+        "m.new_content": {"msgtype": "m.text", "body": new_body},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": original},
+    }
+
+
+async def test_an_edited_command_is_not_run_and_the_sender_is_told_once_an_hour(h: Harness) -> None:
+    """Edits used to be dropped silently: a corrected `!stimme` looked counted but was not."""
+    first = await h.event(ROOM, LOTSE, "m.room.message", {"msgtype": "m.text", "body": "!ping"})
+    before = len(h.messenger.sent)
+    await h.event(ROOM, LOTSE, "m.room.message", _edit(first, "!stimme 3 2"))
+    [hint] = h.messenger.bodies()[before:]
+    assert "Bearbeitungen lese ich nicht" in hint and "`!stimme 3 2`" in hint
+    await h.event(ROOM, LOTSE, "m.room.message", _edit(first, "!stimme 3 1"))  # within the hour: quiet
+    await h.event(ROOM, COORD, "m.room.message", _edit(first, "Tippfehler korrigiert"))  # chat: quiet
+    assert len(h.messenger.sent) == before + 1
+    h.clock.advance(hours=1, seconds=1)
+    await h.event(ROOM, LOTSE, "m.room.message", _edit(first, "!ping"))
+    assert len(h.messenger.sent) == before + 2 and not h.messenger.bodies()[-1].startswith("pong")

@@ -77,3 +77,17 @@ def test_report_has_one_line_per_set_and_a_spread_per_role(tmp_path: Path) -> No
     assert "100.0%" in lines[1]
     assert faq_cli(["eval", "--sets", str(tmp_path / "fehlt.yaml")], out=out) == 2
     assert faq_cli(["eval", "--kb", str(kb)], out=out) == 2
+
+
+# Measured (docs/faq-eval.md): top-1 85.5 / 84.6 / 88.2 %, askers right 73.9 / 73.1 / 72.9 %, wrong
+# 2.2 / 6.9 / 1.2 % on it-servicedesk (dev) / personal / organisation (heldout). The goal (90 %,
+# 80 %, 5 %) is not reached yet; these floors only keep what was reached from sliding back.
+def test_independent_kbs_do_not_fall_behind_what_was_reached() -> None:
+    results = run_sets([s for s in load_sets(SETS) if s.name != "sample"])
+    for r in results:
+        v = r.values()
+        assert v["top-1"] >= 0.82, r.set.name
+        assert v["top-1"] >= v["bm25 top-1"] + 0.08, r.set.name
+        assert v["right"] + v["offered"] >= 0.80, r.set.name
+        assert v["wrong"] <= 0.08, r.set.name
+        assert v["abstain"] >= 0.78, r.set.name

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from nio.crypto.sessions import InboundGroupSession
 
 from bot.crypto import backup_format as fmt
-from bot.crypto.backup import read_backup_secret, write_backup_secret
+from bot.crypto.backup_key import read_backup_secret, write_backup_secret
 from bot.crypto.canonical import b64decode, verify_json
 from bot.ops import _backup_line
 
@@ -154,3 +154,25 @@ def test_status_line_says_when_the_key_is_missing() -> None:
     missing = _backup_line({"state": "key_missing", "version": "4"})
     assert "KEY MISSING" in missing and "version 4" in missing
     assert "not set up yet" in _backup_line(None)
+
+
+def test_only_the_backup_key_holder_can_write_an_authentic_key() -> None:
+    """MSC4048: the MAC key is derived from the private backup key; whoever has only the public key (the
+    homeserver, say) can encrypt a key to the backup but cannot make it authentic."""
+    secret = fmt.new_backup_key()
+    public = fmt.public_key_of(secret)
+    mac_key = fmt.backup_mac_key(secret)
+    session, _ = a_session()
+    bot = "@lotsenbot:stadt.example"
+    good = fmt.key_backup_data(session, public, user_id=bot, mac_key=mac_key)["session_data"]
+    assert set(good["signatures"][bot]) == {"org.matrix.msc4048.hmac-sha-256:backup_mac_key"}
+    assert fmt.is_authentic(good, bot, mac_key)
+    assert fmt.decrypt_payload(secret, good) == fmt.session_payload(session)  # still a plain v1 entry
+    forged = fmt.key_backup_data(session, public)["session_data"]  # public key only
+    assert not fmt.is_authentic(forged, bot, mac_key)
+    assert not fmt.is_authentic({**good, "ciphertext": forged["ciphertext"]}, bot, mac_key)
+    assert not fmt.is_authentic(good, "@someone:stadt.example", mac_key)
+    assert not fmt.is_authentic(good, bot, fmt.backup_mac_key(fmt.new_backup_key()))
+    # HKDF-SHA-256 with no salt and info "MATRIX_BACKUP_MAC_KEY", written out with the standard library
+    prk = hmac.new(b"\0" * 32, secret.to_bytes(), hashlib.sha256).digest()
+    assert mac_key == hmac.new(prk, b"MATRIX_BACKUP_MAC_KEY\x01", hashlib.sha256).digest()

@@ -191,8 +191,8 @@ async def test_past_date_is_refused_and_nothing_is_stored(h: Harness) -> None:
 
 
 async def test_bad_input_says_what_is_wrong_and_how_to_write_it(h: Harness) -> None:
-    [reply] = await h.say(ROOM, COORD, "!meetlearn neu 10.12. 14 Uhr")
-    assert "Da fehlt noch etwas: **Thema**" in reply and "Beispiel:" in reply
+    [reply] = await h.say(ROOM, COORD, "!meetlearn neu 10.12. 14 Uhr")  # too little: the guided dialog
+    assert "Frage 2 von 5" in reply and "Wie heißt das Thema?" in reply
     [reply] = await h.say(ROOM, COORD, '!meetlearn serie "jeden Mittwoch" "Reihe"')
     assert "fehlt die Uhrzeit" in reply and "jeden Mittwoch 13 Uhr" in reply
     [reply] = await h.say(ROOM, COORD, '!meetlearn serie "jeden 5. Montag 10:00" "Reihe"')

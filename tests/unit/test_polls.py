@@ -655,3 +655,14 @@ def test_points_result_reads_like_the_2019_evaluation() -> None:
     assert "32,9 %" in ranked[0]  # 24 of 73 points
     assert "Gewonnen hat **Reisekostenabrechnung** mit 24 Punkten." in text_
     assert "8 von 25 Mitgliedern haben abgestimmt" in text_
+
+
+async def test_anonymous_vote_in_the_room_says_whether_it_was_removed(h: Harness) -> None:
+    """It used to imply removal either way; without the power to redact the sender must delete it."""
+    await start_poll(h, '!umfrage "Zufrieden?" "Ja" "Nein" --anonym')
+    *_, removed = await h.say(ROOM, ANNA, "!stimme 1 2", event_id="$vote-anna")
+    assert h.messenger.redacted == ["$vote-anna"]
+    assert "habe ich entfernt" in removed and "lösche sie selbst" not in removed
+    h.messenger.refuse_redactions = True
+    *_, kept = await h.say(ROOM, BERND, "!stimme 1 1", event_id="$vote-bernd")
+    assert "nicht entfernen" in kept and "bitte lösche sie selbst" in kept and "habe ich entfernt" not in kept

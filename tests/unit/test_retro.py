@@ -410,3 +410,15 @@ async def test_one_pair_of_quotes_around_free_text_is_not_stored(h: Harness) -> 
     assert "beitrag;Start;Mehr Austausch;3" in table
     assert "beitrag;Weitermachen;Kurze Pausen;3" in table
     assert 'beitrag;Stop;"""Lange"" und ""viele"" Sitzungen";3' in table  # CSV quoting of the text as typed
+
+
+async def test_feedback_in_the_room_says_whether_it_was_removed(h: Harness) -> None:
+    """ "Ich habe deine Nachricht entfernt, wenn ich durfte" hid whether it was removed."""
+    await start_retro(h)
+    [removed] = await h.say(ROOM, LOTSEN[0], "!feedback 1 stop Zu lange Sitzungen", event_id="$fb1")
+    assert h.messenger.redacted == ["$fb1"] and "habe ich entfernt" in removed
+    h.messenger.refuse_redactions = True
+    [kept] = await h.say(ROOM, LOTSEN[1], "!feedback 1 stop Zu lange Sitzungen", event_id="$fb2")
+    assert "nicht entfernen" in kept and "bitte lösche sie selbst" in kept and "entfernt" not in kept
+    [plain] = await h.say(ROOM, LOTSEN[1], "!meinfeedback 1")  # nothing to hide: no word about removing
+    assert "Direktchat" in plain and "entfern" not in plain

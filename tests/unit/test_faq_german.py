@@ -1,0 +1,89 @@
+"""General German knowledge for the FAQ: OpenThesaurus synonyms, nouns and compound parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commands.faq.german import NON_NOUN, split_compound, unknown_weight
+from commands.faq.kb import Entry
+from commands.faq.retrieval import FaqIndex, normalise
+from commands.faq.thesaurus import general_synonyms, parse, thesaurus_path
+
+
+def test_the_thesaurus_is_installed() -> None:
+    # CI installs openthesaurus-de-text (.ci/run); without it the FAQ silently loses these synonyms
+    path = thesaurus_path()
+    assert path is not None and path.is_file(), "apt-get install openthesaurus-de-text"
+    assert len(general_synonyms(normalise)) > 20_000
+
+
+def test_parse_keeps_nouns_without_annotations_and_drops_themes() -> None:
+    lines = [
+        "# comment",
+        "Kennwort;Passwort;Parole (ugs.);Schlüsselwort",
+        "krank;leidend;unpässlich",  # adjectives: too many senses
+        ";".join(f"Wort{i}" for i in range(20)),  # a theme, not a synonym set
+        "zu Hause;daheim;Heim (vulg.);Zuhause",
+    ]
+    assert parse(lines) == [("Kennwort", "Passwort", "Parole", "Schlüsselwort")]
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        ("passwortrichtlinie", ("passwort", "richtlinie")),
+        ("zwangsneustart", ("zwang", "neustart")),
+        ("dienstreisegenehmigung", ("dienstreise", "genehmigung")),
+        ("telefonliste", ("telefon", "liste")),
+        ("passwort", ()),
+    ],
+)
+def test_compounds_split_into_general_nouns(word: str, parts: tuple[str, ...]) -> None:
+    assert split_compound(word) == parts
+
+
+def test_unknown_nouns_count_fully_and_colloquial_fillers_less() -> None:
+    assert unknown_weight("urlaub") == 1.0
+    assert unknown_weight("telefonliste") == 1.0
+    assert unknown_weight("verschwitzt") == NON_NOUN
+
+
+def _entry(entry_id: str, question: str, answer: str) -> Entry:
+    return Entry(entry_id, question, answer, path=Path(f"{entry_id}.md"))
+
+
+def test_a_kb_without_synonym_list_understands_general_synonyms() -> None:
+    entries = [
+        _entry("passwort", "Wie setze ich mein Passwort zurück?", "Über das Self-Service-Portal."),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+        _entry("urlaub", "Wie beantrage ich Urlaub?", "Im Zeiterfassungsportal."),
+    ]
+    index = FaqIndex.build(entries)
+    # 'Kennwort' is nowhere in the KB; OpenThesaurus knows it means 'Passwort'
+    assert index.search("kennwort vergessen")[0].entry.id == "passwort"
+    # 'Passwortrichtlinie' splits although the KB never says 'Richtlinie'
+    assert index.search("passwortrichtlinie")[0].entry.id == "passwort"
+
+
+def test_a_known_word_inside_an_unknown_compound_is_no_known_topic() -> None:
+    entries = [
+        _entry("arbeitszeit", "Wie erfasse ich meine Arbeitszeit?", "Im Zeiterfassungsportal buchen."),
+        _entry("dienstreise", "Wie beantrage ich eine Dienstreise?", "Im Reiseportal beantragen."),
+    ]
+    # 'Eltern|zeit' shares only its last part with the KB: not answered as if it were known
+    assert FaqIndex.build(entries).decide("Wie beantrage ich Elternzeit?").kind != "answer"
+
+
+def test_an_entry_that_matches_only_the_frame_of_a_question_is_offered_not_answered() -> None:
+    entries = [
+        _entry("ticket", "Wie lange dauert es, bis mein Ticket bearbeitet wird?", "Drei Arbeitstage."),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+    ]
+    index = FaqIndex.build(entries)
+    # 'wie lange dauert' fits the ticket entry, the noun the question is about does not
+    decision = index.decide("wie lange dauert eine dienstreisegenehmigung")
+    assert decision.kind != "answer"
+    assert decision.matches[0].features["topic"] < 0.3
+    assert index.decide("wie lange dauert mein ticket").kind == "answer"
