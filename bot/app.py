@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from bot.config import Config
 from bot.dispatch import Dispatcher
 from bot.framework import Registry, registry
+from bot.leader import Leadership
 from bot.logs import setup_logging
 from bot.matrix import MatrixBot
 from bot.metrics import MetricsServer
@@ -49,20 +50,66 @@ class App:
         )
         self._task: asyncio.Task[None] | None = None
         self.metrics: MetricsServer | None = None
+        self.leader = Leadership(config.database_url, config.matrix.user_id)
+        self.stopping = asyncio.Event()  # set by SIGTERM/SIGINT; ends a standby's wait
 
-    async def start(self) -> None:
+    @property
+    def active(self) -> bool:
+        return self.leader.active
+
+    async def start(self) -> bool:
+        """Start acting once this process holds the database lock (``bot/leader.py``).
+
+        On SQLite a second process is refused (:class:`bot.leader.AnotherInstance`). On PostgreSQL it waits
+        here as a warm standby (``_standby``) and returns False if told to stop before it got the lock.
+        """
         self.config.bot.data_dir.mkdir(parents=True, exist_ok=True)
+        if not await self.leader.try_acquire() and not await self._standby():
+            return False
         await self.db.migrate()
         await scrub(self.db.engine)  # a crash between an erasing commit and its scrub: finish it now
-        await self.matrix.login()
+        if not self.matrix.client.logged_in:
+            await self.matrix.login()
         await self.matrix.setup_crypto()
         await self.scheduler.start(self.dispatcher.run_job, ready=self.matrix.synced)
         await self.dispatcher.run_startup()
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
-        if self.config.bot.metrics_port:
+        await self._start_metrics()
+        log.info("Lotsenbot running as %s", self.config.matrix.user_id)
+        return True
+
+    async def _start_metrics(self) -> None:
+        if self.config.bot.metrics_port and self.metrics is None:
             self.metrics = MetricsServer(self, self.config.bot.metrics_port)
             await self.metrics.start()
-        log.info("Lotsenbot running as %s", self.config.matrix.user_id)
+
+    async def _standby(self) -> bool:
+        """Wait, ready, until the active instance's lock is free; True once it is ours.
+
+        Ready means: database migrated, session restored (no new device), metrics served. It must NOT
+        sync: both processes are one Matrix device, and to-device messages (the room keys other members
+        send to that device) are delivered to whichever process syncs first and then deleted by the
+        homeserver — a syncing standby would steal the keys the active needs to decrypt. Nor does it run
+        jobs or touch rows. On takeover it reloads the crypto store the old active kept writing, and
+        continues from the sync token the old active stored.
+        """
+        await self.db.migrate()
+        session = (self.config.bot.data_dir / "session.json").exists() or self.config.access_token()
+        if session:
+            await self.matrix.login()
+        await self._start_metrics()
+        log.info(
+            "standby: another Lotsenbot instance holds the database lock; waiting to take over "
+            "(Bereitschaft: eine andere Instanz ist aktiv)"
+        )
+        if not await self.leader.wait_for_lock(self.stopping.is_set):
+            return False
+        log.info("standby: got the database lock, taking over (übernehme)")
+        client = self.matrix.client
+        if client.logged_in and client.store is not None:
+            client.store, client.olm = None, None
+            client.load_store()  # the old active's Olm sessions and one-time keys, as it left them
+        return True
 
     async def wait_synced(self, seconds: float = 60) -> None:
         await asyncio.wait_for(self.matrix.synced.wait(), seconds)
@@ -82,17 +129,44 @@ class App:
                 await self._task
         await self.matrix.close()
         await self.db.close()
+        await self.leader.release()
 
-    async def run_forever(self) -> None:
+    async def _fenced(self) -> None:
+        """The lock connection is gone: stop acting now (no draining), then clean up what still answers."""
+        self.matrix.stop()
+        self.scheduler.shutdown()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        for closing in (self.matrix.close(), self.db.close(), self.leader.release()):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(closing, 5)
+        if self.metrics is not None:
+            await self.metrics.stop()
+
+    async def run_forever(self) -> int:
+        """``lotsenbot run``; returns the exit code (1: lost the database lock, restart as a standby)."""
         setup_logging(self.config.bot.log_level, json_logs=self.config.bot.log_json)
-        await self.start()
-        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, self.stopping.set)
+        if not await self.start():
+            log.info("standby stopped before taking over")
+            await self.stop()
+            return 0
         assert self._task is not None
         await asyncio.wait(
-            [asyncio.create_task(stop.wait()), self._task], return_when=asyncio.FIRST_COMPLETED
+            [
+                asyncio.create_task(self.stopping.wait()),
+                asyncio.create_task(self.leader.lost.wait()),
+                self._task,
+            ],
+            return_when=asyncio.FIRST_COMPLETED,
         )
+        if self.leader.lost.is_set():
+            await self._fenced()
+            return 1
         log.info("shutting down")
         await self.stop()
+        return 0

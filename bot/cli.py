@@ -22,9 +22,13 @@ def _load(path: Path) -> config_mod.Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import App
+    from bot.leader import EXIT_OTHER_INSTANCE, AnotherInstance
 
-    asyncio.run(App(_load(args.config)).run_forever())
-    return 0
+    try:
+        return asyncio.run(App(_load(args.config)).run_forever())
+    except AnotherInstance as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_OTHER_INSTANCE
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -38,6 +38,12 @@ async def render(app: App) -> str:
         )
     parts = [
         _line(
+            "lotsenbot_active",
+            "gauge",
+            "1: this process holds the database lock and acts; 0: warm standby (bot/leader.py).",
+            1 if app.active else 0,
+        ),
+        _line(
             "lotsenbot_events_handled_total",
             "counter",
             "Matrix events handled (at most once each).",
@@ -86,6 +92,10 @@ async def render(app: App) -> str:
 
 
 def health(app: App) -> tuple[bool, str]:
+    """A standby is healthy (200, detail ``standby: …``): it is doing its job, and a supervisor must not
+    restart it for waiting. The ``role`` field and the ``lotsenbot_active`` gauge tell the two apart."""
+    if not app.active:
+        return True, "standby: waiting for the database lock"
     last = app.matrix.last_sync_at
     if last is None:
         return False, "no sync yet"
@@ -119,4 +129,5 @@ class MetricsServer:
 
     async def _health(self, _request: web.Request) -> web.Response:
         ok, detail = health(self.app)
-        return web.json_response({"ok": ok, "detail": detail}, status=200 if ok else 503)
+        role = "active" if self.app.active else "standby"
+        return web.json_response({"ok": ok, "role": role, "detail": detail}, status=200 if ok else 503)

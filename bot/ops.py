@@ -132,6 +132,9 @@ async def status(config: Config) -> tuple[bool, list[str]]:
                 f"scheduled jobs given up after a day of failures (last 7 days): {failed} — see the log"
             )
         lines.append(_backup_line(json.loads(backup_row.value) if backup_row else None))
+        from bot.leader import describe
+
+        lines.append(await describe(config.database_url, config.matrix.user_id))
     except Exception as exc:  # report, don't crash: this is the command people run when things are wrong
         ok = False
         lines.append(f"database: ERROR {exc.__class__.__name__}: {exc}")

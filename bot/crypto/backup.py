@@ -342,7 +342,13 @@ class KeyBackup:
         if time.monotonic() - self._misses.get(event.session_id, -MISS_TTL_S) < MISS_TTL_S:
             return None
         if olm.inbound_group_store.get(room_id, event.sender_key, event.session_id) is None:
-            session = await self._fetch(room_id, event)
+            try:
+                session = await self._fetch(room_id, event)
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning(
+                    "key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__
+                )
+                return None  # not remembered as missing: asked again with the next event of that session
             if session is None:
                 self._misses[event.session_id] = time.monotonic()
                 return None
@@ -364,11 +370,7 @@ class KeyBackup:
     async def _fetch(self, room_id: str, event: MegolmEvent) -> InboundGroupSession | None:
         assert self._secret is not None and self.version is not None
         path = f"/room_keys/keys/{quote(room_id, safe='')}/{quote(event.session_id, safe='')}"
-        try:
-            data = await self._request("GET", path, params={"version": self.version}, quoted=True)
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            log.warning("key backup: could not fetch session %s (%s)", event.session_id, type(exc).__name__)
-            return None
+        data = await self._request("GET", path, params={"version": self.version}, quoted=True)
         if not isinstance(data.get("session_data"), dict):
             return None
         assert self._mac_key is not None

@@ -220,6 +220,7 @@ async def test_health_and_metrics_endpoint(lotsen, bot: BotRunner) -> None:
         after = await figures()
         async with http.get(f"{base}/health") as r:
             assert r.status == 200 and (await r.json())["ok"] is True
+    assert after["lotsenbot_active"] == 1  # the only instance holds the database lock (bot/leader.py)
     assert after["lotsenbot_events_handled_total"] >= before["lotsenbot_events_handled_total"] + 3
     assert after["lotsenbot_messages_sent_total"] >= before["lotsenbot_messages_sent_total"] + 3
     assert after["lotsenbot_rooms_joined"] >= 1 and after["lotsenbot_last_sync_timestamp_seconds"] > 0
