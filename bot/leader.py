@@ -39,14 +39,14 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0  # how often a standby asks for the lock
 FENCE_SECONDS = 1.0  # how often the active checks its lock connection
-FENCE_TIMEOUT = 1.5  # a ping slower than this counts as a lost connection
-# Server side of the lock connection: a dead peer is detected after ~2 + 3×1 s idle probing, or when sent
-# data stays unacknowledged for 5 s — always later than the active's own fence (≤ 2.5 s).
+FENCE_TIMEOUT = 2.5  # a ping slower than this counts as a lost connection (a busy loop must not trip it)
+# Server side of the lock connection: a dead peer is detected after 3 s idle + 3×1 s probes, or when sent
+# data stays unacknowledged for 6 s — always later than the active's own fence (≤ 1 + 2.5 s).
 PG_SERVER_SETTINGS = {
-    "tcp_keepalives_idle": "2",
+    "tcp_keepalives_idle": "3",
     "tcp_keepalives_interval": "1",
     "tcp_keepalives_count": "3",
-    "tcp_user_timeout": "5000",
+    "tcp_user_timeout": "6000",
 }
 EXIT_OTHER_INSTANCE = 3
 

@@ -240,3 +240,58 @@ async def test_second_process_on_the_same_sqlite_database_is_refused(
         assert f"instance: active (pid {first.proc.pid} on " in status, status
     finally:
         await first.stop()
+
+
+@pytest.mark.postgres
+async def test_active_that_loses_its_lock_connection_stops_and_the_standby_answers(
+    synapse: LocalSynapse, tmp_path: Path
+) -> None:
+    """Lost network to the database, as the server sees it: the lock connection is cut. The active must stop
+    acting and exit non-zero (systemd restarts it as a standby); the standby answers from then on, once."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    tag = secrets.token_hex(3)
+    coord_id = await synapse.register_user(f"koordination-{tag}", PASSWORD)
+    db_url = await new_database_url(tmp_path, "postgres")
+    bot_id, cfg = await bot_account(
+        synapse, tmp_path, database_url=db_url, coordinators=[coord_id], localpart=f"lotsenbot-{tag}"
+    )
+    first, second = BotProcess(cfg, tmp_path / "first.log"), BotProcess(cfg, tmp_path / "second.log")
+    coord = Lotse(synapse.url, coord_id, tmp_path / "coord")
+    await coord.login()
+    await coord.start()
+    try:
+        room = await coord.create_room(invite=[bot_id], encrypted=False, name="Team")
+        await first.start()
+        await until(lambda: "Lotsenbot running" in first.log_text(), 90, "the first bot to start")
+        await coord.wait_member(room, bot_id, timeout=60)
+        await second.start()
+        await until(lambda: "standby:" in second.log_text(), 60, "the second bot to report standby")
+        before = await coord.send(room, "!ping")
+        await coord.wait_reply(room, before, timeout=60)
+
+        admin = await asyncpg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(False))
+        try:
+            cut = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            )
+        finally:
+            await admin.close()
+        assert cut == 1
+        assert first.proc is not None
+        code = await asyncio.wait_for(first.proc.wait(), 15)
+        assert code == 1, "a fenced active exits non-zero, so its supervisor restarts it"
+        assert "lost the database lock connection" in first.log_text()
+        await until(lambda: "Lotsenbot running" in second.log_text(), 30, "the standby to take over")
+        after = await coord.send(room, "!ping")
+        await coord.wait_reply(room, after, timeout=60)
+        await asyncio.sleep(3)
+        replies = Counter(t for t in map(reply_target, coord.messages_from(room, bot_id)) if t)
+        assert replies == Counter([before, after]), "each command answered once, by exactly one process"
+    finally:
+        await first.stop()
+        await second.stop()
+        await coord.close()
