@@ -7,8 +7,10 @@ Decisions (each one is tested):
 * One rule people can predict: a reminder is planned only if the session is at least **twice its offset**
   ahead when announced, i.e. at least as much time passes between announcement and reminder as between
   reminder and start. With the defaults: 7 days before only for sessions announced 14 or more days ahead,
-  1 day before from 2 days ahead, 15 minutes before from 30 minutes ahead. The confirmation names the
-  reminders it planned (``commands.meetlearn.commands._plan_text``).
+  1 day before from 2 days ahead, 15 minutes before from 30 minutes ahead – with a leeway of a tenth of
+  the offset, so an announcement that runs minutes late (a series date announced "14 days before") keeps
+  its 7-day reminder. The confirmation names the reminders it planned
+  (``commands.meetlearn.commands._plan_text``).
 * The start message ("Es geht los") is always planned while the start is ahead.
 * When a run is late (bot was down), a reminder is dropped once a later one is due too, so people get one
   current message instead of a burst; see :func:`superseded`.
@@ -46,7 +48,7 @@ def plan(start: datetime, announced_at: datetime, offsets: Sequence[timedelta], 
     out: list[Planned] = []
     for offset in sorted(set(offsets), reverse=True):
         due = reminder_due(start, offset, tz)
-        if due - announced_at >= start - due:
+        if due - announced_at >= (start - due) - offset / 10:  # leeway: a late announcement job keeps it
             out.append(Planned("remind", due, offset))
     if start > announced_at:
         out.append(Planned("start", start))

@@ -211,8 +211,8 @@ i18n.register(
             "en": "Poll #{number} has no option {value} (1 to {count}). Nothing was recorded.",
         },
         "polls.deadline_taken": {
-            "de": "⏰ Umfrage #{number} endet am **{when}**. {undo} Dann schließe ich sie gleich wieder.",
-            "en": "⏰ Poll #{number} ends on **{when}**. {undo} I'll close it again right away.",
+            "de": "✅ Umfrage #{number} endet am **{when}**. {undo} Dann schließe ich sie gleich wieder.",
+            "en": "✅ Poll #{number} ends on **{when}**. {undo} I'll close it again right away.",
         },
         "polls.option_unknown": {
             "de": "„{value}“ passt zu keiner Option von Umfrage #{number}. Möglich: {options}. "

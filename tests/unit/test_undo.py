@@ -56,7 +56,7 @@ async def test_the_offer_expires(h: Harness) -> None:
 
 async def test_a_poll_deadline_is_confirmed_and_undo_closes_the_poll(h: Harness) -> None:
     replies = await h.say(ROOM, COORD, '!umfrage "Welcher Tag?" Montag Dienstag --bis übermorgen früh')
-    assert "⏰ Umfrage #1 endet am **Mittwoch, 25. November 2026, 08:00 Uhr**." in replies[-1]
+    assert "✅ Umfrage #1 endet am **Mittwoch, 25. November 2026, 08:00 Uhr**." in replies[-1]
     await h.say(ROOM, COORD, "rückgängig")
     async with h.db.transaction() as s:
         [poll] = (await s.scalars(select(Poll))).all()
