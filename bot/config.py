@@ -80,7 +80,8 @@ class BotSettings(Strict):
     metrics_port: Annotated[int, Field(ge=1, le=65535)] | None = None
     # A guided dialog (``!umfrage`` typed alone) ends after this much silence; nothing is created then.
     dialog_timeout_minutes: Annotated[float, Field(gt=0, le=24 * 60)] = 30
-    # Where the German user guide (docs/anleitung.md) can be read, linked from !hilfe; unset: the repository.
+    # Where the German user guide (docs/anleitung.md) can be read, linked from !hilfe; unset: `!hilfe
+    # anleitung` sends the file.
     guide_url: str | None = None
 
     @field_validator("timezone")

@@ -21,13 +21,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import dialog, edits, i18n
+from bot import dialog, edits, hints, i18n
 from bot.config import Config
 from bot.context import Clock, Context, HomeserverUnavailable, Messenger
 from bot.framework import (
     Command,
+    ExtraArgs,
     MissingArgument,
     Registry,
+    Token,
     UsageError,
     UserError,
     fold,
@@ -203,14 +205,30 @@ class Dispatcher:
         prefix = self.config.bot.command_prefix
         return body.startswith(prefix) and len(body) > len(prefix) and not body[len(prefix)].isspace()
 
+    def _command_text(self, body: str) -> str | None:
+        """What follows the prefix; "! hilfe" (a phone's space after "!") counts when a command follows."""
+        prefix = self.config.bot.command_prefix
+        if self._is_command(body):
+            return body[len(prefix) :]
+        if body.startswith(prefix) and body[len(prefix) : len(prefix) + 1].isspace():
+            rest = body[len(prefix) :].lstrip()
+            try:
+                tokens = tokenize(rest)
+            except UsageError:
+                return None
+            if tokens and self.registry.lookup(tokens)[0] is not None:
+                return rest
+        return None
+
     async def _route(self, ctx: Context, event: Incoming) -> None:
         if event.type == "m.room.message":
             if edits.is_edit(event):  # never executed; a corrected command gets a hint (bot/edits.py)
                 await edits.answer_edit(ctx, event, self._is_command)
                 return
             body = event.body
-            if self._is_command(body):
-                await self.run_command(ctx, body[len(self.config.bot.command_prefix) :])
+            text = self._command_text(body)
+            if text is not None:
+                await self.run_command(ctx, text)
                 return
             for _priority, hook in self.registry.message_hooks:
                 if await hook(ctx, event):
@@ -238,7 +256,8 @@ class Dispatcher:
             return
         cmd, used = self.registry.lookup(tokens)
         if cmd is None:
-            await ctx.reply(self._unknown(ctx, tokens[0].text))
+            if ctx.is_dm or any(ch.isalnum() for ch in tokens[0].text):  # "!!!" in a room is no command
+                await ctx.reply(self._unknown(ctx, tokens[0].text))
             return
         if not self.may_use(cmd, ctx):
             log.info("refused %s for %s (not a coordinator)", cmd.name, _who(ctx))
@@ -253,7 +272,10 @@ class Dispatcher:
             # Too little typed: a command with a guided dialog asks for the rest (bot/dialog.py).
             if isinstance(exc, MissingArgument) and await dialog.offer(ctx, cmd, exc.partial, complete=False):
                 return
-            await ctx.reply(self._usage_message(ctx, cmd, exc.message))
+            message = self._usage_message(ctx, cmd, exc.message)
+            if isinstance(exc, ExtraArgs):
+                message += hints.other_ways(ctx, self.registry, cmd, exc.words)
+            await ctx.reply(message)
             return
         if await dialog.offer(ctx, cmd, values, complete=True):
             return
@@ -263,6 +285,9 @@ class Dispatcher:
     def _unknown(self, ctx: Context, word: str) -> str:
         shown = word if len(word) <= 40 else word[:39] + "…"
         names = self.registry.names_for(lambda c: self.may_use(c, ctx))
+        bare = word.lstrip(ctx.prefix + "/.")  # "!!hilfe", "!/hilfe"
+        if bare != word and self.registry.lookup([Token(bare, False, 0, 0)])[0] is not None:
+            return ctx.t("dispatch.unknown_suggest", word=_code(ctx.prefix + shown), suggestion=bare)
         single = sorted({n for n in names if " " not in n})
         close = difflib.get_close_matches(fold(word), [fold(n) for n in single], n=1, cutoff=0.6)
         if close:
@@ -271,9 +296,12 @@ class Dispatcher:
         return ctx.t("dispatch.unknown", word=_code(ctx.prefix + shown))
 
     def _usage_message(self, ctx: Context, cmd: Command, problem: str) -> str:
-        lines = [f"⚠️ {problem}", ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang))]
-        if cmd.examples:
-            lines.append(ctx.t("dispatch.example", example=with_prefix(cmd.examples[0], ctx.prefix)))
+        lines = [f"⚠️ {problem}"]
+        usage = cmd.usage(ctx.prefix, ctx.lang)
+        example = with_prefix(cmd.examples[0], ctx.prefix) if cmd.examples else usage
+        if example != usage:
+            lines.append(ctx.t("dispatch.example", example=example))
+        lines.append(ctx.t("dispatch.usage", usage=usage))
         lines.append(ctx.t("dispatch.more_help", command=cmd.display_name(ctx.lang)))
         return "\n".join(lines)
 

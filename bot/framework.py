@@ -45,6 +45,14 @@ class UsageError(Exception):
         self.message = message
 
 
+class ExtraArgs(UsageError):
+    """Words after a complete command; the dispatcher may point to a command that does what they ask."""
+
+    def __init__(self, message: str, words: list[str]) -> None:
+        super().__init__(message)
+        self.words = words
+
+
 class MissingArgument(UsageError):
     """A required argument was not given; ``partial`` holds what was parsed, so a guided dialog
     (``bot/dialog.py``) can ask for the rest instead of showing the usage line."""
@@ -269,6 +277,10 @@ class Arg:
     optional: bool = False
     label: Mapping[str, str] | None = None  # shown in usage, e.g. {"de": "Frage", "en": "question"}
 
+    def spoken(self, lang: str) -> str:
+        """The missing value as words in a sentence ("Es fehlt noch: Datum Zeit"), not a <placeholder>."""
+        return escape_md(i18n.pick(lang, self.label) if self.label else self.name)
+
     def placeholder(self, lang: str) -> str:
         label = i18n.pick(lang, self.label) if self.label else self.name
         text = f"<{label}>{self.type.placeholder_suffix}"
@@ -376,14 +388,16 @@ class Command:
                 value, used = arg.type.consume(remaining, ctx, raw)
             except UsageError as exc:
                 if exc is _missing:
-                    message = ctx.t("fw.missing_arg", arg=arg.placeholder(ctx.lang))
+                    message = ctx.t("fw.missing_arg", arg=arg.spoken(ctx.lang))
                     raise MissingArgument(message, dict(values)) from None
                 raise
             values[arg.name] = value
             pos += used
         if pos < len(positional):
             extra = " ".join(t.text for t in positional[pos:])
-            raise UsageError(ctx.t("fw.extra_args", extra=escape_md(shorten(extra))))
+            raise ExtraArgs(
+                ctx.t("fw.extra_args", extra=escape_md(shorten(extra))), [t.text for t in positional[pos:]]
+            )
         return values
 
 
@@ -572,7 +586,10 @@ i18n.register(
             "de": "Nach `--{flag}` fehlt ein Wert.",
             "en": "`--{flag}` needs a value.",
         },
-        "fw.missing_arg": {"de": "Es fehlt {arg}.", "en": "{arg} is missing."},
+        "fw.missing_arg": {
+            "de": "Da fehlt noch etwas: **{arg}**.",
+            "en": "Something is missing: **{arg}**.",
+        },
         "fw.extra_args": {
             "de": "Mit „{extra}“ kann ich hier nichts anfangen.",
             "en": "I don't know what to do with “{extra}”.",

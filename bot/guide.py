@@ -1,7 +1,8 @@
 """Where people find the user guide (``docs/anleitung.md``): one line for ``!hilfe`` to show.
 
 ``[bot] guide_url`` names an address people can open (intranet, Git server); without it the line names
-the file in the bot's repository, so the help never links to a place that does not exist.
+the command that sends the file (``!hilfe anleitung``) and the file in the repository, so the help never
+links to a place that does not exist.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ i18n.register(
             "en": "📖 Guide (step by step, in German): {url}",
         },
         "guide.repository": {
-            "de": "📖 Anleitung: `{path}` im Bot-Repository",
-            "en": "📖 Guide (in German): `{path}` in the bot's repository",
+            "de": "📖 Anleitung: `{prefix}hilfe anleitung` schickt sie dir als Datei "
+            "(`{path}` im Bot-Repository)",
+            "en": "📖 Guide (in German): `{prefix}help guide` sends it as a file "
+            "(`{path}` in the bot's repository)",
         },
     }
 )

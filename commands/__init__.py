@@ -6,7 +6,15 @@ import importlib
 
 from pydantic import BaseModel
 
-FEATURES = ("commands.core", "commands.polls", "commands.meetlearn", "commands.retro", "commands.faq")
+FEATURES = (
+    "commands.help",
+    "commands.core",
+    "commands.polls",
+    "commands.meetlearn",
+    "commands.retro",
+    "commands.faq",
+    "commands.undo",
+)
 
 
 # Each feature's ``[features.<name>]`` table is validated by its own pydantic model, named here so that

@@ -1,83 +1,14 @@
-"""Always-there commands: help and ping."""
+"""Always-there commands: ping and announcements (help: ``commands.help``)."""
 
 from __future__ import annotations
 
 from bot import i18n
 from bot.context import Context
-from bot.framework import (
-    Arg,
-    Command,
-    Perm,
-    Rest,
-    Token,
-    UserError,
-    command,
-    fold,
-    registry,
-    shorten,
-    with_prefix,
-)
-from bot.guide import guide_line
+from bot.framework import Arg, Perm, Rest, UserError, command
 from bot.render import escape_md
+from commands.help import GENERAL
 
-GENERAL = {"de": "Allgemein", "en": "General"}
 MAX_ANNOUNCEMENT_CHARS = 2000  # an announcement pings everyone; a page of text is a document, not a ping
-
-
-@command(
-    "hilfe",
-    "help",
-    group=GENERAL,
-    help={
-        "de": "Zeigt alle Befehle oder die Hilfe zu einem Befehl.",
-        "en": "Lists commands, or explains one.",
-    },
-    args=[Arg("befehl", Rest(), optional=True, label={"de": "befehl", "en": "command"})],
-    examples=["!hilfe", "!hilfe umfrage"],
-)
-async def hilfe(ctx: Context, befehl: str | None) -> None:
-    def visible(cmd: Command) -> bool:
-        return ctx.may(cmd.permission)
-
-    if befehl:
-        words = [w.lstrip(ctx.prefix) for w in befehl.split()]
-        cmd, _ = registry.lookup([Token(w, False, 0, 0) for w in words])
-        if cmd is None or not visible(cmd):
-            await ctx.reply(ctx.t("core.help_unknown", word=escape_md(shorten(befehl))))
-            return
-        await ctx.reply(_details(ctx, cmd))
-        return
-
-    groups: dict[str, list[str]] = {}
-    for cmd in registry.commands:
-        if not visible(cmd):
-            continue
-        lock = "" if cmd.permission is Perm.EVERYONE else " 🔒"
-        line = f"- `{ctx.prefix}{cmd.display_name(ctx.lang)}` – {i18n.pick(ctx.lang, cmd.help)}{lock}"
-        groups.setdefault(i18n.pick(ctx.lang, cmd.group), []).append(line)
-    parts = [ctx.t("core.help_title")]
-    for title, lines in groups.items():
-        parts.append(f"**{title}**\n" + "\n".join(lines))
-    footer = ctx.t("core.help_footer")
-    if ctx.is_coordinator:
-        footer += " " + ctx.t("core.help_lock")
-    parts.append(footer + "\n" + guide_line(ctx))  # the user guide: [bot] guide_url or the repository file
-    await ctx.reply("\n\n".join(parts))
-
-
-def _details(ctx: Context, cmd: Command) -> str:
-    lines = [f"**{ctx.prefix}{cmd.display_name(ctx.lang)}** – {i18n.pick(ctx.lang, cmd.help)}", ""]
-    lines.append(ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang)))
-    if cmd.details:
-        lines += ["", with_prefix(i18n.pick(ctx.lang, cmd.details), ctx.prefix)]
-    if cmd.examples:
-        lines += ["", ctx.t("core.examples")] + [f"- `{with_prefix(ex, ctx.prefix)}`" for ex in cmd.examples]
-    others = [n for n in cmd.names if fold(n) != fold(cmd.display_name(ctx.lang))]
-    if others:
-        lines += ["", ctx.t("core.aliases", names=", ".join(f"`{ctx.prefix}{n}`" for n in others))]
-    if cmd.permission is not Perm.EVERYONE:
-        lines += ["", ctx.t("core.coordinator_only")]
-    return "\n".join(lines)
 
 
 @command("ping", group=GENERAL, help={"de": "Prüft, ob ich antworte.", "en": "Checks that I am alive."})
@@ -117,22 +48,6 @@ i18n.register(
             "Raum). Kürze sie oder verlinke ein Dokument, z. B. `{prefix}ansage Neue Termine: <Link>`.",
             "en": "The announcement is too long: {length} characters, at most {limit} (it pings everyone in "
             "the room). Shorten it or link a document, e.g. `{prefix}announce New dates: <link>`.",
-        },
-        "core.help_title": {"de": "**Das kann ich für euch tun:**", "en": "**Here is what I can do:**"},
-        "core.help_footer": {
-            "de": "Details zu einem Befehl: `{prefix}hilfe <befehl>`, z. B. `{prefix}hilfe ping`.",
-            "en": "Details for a command: `{prefix}help <command>`, e.g. `{prefix}help ping`.",
-        },
-        "core.help_lock": {"de": "🔒 = nur für Koordination.", "en": "🔒 = coordinators only."},
-        "core.help_unknown": {
-            "de": "Zu „{word}“ kenne ich keinen Befehl. `{prefix}hilfe` zeigt alle.",
-            "en": "I know no command “{word}”. `{prefix}help` lists them all.",
-        },
-        "core.examples": {"de": "Beispiele:", "en": "Examples:"},
-        "core.aliases": {"de": "Auch: {names}", "en": "Also: {names}"},
-        "core.coordinator_only": {
-            "de": "🔒 Nur für Koordinator·innen.",
-            "en": "🔒 Coordinators only.",
         },
         "core.pong": {"de": "pong ({ms} ms)", "en": "pong ({ms} ms)"},
     }

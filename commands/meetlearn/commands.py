@@ -28,6 +28,7 @@ from bot.framework import (
 )
 from bot.render import escape_md
 from bot.timeparse import TimeParseError, parse_duration, parse_when, require_future
+from commands import undo
 from commands.meetlearn import service as svc
 from commands.meetlearn.recurrence import Rule, RuleParseError, parse_rule
 from storage.meetlearn import MeetRoomSettings, MeetSeries, MeetSession
@@ -183,10 +184,16 @@ async def meetlearn(ctx: Context, rest: str | None) -> None:
         '!meetlearn neu Donnerstag 14:00 "Universalprozess auf service-bw" --dauer 45',
     ],
     details={
-        "de": "Ohne `--link` erzeuge ich einen Jitsi-Raum mit einem nicht erratbaren Namen. "
-        "Erinnerungen kommen standardmäßig 7 Tage, 1 Tag und 15 Minuten vorher, zum Start „Es geht los“.",
-        "en": "Without `--link` I create a Jitsi room with an unguessable name. Reminders go out 7 days, "
-        "1 day and 15 minutes before by default, and “Es geht los” at the start.",
+        "de": "Ohne `--link` erzeuge ich einen Raum auf dem Jitsi der Stadt, falls eingerichtet – sonst "
+        "steht in der Ankündigung „noch kein Link“, bis du ihn mit `!meetlearn thema <Nr> --link …` "
+        "nachträgst. Ich erinnere 7 Tage, 1 Tag und 15 Minuten vorher – aber nur, wenn der Termin "
+        "mindestens doppelt so weit weg ist (7 Tage vorher also ab 14 Tagen Vorlauf, 1 Tag vorher ab 2 "
+        "Tagen). Zum Start kommt „Es geht los“. Falsch angelegt? Antworte „rückgängig“.",
+        "en": "Without `--link` I create a room on the city's Jitsi if one is set up – otherwise the "
+        "announcement says “no link yet” until you add it with `!meetlearn topic <no> --link …`. I remind "
+        "7 days, 1 day and 15 minutes before – but only if the session is at least twice that far away "
+        "(7 days before from 14 days ahead, 1 day before from 2 days ahead). “Es geht los” comes at the "
+        "start. Created by mistake? Reply “undo”.",
     },
 )
 async def neu(
@@ -203,16 +210,22 @@ async def neu(
     s = await svc.create_single(
         ctx, when=wann, topic=thema, speaker=referent, duration_min=dauer, link=link, description=beschreibung
     )
-    await ctx.reply(ctx.t("ml.created", id=s.id, plan=_plan_text(ctx, s)))
+    await undo.offer(ctx, f"meetlearn absagen {s.id}")
+    when = svc.when_text(ctx, s.starts_at)
+    await ctx.reply(ctx.t("ml.created", id=s.id, when=when, plan=_plan_text(ctx, s), undo=undo.hint(ctx)))
 
 
 def _plan_text(ctx: Context, s: MeetSession) -> str:
+    """The reminders actually planned, each with its date, so the rule behind them is visible."""
     c = svc.cfg(ctx)
     announce_at = ctx.now() if s.announced else max(ctx.now(), s.starts_at.astimezone(UTC) - c.announce_lead)
     planned = [p for p in svc.planning.plan(s.starts_at, announce_at, c.offsets, ctx.tz) if p.offset]
     if not planned:
         return ctx.t("ml.plan_none")
-    return ctx.t("ml.plan", list=", ".join(svc.short_when(ctx, p.due) for p in planned))
+    before = svc.planning.before_en if ctx.lang == "en" else svc.planning.before_de
+    items = [ctx.t("ml.plan_item", when=svc.short_when(ctx, p.due), before=before(p.offset)) for p in planned]
+    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + ctx.t("ml.and") + items[-1]
+    return ctx.t("ml.plan", list=listed)
 
 
 @command(
@@ -279,14 +292,16 @@ async def serie(
             "ml.series_created",
             id=series.id,
             topic=escape_md(series.topic),
-            link=svc.md_link(series.link),
+            link=svc.md_link(series.link, ctx),
             rule=svc.describe_rule(ctx, svc.series_rule(series)),
             dates="\n".join(lines),
             lead=f"{lead:g}",
             first=made[0].id if made else 1,
         )
     )
-    if made:
+    # The series' calendar file comes once: with the first announcement if that is due now (its job runs
+    # right after this), otherwise here, so the room has the dates before the first announcement.
+    if made and made[0].starts_at.astimezone(UTC) - svc.cfg(ctx).announce_lead > ctx.now():
         await svc.post_calendar(ctx, made[0], ctx.room_id)
 
 
@@ -437,7 +452,7 @@ async def serie_aendern(
         rule=svc.describe_rule(ctx, svc.series_rule(series)),
         speaker=escape_md(series.speaker or "–"),
         minutes=series.duration_min,
-        link=svc.md_link(series.link),
+        link=svc.md_link(series.link, ctx),
         kept=kept,
     )
     await ctx.say(md, room_id=series.room_id)
@@ -510,7 +525,7 @@ async def thema(
         topic=escape_md(v.topic),
         when=svc.when_text(ctx, v.starts_at),
         speaker=escape_md(v.speaker or "–"),
-        link=svc.md_link(v.link),
+        link=svc.md_link(v.link, ctx),
     )
     if not svc.tells_room(s):
         await ctx.reply(md)
@@ -629,7 +644,7 @@ def _line(ctx: Context, v: svc.View, yes: int) -> str:
     parts = [f"**#{v.id} {escape_md(v.topic)}**", svc.when_text(ctx, v.starts_at)]
     if v.speaker:
         parts.append(escape_md(v.speaker))
-    parts.append(svc.md_link(v.link))
+    parts.append(svc.md_link(v.link, ctx))
     parts.append(svc.plural(ctx, yes, "ml.yes_short_one", "ml.yes_short"))
     if v.series_id:
         parts.append(ctx.t("ml.series_tag", id=v.series_id))
@@ -680,7 +695,7 @@ async def archiv(ctx: Context) -> None:
         return
     lines = [ctx.t("ml.archive_title")]
     for v in past:
-        rec = svc.md_link(v.recording_url) if v.recording_url else ctx.t("ml.no_recording")
+        rec = svc.md_link(v.recording_url, ctx) if v.recording_url else ctx.t("ml.no_recording")
         who = f" · {escape_md(v.speaker)}" if v.speaker else ""
         lines.append(
             f"- **#{v.id} {escape_md(v.topic)}** · {svc.when_text(ctx, v.starts_at)}{who} · 🎬 {rec}"
@@ -745,7 +760,7 @@ async def _rsvp(ctx: Context, nr: int | None, answer: str) -> None:
             id=v.id,
             topic=escape_md(v.topic),
             when=svc.when_text(ctx, v.starts_at),
-            link=svc.md_link(v.link),
+            link=svc.md_link(v.link, ctx),
             count=svc.plural(ctx, n, "ml.yes_short_one", "ml.yes_short"),
         )
     )
@@ -785,7 +800,7 @@ async def aufzeichnung(ctx: Context, nr: int, url: str) -> None:
         id=v.id,
         topic=escape_md(v.topic),
         when=svc.when_text(ctx, v.starts_at),
-        url=svc.md_link(url),
+        url=svc.md_link(url, ctx),
     )
     await ctx.say(md, room_id=s.room_id)
     await _done_elsewhere(ctx, s.room_id)

@@ -92,7 +92,7 @@ async def _dm_reminders(ctx: Context, v: svc.View, offset: timedelta, users: lis
         rel=svc.offset_text(ctx, offset),
         topic=escape_md(v.topic),
         when=svc.when_text(ctx, v.starts_at),
-        link=svc.md_link(v.link),
+        link=svc.md_link(v.link, ctx),
     )
     for user in users:
         try:
@@ -108,7 +108,10 @@ async def start_job(ctx: Context, payload: dict[str, Any]) -> None:
         return
     v = svc.view(s)
     if ctx.now() < v.ends_at:
-        md = ctx.t("ml.start", topic=escape_md(v.topic), id=v.id, link=svc.md_link(v.link)) + ctx.late_note()
+        md = (
+            ctx.t("ml.start", topic=escape_md(v.topic), id=v.id, link=svc.md_link(v.link, ctx))
+            + ctx.late_note()
+        )
         event_id = await ctx.say(md, room_id=s.room_id)
         await svc.remember(ctx, event_id, s, "start")
     await _top_up_series(ctx, s)

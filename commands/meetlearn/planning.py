@@ -4,9 +4,13 @@ Decisions (each one is tested):
 
 * An offset of whole days keeps the wall-clock time: the 1-day reminder for Monday 14:00 goes out on
   Sunday at 14:00 even when the clocks changed in between. Shorter offsets are elapsed time.
-* A reminder that would come soon after the announcement itself is left out: it is planned only if at
-  least half its offset lies between announcement and reminder (announce two days ahead → no 7-day
-  reminder; announce 30 hours ahead → no 1-day reminder, but the 15-minute one).
+* One rule people can predict: a reminder is planned only if the session is at least **twice its offset**
+  ahead when announced, i.e. at least as much time passes between announcement and reminder as between
+  reminder and start. With the defaults: 7 days before only for sessions announced 14 or more days ahead,
+  1 day before from 2 days ahead, 15 minutes before from 30 minutes ahead – with a leeway of a tenth of
+  the offset, so an announcement that runs minutes late (a series date announced "14 days before") keeps
+  its 7-day reminder. The confirmation names the reminders it planned
+  (``commands.meetlearn.commands._plan_text``).
 * The start message ("Es geht los") is always planned while the start is ahead.
 * When a run is late (bot was down), a reminder is dropped once a later one is due too, so people get one
   current message instead of a burst; see :func:`superseded`.
@@ -44,7 +48,7 @@ def plan(start: datetime, announced_at: datetime, offsets: Sequence[timedelta], 
     out: list[Planned] = []
     for offset in sorted(set(offsets), reverse=True):
         due = reminder_due(start, offset, tz)
-        if due - announced_at >= offset / 2:
+        if due - announced_at >= (start - due) - offset / 10:  # leeway: a late announcement job keeps it
             out.append(Planned("remind", due, offset))
     if start > announced_at:
         out.append(Planned("start", start))
@@ -78,6 +82,25 @@ def describe_offset_de(offset: timedelta) -> str:
         minutes = seconds // 60
         return "in einer Minute" if minutes == 1 else f"in {minutes} Minuten"
     return f"in {seconds} Sekunden"
+
+
+def before_de(offset: timedelta) -> str:
+    """ "7 Tage", "1 Tag", "2 Stunden", "15 Minuten" – how long before, for "… vorher"."""
+    seconds = int(offset.total_seconds())
+    for unit, one, many in ((86400, "Tag", "Tage"), (3600, "Stunde", "Stunden"), (60, "Minute", "Minuten")):
+        if seconds % unit == 0:
+            n = seconds // unit
+            return f"{n} {one if n == 1 else many}"
+    return f"{seconds} Sekunden"
+
+
+def before_en(offset: timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    for unit, name in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds % unit == 0:
+            n = seconds // unit
+            return f"{n} {name}{'' if n == 1 else 's'}"
+    return f"{seconds} seconds"
 
 
 def describe_offset_en(offset: timedelta) -> str:

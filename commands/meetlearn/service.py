@@ -159,8 +159,9 @@ def speaker_user(speaker: str | None) -> str | None:
     return m[0] if m else None
 
 
-def md_link(url: str) -> str:
-    return f"<{url}>"
+def md_link(url: str | None, ctx: Context) -> str:
+    """The meeting link, or a clear "comes later" while none is set (no public fallback server)."""
+    return f"<{url}>" if url else ctx.t("ml.no_link")
 
 
 def plural(ctx: Context, n: int, one: str, many: str) -> str:
@@ -290,7 +291,7 @@ def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
     ]
     if v.speaker:
         lines.append(_speaker_line(ctx, v))
-    lines.append(ctx.t("ml.link_line", link=md_link(v.link)))
+    lines.append(ctx.t("ml.link_line", link=md_link(v.link, ctx)))
     if series is not None:
         lines.append(ctx.t("ml.series_line", series=series.id, rule=describe_rule(ctx, series_rule(series))))
     if v.description:
@@ -308,7 +309,7 @@ def reminder_md(ctx: Context, v: View, offset: timedelta, yes: int | None) -> st
     ]
     if v.speaker:
         lines.append(_speaker_line(ctx, v))
-    lines.append(ctx.t("ml.link_line", link=md_link(v.link)))
+    lines.append(ctx.t("ml.link_line", link=md_link(v.link, ctx)))
     if yes is not None:
         lines += [
             "",
@@ -326,7 +327,7 @@ def calendar_text(ctx: Context, v: View, rule: Rule | None = None) -> str:
         parts.append(ctx.t("ml.ics_speaker", speaker=v.speaker))
     if v.description:
         parts.append(v.description)
-    parts.append(ctx.t("ml.ics_link", link=v.link))
+    parts.append(ctx.t("ml.ics_link", link=v.link) if v.link else ctx.t("ml.no_link"))
     if rule is None:
         parts.append(ctx.t("ml.ics_rsvp", id=v.id))
     return "\n\n".join(parts)
@@ -458,9 +459,33 @@ async def announce(ctx: Context, s: MeetSession) -> str:
     md = announcement_md(ctx, view(s), s.series)
     event_id = await ctx.say(md, room_id=s.room_id, mention_room=ping)
     await remember(ctx, event_id, s, "announce")
-    await post_calendar(ctx, s, s.room_id)
+    if await _needs_calendar(ctx, s):
+        await post_calendar(ctx, s, s.room_id)
     s.announced = True
     return event_id
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _needs_calendar(ctx: Context, s: MeetSession) -> bool:
+    """Each announcement brings the calendar file – except right after a series was created.
+
+    A series' file holds all its dates (RRULE). When a new series is announced at once, its first dates
+    are announced together (and ``!meetlearn serie`` may have posted the file itself): one file then, not
+    one per announcement. Announcements days later bring it again, as their text promises."""
+    series = s.series
+    if series is None or ctx.now() - _aware(series.created_at) > timedelta(hours=1):
+        return True
+    if _aware(series.first_start) - cfg(ctx).announce_lead > _aware(series.created_at):
+        return False  # posted by the command that created the series
+    earlier = await ctx.session.scalar(
+        select(func.count())
+        .select_from(MeetSession)
+        .where(MeetSession.series_id == series.id, MeetSession.announced.is_(True), MeetSession.id != s.id)
+    )
+    return not earlier
 
 
 # ------------------------------------------------------------------------------------------- planning
@@ -535,7 +560,7 @@ async def create_single(
         duration_min=duration_min or c.default_duration_minutes,
         topic=topic.strip(),
         speaker=(speaker or "").strip() or None,
-        link=link or jitsi_link(c.jitsi_base),
+        link=link or (jitsi_link(c.jitsi_base) if c.jitsi_base else None),
         description=(description or "").strip() or None,
         status="scheduled",
         uid=f"meetlearn-{secrets.token_hex(8)}@lotsenbot",
@@ -575,7 +600,7 @@ async def create_series(
         topic=topic.strip(),
         speaker=(speaker or "").strip() or None,
         duration_min=duration_min or c.default_duration_minutes,
-        link=link or jitsi_link(c.jitsi_base),
+        link=link or (jitsi_link(c.jitsi_base) if c.jitsi_base else ""),  # "": link comes later
         description=(description or "").strip() or None,
         uid=f"meetlearn-series-{secrets.token_hex(8)}@lotsenbot",
         sequence=0,
@@ -698,7 +723,7 @@ async def move_session(ctx: Context, s: MeetSession, when: datetime) -> datetime
             id=v.id,
             old=when_text(ctx, old),
             new=when_text(ctx, when),
-            link=md_link(v.link),
+            link=md_link(v.link, ctx),
         )
         yes = await yes_voters(ctx, s.id)
         event_id = await ctx.say(md, room_id=s.room_id, mention_users=yes)

@@ -3,7 +3,7 @@
 Example::
 
     [features.meetlearn]
-    jitsi_base = "https://meet.stadt.example/"   # the city's own Jitsi; default https://meet.jit.si/
+    jitsi_base = "https://meet.stadt.example/"   # the city's own Jitsi; without it no link is made up
     reminder_offsets_minutes = [10080, 1440, 15]   # 7 days, 1 day, 15 minutes before
     announce_ping = true       # default for rooms that did not choose with !meetlearn einstellungen
     dm_reminders = false       # also remind those who said yes by DM (with the last reminder)
@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 class MeetLearnSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    jitsi_base: str = "https://meet.jit.si/"
+    # The city's own Jitsi. No public default: a meeting of the administration must not land on a public
+    # server by accident. Without it (and without --link) the announcement says the link comes later.
+    jitsi_base: str | None = None
     reminder_offsets_minutes: list[Annotated[float, Field(gt=0, le=60 * 24 * 60)]] = [10080, 1440, 15]
     # For tests and demos: seconds win over minutes when given.
     reminder_offsets_seconds: list[Annotated[float, Field(gt=0)]] | None = None
@@ -39,9 +41,11 @@ class MeetLearnSettings(BaseModel):
 
     @field_validator("jitsi_base")
     @classmethod
-    def _base(cls, value: str) -> str:
+    def _base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("https://", "http://")) or any(ch.isspace() for ch in value):
-            raise ValueError("must be a URL like https://meet.jit.si/")
+            raise ValueError("must be a URL like https://meet.stadt.example/")
         return value if value.endswith("/") else value + "/"
 
     @property

@@ -14,6 +14,10 @@ i18n.register(
         "ml.when_line": {"de": "🗓️ {when} ({minutes} Minuten)", "en": "🗓️ {when} ({minutes} minutes)"},
         "ml.speaker_line": {"de": "🎤 Referent·in: {speaker}", "en": "🎤 Speaker: {speaker}"},
         "ml.link_line": {"de": "🔗 Link: {link}", "en": "🔗 Link: {link}"},
+        "ml.no_link": {
+            "de": "noch kein Link – kommt vor dem Termin",
+            "en": "no link yet – it will come before the session",
+        },
         "ml.series_line": {
             "de": "🔁 Teil der Reihe #{series}: {rule}",
             "en": "🔁 Part of series #{series}: {rule}",
@@ -59,10 +63,15 @@ i18n.register(
         },
         # --- creating
         "ml.created": {
-            "de": "✅ Angelegt als Termin #{id}. {plan}",
-            "en": "✅ Created as session #{id}. {plan}",
+            "de": "✅ Termin #{id} ist angelegt und angekündigt: **{when}**. {plan}\n{undo}",
+            "en": "✅ Session #{id} is created and announced: **{when}**. {plan}\n{undo}",
         },
-        "ml.plan": {"de": "Erinnerungen: {list}.", "en": "Reminders: {list}."},
+        "ml.plan": {
+            "de": "Ich erinnere {list}; zum Start sage ich Bescheid.",
+            "en": "I'll remind {list}; I'll post when it starts.",
+        },
+        "ml.plan_item": {"de": "am {when} ({before} vorher)", "en": "on {when} ({before} before)"},
+        "ml.and": {"de": " und ", "en": " and "},
         "ml.plan_none": {
             "de": "Für Erinnerungen ist es zu knapp; zum Start sage ich Bescheid.",
             "en": "Too close for reminders; I'll post when it starts.",
@@ -277,9 +286,9 @@ i18n.register(
         },
         "ml.bad_url": {
             "de": "„{value}“ ist kein Link. Bitte vollständig mit https:// angeben, "
-            "z. B. `https://meet.jit.si/MeetAndLearn-Team`.",
+            "z. B. `https://meet.stadt.example/MeetAndLearn-Team`.",
             "en": "“{value}” is not a link. Please write it in full with https://, "
-            "e.g. `https://meet.jit.si/MeetAndLearn-Team`.",
+            "e.g. `https://meet.stadt.example/MeetAndLearn-Team`.",
         },
         "ml.bad_duration": {
             "de": "Die Dauer „{value}“ passt nicht. Bitte Minuten von 5 bis 600 angeben, "

@@ -33,7 +33,8 @@ from bot.framework import (
 )
 from bot.permissions import Permissions
 from bot.render import escape_md
-from commands.polls import msc3381, present, store
+from commands import undo
+from commands.polls import msc3381, names, present, store
 from commands.polls.texts import ANONYMITY_DE, ANONYMITY_EN, POLLS
 from storage.erasure import scrub_after_commit
 from storage.polls import Poll
@@ -224,8 +225,7 @@ def points_example(budget: int, count: int) -> str:
         "`--bis in 2 Stunden`\n"
         "- `--punkte N`: jede Person verteilt N Punkte (`!punkte`)\n"
         "- `--erinnern <Dauer>`: erinnert so lange vor dem Ende alle, die noch nicht abgestimmt haben\n\n"
-        "Wer Umfragen starten darf, steht in der Konfiguration (`[features.polls] create`).\n\n"
-        + ANONYMITY_DE,
+        "Umfragen starten darf die Koordination (auf Wunsch des Betriebs auch alle).\n\n" + ANONYMITY_DE,
         "en": "Quote the question and every option containing spaces; 2 to 20 options.\n"
         "- `--mehrfach N`: up to N answers per person\n"
         "- `--geheim`: result only after the end; reactions 1️⃣–🔟 do not count then, as everyone sees them\n"
@@ -233,7 +233,7 @@ def points_example(budget: int, count: int) -> str:
         "- `--bis <time>`: closes automatically\n"
         "- `--punkte N`: everyone spreads N points (`!points`)\n"
         "- `--erinnern <duration>`: reminds those who have not voted that long before the end\n\n"
-        "Who may start polls is set in the configuration (`[features.polls] create`).\n\n" + ANONYMITY_EN,
+        "Coordinators may start polls (everyone, if the bot's operators allow it).\n\n" + ANONYMITY_EN,
     },
 )
 async def umfrage(
@@ -298,6 +298,10 @@ async def umfrage(
             ctx.session, REMIND_JOB, remind_at, payload, timezone=ctx.config.bot.timezone
         )
     log.info("poll #%d started in %s (%s)", poll.number, poll.room_id, poll.kind)
+    if bis is not None:  # a deadline from typed words: say which moment was taken, offer a one-word undo
+        await undo.offer(ctx, f"umfrage schließen {poll.number}")
+        when = present.when(bis, ctx.tz, ctx.lang)
+        await ctx.reply(ctx.t("polls.deadline_taken", number=poll.number, when=when, undo=undo.hint(ctx)))
 
 
 def _details_lines(ctx: Context, poll: Poll) -> list[str]:
@@ -373,6 +377,11 @@ def parse_choices(ctx: Context, poll: Poll, words: list[str]) -> list[str]:
     for i, option in enumerate(poll.options):
         if fold(option) == folded:
             return [msc3381.answer_id(i)]
+    if not re.fullmatch(r"[#\d,;\s]+", text):  # a name or the beginning of one: "E-Akte", "ki"
+        try:
+            return [msc3381.answer_id(names.resolve_option(text, poll.options))]
+        except names.NameProblem as problem:
+            raise _option_problem(ctx, poll, problem) from None
     chosen: list[str] = []
     for part in filter(None, re.split(r"[,;\s]+", text)):
         cleaned = part.lstrip("#")
@@ -395,32 +404,49 @@ def parse_choices(ctx: Context, poll: Poll, words: list[str]) -> list[str]:
     return chosen
 
 
-_POINTS = re.compile(r"#?(\d{1,4})\s*[=:]\s*(\d{1,6})")
+def _option_problem(ctx: Context, poll: Poll, problem: names.NameProblem) -> UserError:
+    """Unknown or ambiguous option name: say which, and list the options to pick from."""
+    if problem.kind == "ambiguous":
+        listed = ", ".join(f"{i + 1}. {escape_md(poll.options[i])}" for i in problem.candidates)
+        key = "polls.option_ambiguous"
+    else:
+        listed = ", ".join(f"{i + 1}. {escape_md(option)}" for i, option in enumerate(poll.options))
+        key = "polls.option_unknown"
+    return UserError(
+        ctx.t(key, value=escape_md(shorten(problem.name, 40)), number=poll.number, options=listed)
+    )
 
 
 def parse_points(ctx: Context, poll: Poll, words: list[str]) -> dict[str, int]:
-    """``1=3 4=2`` → {"1": 3, "4": 2}; refuses anything it cannot read, unknown options and overspending."""
+    """``1=3 4=2`` or ``E-Akte=3 KI im Amt=2`` → {"1": 3, "2": 2}; refuses what it cannot read, unknown or
+    ambiguous options and overspending (see ``commands.polls.names``)."""
     text = " ".join(words).strip()
     if fold(text) in NONE_WORDS:
         return {}
     budget = poll.points or 0
     example = points_example(budget, len(poll.options))
-    leftover = _POINTS.sub(" ", text)
-    stray = next(iter(filter(None, re.split(r"[,;\s]+", leftover))), None)
-    if stray is not None or not text:
+    try:
+        pairs = names.split_allocation(text)
+    except names.Unreadable as exc:
         raise UserError(
-            ctx.t("polls.bad_points", value=escape_md(shorten(stray or text, 40)), number=poll.number)
-        )
+            ctx.t("polls.bad_points", value=escape_md(shorten(exc.part or text, 40)), number=poll.number)
+        ) from None
     allocation: dict[str, int] = {}
-    for match in _POINTS.finditer(text):
-        option, amount = int(match.group(1)), int(match.group(2))
-        if not 1 <= option <= len(poll.options):
+    for name, amount in pairs:
+        if name.lstrip("#").isdigit() and not 1 <= int(name.lstrip("#")) <= len(poll.options):
             raise UserError(
                 ctx.t(
-                    "polls.points_unknown_option", value=option, number=poll.number, count=len(poll.options)
+                    "polls.points_unknown_option",
+                    value=int(name.lstrip("#")),
+                    number=poll.number,
+                    count=len(poll.options),
                 )
             )
-        answer = msc3381.answer_id(option - 1)
+        try:
+            index = names.resolve_option(name, poll.options)
+        except names.NameProblem as problem:
+            raise _option_problem(ctx, poll, problem) from None
+        answer = msc3381.answer_id(index)
         allocation[answer] = allocation.get(answer, 0) + amount
     total = sum(allocation.values())
     if total > budget:
@@ -534,11 +560,14 @@ async def stimme(ctx: Context, nr: Ref, auswahl: list[str] | None) -> None:
         NR,
         Arg("verteilung", Words(min=0), optional=True, label={"de": "Option=Punkte", "en": "option=points"}),
     ],
-    examples=["!punkte 3 1=3 4=2", "!punkte 3 keine"],
+    examples=["!punkte 3 E-Akte=3 KI im Amt=2", "!punkte 3 1=3 4=2", "!punkte 3 keine"],
     details={
-        "de": "Schreib Option=Punkte, getrennt durch Leerzeichen. Du musst nicht alle Punkte vergeben; "
-        "mehr als erlaubt geht nicht. Eine neue Verteilung ersetzt die alte, `keine` nimmt sie zurück.",
-        "en": "Write option=points separated by spaces. You need not use all points, but not more than "
+        "de": "Schreib Option=Punkte, getrennt durch Leerzeichen. Die Option nennst du mit ihrer Nummer "
+        "oder ihrem Namen – der Anfang reicht, Groß-/Kleinschreibung egal. Du musst nicht alle Punkte "
+        "vergeben; mehr als erlaubt geht nicht. Eine neue Verteilung ersetzt die alte, `keine` nimmt sie "
+        "zurück.",
+        "en": "Write option=points separated by spaces. Name the option by its number or its name – the "
+        "beginning is enough, case does not matter. You need not use all points, but not more than "
         "allowed. A new distribution replaces the old one; `none` withdraws it.",
     },
 )

@@ -92,7 +92,9 @@ def result_markdown(lang: str, poll: Poll, counted: Tally, *, members: int, fina
     whole = base(poll, counted)
     ranked = rows(poll, counted)
     for number, text, count in ranked:
-        if poll.is_points:  # like the 2019 idea vote: a ranking, equal points share a place
+        if poll.is_points and count == 0:  # no points, no place: "Platz 4" for nothing would mislead
+            label = i18n.t(lang, "polls.unranked", option=escape_md(text))
+        elif poll.is_points:  # competition ranking (1, 2, 2, 4) like the 2019 idea vote
             place = 1 + sum(1 for _, _, other in ranked if other > count)
             label = i18n.t(lang, "polls.place", place=place, option=escape_md(text))
         else:

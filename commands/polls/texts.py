@@ -9,25 +9,23 @@ POLLS = {"de": "Umfragen", "en": "Polls"}
 EXAMPLE = '{prefix}umfrage "Welcher Termin passt?" "Montag" "Dienstag" "Mittwoch"'
 
 ANONYMITY_DE = (
-    "**So anonym ist eine anonyme Umfrage (`--anonym`):** Du stimmst im Direktchat mit mir ab. Im Raum "
-    "erscheinen nur Zahlen. Ich speichere nicht, wer wie gestimmt hat, sondern nur einen Prüfwert (HMAC) "
-    "aus deiner Matrix-ID und einem Geheimschlüssel dieser Umfrage – nur damit du deine Stimme ändern "
-    "kannst und niemand doppelt zählt. Solange die Umfrage läuft, könnte jemand mit Zugriff auf den "
-    "Server des Bots mit diesem Schlüssel prüfen, wie eine bestimmte Person gestimmt hat. Beim Ende lösche "
-    "ich den Schlüssel; danach ist keine Zuordnung mehr möglich. Deine eigene Nachricht an mich bleibt in "
-    "unserem Direktchat – lösche sie, wenn du magst. Die Erinnerung (`--erinnern`) nennt bei anonymen "
-    "Umfragen niemanden. Weil der Raum Zwischenstände sieht, lässt sich bei wenigen Stimmen manchmal "
+    "**So anonym ist eine anonyme Umfrage (`--anonym`):** Du stimmst im Direktchat mit mir ab; im Raum "
+    "erscheinen nur Zahlen. Ich speichere nicht, wer wie gestimmt hat – nur eine Kennung, an der ich deine "
+    "Stimme wiedererkenne, damit du sie ändern kannst und niemand doppelt zählt. Solange die Umfrage "
+    "läuft, könnte jemand mit Zugang zum Rechner des Bots nachprüfen, wie eine bestimmte Person gestimmt "
+    "hat. Beim Ende lösche ich, was diese Prüfung möglich macht; danach ist keine Zuordnung mehr möglich. "
+    "Deine eigene Nachricht an mich bleibt in unserem Direktchat – lösche sie, wenn du magst. Erinnerungen "
+    "nennen bei anonymen Umfragen niemanden. Bei wenigen Stimmen lässt sich aus Zwischenständen manchmal "
     "erraten, wer was gewählt hat; mit `--geheim` dazu gibt es die Zahlen erst am Ende."
 )
 ANONYMITY_EN = (
     "**How anonymous is an anonymous poll (`--anonym`):** you vote in a direct chat with me; the room only "
-    "sees numbers. I do not store who voted what, only a check value (HMAC) of your Matrix ID and a secret "
-    "key of this poll, so that you can change your vote and nobody is counted twice. While the poll is "
-    "open, someone with access to the bot's server could use that key to test how a given person voted. "
-    "When the poll ends I delete the key; after that no link is possible. Your own message to me stays in "
-    "our direct chat – delete it if you like. Reminders (`--erinnern`) name nobody for anonymous polls. "
-    "Because the room sees interim counts, with few votes one can sometimes guess who chose what; add "
-    "`--geheim` to show the numbers only at the end."
+    "sees numbers. I do not store who voted what – only a tag by which I recognise your vote, so that you "
+    "can change it and nobody is counted twice. While the poll is open, someone with access to the bot's "
+    "computer could check how a given person voted. When the poll ends I delete what makes that check "
+    "possible; after that no link is possible. Your own message to me stays in our direct chat – delete "
+    "it if you like. Reminders name nobody for anonymous polls. With few votes, interim counts can "
+    "sometimes give away who chose what; add `--geheim` to show the numbers only at the end."
 )
 
 i18n.register(
@@ -212,6 +210,21 @@ i18n.register(
             "de": "Option {value} gibt es bei Umfrage #{number} nicht (1 bis {count}). Nichts gespeichert.",
             "en": "Poll #{number} has no option {value} (1 to {count}). Nothing was recorded.",
         },
+        "polls.deadline_taken": {
+            "de": "✅ Umfrage #{number} endet am **{when}**. {undo} Dann schließe ich sie gleich wieder.",
+            "en": "✅ Poll #{number} ends on **{when}**. {undo} I'll close it again right away.",
+        },
+        "polls.option_unknown": {
+            "de": "„{value}“ passt zu keiner Option von Umfrage #{number}. Möglich: {options}. "
+            "Nichts gespeichert.",
+            "en": "“{value}” matches no option of poll #{number}. Possible: {options}. Nothing was recorded.",
+        },
+        "polls.option_ambiguous": {
+            "de": "„{value}“ passt zu mehreren Optionen von Umfrage #{number}: {options}. Schreib mehr vom "
+            "Namen oder die Nummer. Nichts gespeichert.",
+            "en": "“{value}” matches several options of poll #{number}: {options}. Write more of the name "
+            "or the number. Nothing was recorded.",
+        },
         "polls.points_over_budget": {
             "de": "Das sind {got} Punkte, du hast aber nur {budget}. Nichts gespeichert – verteile bitte "
             "neu, z. B. `{prefix}punkte {number} {example}`.",
@@ -314,6 +327,7 @@ i18n.register(
             "en": "📊 **Interim result of poll #{number}: {question}**",
         },
         "polls.place": {"de": "Platz {place}: {option}", "en": "Rank {place}: {option}"},
+        "polls.unranked": {"de": "–: {option}", "en": "–: {option}"},
         "polls.votes": {"de": "{n} Stimmen", "en": "{n} votes"},
         "polls.vote_one": {"de": "1 Stimme", "en": "1 vote"},
         "polls.points_n": {"de": "{n} Punkte", "en": "{n} points"},

@@ -109,7 +109,7 @@ async def test_element_users_in_exclude_insecure_mode_read_and_are_read(
     start = (datetime.now(UTC) + timedelta(days=20)).replace(hour=12, minute=0, second=0, microsecond=0)
     typed = start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y %H:%M")
     created = await ask(coord, f'!meetlearn neu {typed} "E-Akte im Alltag"')
-    assert created["content"]["body"].startswith("✅ Angelegt als Termin #1")
+    assert created["content"]["body"].startswith("✅ Termin #1 ist angelegt und angekündigt")
     announced = await anna.wait_event(room, sender=bot.user_id, body_startswith="meet-and-learn-1-")
     readable(announced, "the announcement's calendar file")
     ics = await ask(anna, "!termine ics", body_startswith="meet-and-learn.ics")

@@ -50,7 +50,8 @@ def _from(bot: BotRunner, prefix: str = "") -> Callable[[dict[str, Any]], bool]:
 async def test_announcement_rsvp_reminders_restart_and_cancel(
     lotsen: Callable[[str], Awaitable[Lotse]], bot: BotRunner
 ) -> None:
-    await bot.start(features={"meetlearn": {"reminder_offsets_seconds": OFFSETS}})
+    own_jitsi = "https://meet.stadt.example/"
+    await bot.start(features={"meetlearn": {"reminder_offsets_seconds": OFFSETS, "jitsi_base": own_jitsi}})
     coord = await lotsen("koordination")
     lotse = await lotsen("lotse")
     lotsin = await lotsen("lotsin")
@@ -73,7 +74,7 @@ async def test_announcement_rsvp_reminders_restart_and_cancel(
     reply = await coord.ask(
         room, f'!meetlearn neu {_typed(start)} "E-Akte im Alltag" --referent "Team Personal & IT"'
     )
-    assert reply.startswith("✅ Angelegt als Termin #2")
+    assert reply.startswith("✅ Termin #2 ist angelegt und angekündigt")
 
     # Announcement and calendar file arrive.
     announcement = await lotse.wait_for(
@@ -84,7 +85,7 @@ async def test_announcement_rsvp_reminders_restart_and_cancel(
     assert "Team Personal & IT" in body and "`!dabei 2`" in body
     assert announcement["content"]["m.mentions"] == {"room": True}
     link = body.split("<")[1].split(">")[0]
-    assert link.startswith("https://meet.jit.si/MeetAndLearn-")
+    assert link.startswith("https://meet.stadt.example/MeetAndLearn-")  # the city's own Jitsi
     ics_event = await lotse.wait_for(
         room,
         lambda e: (

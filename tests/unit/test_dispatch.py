@@ -33,10 +33,13 @@ async def test_unknown_command_without_match_points_to_help(h: Harness) -> None:
 
 
 async def test_help_hides_coordinator_commands_from_lotsen(h: Harness) -> None:
-    [lotse_help] = await h.say(ROOM, LOTSE, "!hilfe")
-    [coord_help] = await h.say(ROOM, COORD, "!hilfe")
+    [lotse_help] = await h.say(ROOM, LOTSE, "!hilfe alle")
+    [coord_help] = await h.say(ROOM, COORD, "!hilfe alle")
     assert "!ping" in lotse_help and "!ansage" not in lotse_help
-    assert "!ansage" in coord_help and "🔒" in coord_help
+    assert "!ansage" in coord_help
+    [lotse_short] = await h.say(ROOM, LOTSE, "!hilfe")
+    [coord_short] = await h.say(ROOM, COORD, "!hilfe")
+    assert "Termin anlegen" in coord_short and "Termin anlegen" not in lotse_short
 
 
 async def test_help_for_one_command_shows_usage_and_examples(h: Harness) -> None:
@@ -47,7 +50,7 @@ async def test_help_for_one_command_shows_usage_and_examples(h: Harness) -> None
 
 async def test_english_alias_works_and_umlaut_spelling_is_ignored(h: Harness) -> None:
     [reply] = await h.say(ROOM, LOTSE, "!HELP")
-    assert "!ping" in reply
+    assert "Was möchtest du tun?" in reply and "!stimme" in reply
 
 
 async def test_permission_refusal_is_clear(h: Harness) -> None:
@@ -57,7 +60,7 @@ async def test_permission_refusal_is_clear(h: Harness) -> None:
 
 async def test_missing_argument_gives_usage_line(h: Harness) -> None:
     [reply] = await h.say(ROOM, COORD, "!ansage")
-    assert reply.startswith("⚠️ Es fehlt <Text> ….")
+    assert reply.startswith("⚠️ Da fehlt noch etwas: **Text**.")
     assert "So geht's: `!ansage <Text> …`" in reply and "Beispiel:" in reply
 
 
@@ -119,12 +122,12 @@ async def test_thread_reply_stays_in_thread(h: Harness) -> None:
 
 
 async def test_crashing_handler_gives_reference_not_traceback(h: Harness, monkeypatch) -> None:
-    from commands import core
+    from bot.framework import registry
 
     async def boom(ctx, **kwargs):
         raise RuntimeError("database exploded")
 
-    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    cmd = next(c for c in registry.commands if c.name == "ping")
     monkeypatch.setattr(cmd, "handler", boom)
     [reply] = await h.say(ROOM, LOTSE, "!ping")
     assert "schiefgegangen" in reply and "Fehlernummer" in reply
@@ -148,13 +151,12 @@ async def test_power_in_one_room_is_not_power_in_another(h: Harness) -> None:
 async def test_usage_error_raised_inside_a_handler_is_shown_not_an_internal_error(
     h: Harness, monkeypatch
 ) -> None:
-    from bot.framework import UsageError
-    from commands import core
+    from bot.framework import UsageError, registry
 
     async def picky(ctx, **kwargs):
         raise UsageError("Die Zahl muss zwischen 1 und 5 liegen.")
 
-    cmd = next(c for c in core.registry.commands if c.name == "ping")
+    cmd = next(c for c in registry.commands if c.name == "ping")
     monkeypatch.setattr(cmd, "handler", picky)
     [reply] = await h.say(ROOM, LOTSE, "!ping")
     assert reply == "⚠️ Die Zahl muss zwischen 1 und 5 liegen."
@@ -167,7 +169,8 @@ async def test_help_for_an_unknown_word_shows_a_phishing_link_as_typed(h: Harnes
     [reply] = await h.say(ROOM, LOTSE, "!hilfe [Passwort hier](https://phish.example) **x**")
     html = h.messenger.sent[-1].content["formatted_body"]
     assert (
-        reply == "Zu „[Passwort hier](https://phish.example)…“ kenne ich keinen Befehl. `!hilfe` zeigt alle."
+        reply == "Zu „[Passwort hier](https://phish.example)…“ kenne ich keinen Befehl. "
+        "`!hilfe` zeigt, was ich kann."
     )
     assert "href" not in html and "<a" not in html and "<strong>" not in html
     assert "„[Passwort hier](https://phish.example)…“" in html

@@ -82,7 +82,11 @@ def test_the_guide_covers_the_five_everyday_things_and_privacy() -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (None, "📖 Anleitung: `docs/anleitung.md` im Bot-Repository"),
+        (
+            None,
+            "📖 Anleitung: `!hilfe anleitung` schickt sie dir als Datei "
+            "(`docs/anleitung.md` im Bot-Repository)",
+        ),
         (
             "https://intranet.example/anleitung",
             "📖 Anleitung (Schritt für Schritt): https://intranet.example/anleitung",

@@ -40,7 +40,8 @@ def berlin(*args: int) -> datetime:
 
 
 async def make(tmp_path: Path, **meetlearn: Any) -> Harness:
-    sections: dict[str, Any] = {"features": {"meetlearn": meetlearn}} if meetlearn else {}
+    meetlearn.setdefault("jitsi_base", "https://meet.stadt.example/")  # the city's own server
+    sections: dict[str, Any] = {"features": {"meetlearn": meetlearn}}
     harness = await Harness(tmp_path, **sections).start()
     harness.room(ROOM, [COORD, LOTSE, LOTSIN, SPEAKER], power={COORD: 100})
     return harness
@@ -59,6 +60,7 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
 async def pending_jobs(h: Harness, kind: str | None = None) -> list[ScheduledJob]:
     async with h.db.transaction() as s:
         q = select(ScheduledJob).where(ScheduledJob.status == "pending").order_by(ScheduledJob.due_at)
+        q = q.where(ScheduledJob.kind != "undo.offer")  # the one-word undo of a creation, not a reminder
         if kind:
             q = q.where(ScheduledJob.kind == kind)
         return list((await s.execute(q)).scalars())
@@ -132,14 +134,17 @@ async def test_new_session_is_announced_with_calendar_file(h: Harness) -> None:
     assert "Donnerstag, 10. Dezember 2026, 14:00 Uhr (60 Minuten)" in body
     assert "Referent·in: Team Personal & IT" in body
     assert "Ablage, Suche, Vertretung" in body
-    assert "<https://meet.jit.si/MeetAndLearn-" in body
+    assert "<https://meet.stadt.example/MeetAndLearn-" in body
     assert "✅" in body and "`!dabei 1`" in body and "`!absage 1`" in body
     assert announcement.content["m.mentions"] == {"room": True}
     assert announcement.content["msgtype"] == "m.text"  # a ping must notify
     assert ics_file.content["msgtype"] == "m.file" and ics_file.content["info"]["mimetype"] == "text/calendar"
     assert reply.body.startswith(
-        "✅ Angelegt als Termin #1. Erinnerungen: Do 03.12. 14:00, Mi 09.12. 14:00, "
+        "✅ Termin #1 ist angelegt und angekündigt: **Donnerstag, 10. Dezember 2026, 14:00 Uhr**. "
+        "Ich erinnere am Do 03.12. 14:00 (7 Tage vorher), am Mi 09.12. 14:00 (1 Tag vorher) und am "
+        "Do 10.12. 13:45 (15 Minuten vorher); zum Start sage ich Bescheid."
     )
+    assert "„rückgängig“" in reply.body
 
     [event] = last_calendar(h).walk("VEVENT")
     link = body.split("<")[1].split(">")[0]
@@ -438,7 +443,7 @@ async def test_dm_reminder_to_those_who_said_yes(tmp_path: Path) -> None:
         dms = [s for s in sent if s.room_id != ROOM]
         assert [s.room_id for s in dms] == ["!dm-lotse:test"]
         assert "in 15 Minuten beginnt das Meet and Learn **Dokumentenmanagement im Alltag**" in dms[0].body
-        assert "https://meet.jit.si/" in dms[0].body
+        assert "https://meet.stadt.example/" in dms[0].body
     finally:
         await h.close()
 
@@ -666,7 +671,7 @@ def test_invalid_config_section_falls_back_to_defaults(
         tmp_path, features={"meetlearn": {"jitsi_base": "meet.jit.si", "dm_remindres": True}}
     )
     parsed = settings(config)
-    assert parsed.jitsi_base == "https://meet.jit.si/" and parsed.dm_reminders is False
+    assert parsed.jitsi_base is None and parsed.dm_reminders is False
     assert "jitsi_base" in caplog.text and "dm_remindres" in caplog.text
     ok = make_config(
         tmp_path, features={"meetlearn": {"jitsi_base": "https://meet.stadt.example", "dm_reminders": True}}

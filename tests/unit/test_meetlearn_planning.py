@@ -38,11 +38,14 @@ def test_default_plan_far_ahead() -> None:
     ("ahead", "kept"),
     [
         (timedelta(days=30), [7 * 1440, 1440, 15]),
-        (timedelta(days=10, hours=12), [7 * 1440, 1440, 15]),  # 3.5 days between announcement and 7-day one
-        (timedelta(days=10), [1440, 15]),  # the 7-day reminder would follow 3 days after the announcement
+        (timedelta(days=14), [7 * 1440, 1440, 15]),  # 7 days to the reminder, 7 days from it to the start
+        (timedelta(days=14) - timedelta(minutes=5), [7 * 1440, 1440, 15]),  # announcement job ran late
+        (timedelta(days=13), [1440, 15]),
+        (timedelta(days=10), [1440, 15]),
         (timedelta(days=2), [1440, 15]),
-        (timedelta(hours=30), [15]),  # the 1-day reminder would follow 6 hours after the announcement
+        (timedelta(hours=42), [15]),  # the 1-day reminder would follow 18 hours after the announcement
         (timedelta(minutes=40), [15]),
+        (timedelta(minutes=30), [15]),
         (timedelta(minutes=20), []),  # 15 minutes before would be 5 minutes after the announcement
     ],
 )

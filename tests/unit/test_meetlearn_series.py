@@ -76,6 +76,7 @@ def is_room_message(sent: Sent) -> bool:
 async def pending_jobs(h: Harness, kind: str | None = None) -> list[ScheduledJob]:
     async with h.db.transaction() as s:
         q = select(ScheduledJob).where(ScheduledJob.status == "pending").order_by(ScheduledJob.due_at)
+        q = q.where(ScheduledJob.kind != "undo.offer")  # the one-word undo of a creation, not a reminder
         if kind:
             q = q.where(ScheduledJob.kind == kind)
         return list((await s.execute(q)).scalars())
@@ -234,8 +235,14 @@ def test_rule_until_bounds_the_dates_and_round_trips_as_rrule_until() -> None:
 
 
 async def test_series_with_bis_ends_on_that_day(h: Harness) -> None:
-    reply, ics = await send(h, COORD, f"{WEEKLY} --bis 16.12.2026")
+    [reply] = await send(h, COORD, f"{WEEKLY} --bis 16.12.2026")
     assert "ist angelegt: **jeden Mittwoch um 13:00 Uhr, bis 16. Dezember 2026**" in reply.body
+    await fire_due(h)  # the first date lies within the announcement lead: announced right away
+    files = [s for s in h.messenger.sent if s.content.get("msgtype") == "m.file"]
+    assert (
+        len(files) == 1
+    )  # the series' calendar once – before, the command and the announcement both sent it
+    ics = files[0]
     [master] = calendar_of(ics, h).walk("VEVENT")
     assert master["RRULE"]["UNTIL"] == [utc(2026, 12, 16, 22, 59, 59)]  # the day's end in Berlin, as UTC
     await run_until(h, berlin(2027, 2, 1, 0, 0))

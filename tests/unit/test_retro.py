@@ -354,7 +354,7 @@ async def test_help_says_what_is_stored(h: Harness) -> None:
     [help_text] = await h.say(ROOM, LOTSEN[0], "!hilfe feedback")
     assert "Nicht gespeichert: deine Matrix-ID" in help_text
     [privacy] = await h.say(ROOM, LOTSEN[0], "!retro datenschutz")
-    assert "HMAC" in privacy and "(hier: 3)" in privacy
+    assert "nur für diese eine Retro" in privacy and "(hier: 3)" in privacy
 
 
 async def test_retros_lists_past_retros(h: Harness) -> None:

@@ -135,9 +135,11 @@ def test_weekday_today_counts_while_the_time_is_ahead() -> None:
     assert when("Freitag 17 Uhr", now=at(2026, 11, 20, 17, 0)) == at(2026, 11, 27, 17, 0)
 
 
-def test_naechsten_weekday_is_never_today_but_can_be_this_week() -> None:
+def test_naechsten_weekday_is_in_next_week_kommenden_the_first_after_today() -> None:
     assert when("nächsten Freitag 17 Uhr", now=at(2026, 11, 20, 10, 0)) == at(2026, 11, 27, 17, 0)
-    assert when("nächsten Freitag 17 Uhr", now=at(2026, 11, 18, 10, 0)) == at(2026, 11, 20, 17, 0)
+    assert when("nächsten Freitag 17 Uhr", now=at(2026, 11, 18, 10, 0)) == at(2026, 11, 27, 17, 0)
+    assert when("kommenden Freitag 17 Uhr", now=at(2026, 11, 18, 10, 0)) == at(2026, 11, 20, 17, 0)
+    assert when("kommenden Freitag 17 Uhr", now=at(2026, 11, 20, 10, 0)) == at(2026, 11, 27, 17, 0)
     assert when("nächste Woche Freitag 17 Uhr", now=at(2026, 11, 18, 10, 0)) == at(2026, 11, 27, 17, 0)
 
 
@@ -175,7 +177,8 @@ def test_date_without_time_is_refused_unless_the_caller_gives_a_default() -> Non
         "Bei „Freitag“ fehlt die Uhrzeit. Beispiele: `morgen 12:00`, `Freitag 17 Uhr`, `01.12. 18:30`."
     )
     assert error("morgen").key == "missing_time"
-    assert error("heute abend").key == "missing_time"
+    assert error("nachts").key == "missing_time"
+    assert when("heute abend") == at(2026, 11, 20, 18, 0)  # a part of the day has a default hour
     assert when("morgen", default_time=time(23, 59)) == at(2026, 11, 21, 23, 59)
     assert when("bis Freitag", default_time=time(23, 59)) == at(2026, 11, 20, 23, 59)
     assert when("01.12.", default_time=time(12, 0)) == at(2026, 12, 1, 12, 0)

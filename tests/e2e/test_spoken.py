@@ -1,0 +1,70 @@
+"""Issue 14 against a real Synapse: points by option name, and a time as people say it through a real
+command – with the date it took in the confirmation and a one-word undo."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.timeparse import format_de
+from tests.conftest import BotRunner, team_room
+
+pytestmark = pytest.mark.e2e
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def from_bot(bot: BotRunner, prefix: str) -> Any:
+    def pred(e: dict[str, Any]) -> bool:
+        body = str(e.get("content", {}).get("body", ""))
+        return (
+            e.get("sender") == bot.user_id and e.get("type") == "m.room.message" and body.startswith(prefix)
+        )
+
+    return pred
+
+
+async def test_points_by_name_and_ranks_with_zeros(lotsen: Any, bot: BotRunner) -> None:
+    coord = await lotsen("koordination")
+    anna = await lotsen("lotse")
+    await bot.start(coordinators={"users": [coord.user_id]})
+    room = await team_room(coord, bot, anna)
+    await coord.send(room, '!umfrage "Was zuerst?" "E-Akte" "KI im Amt" "Bürgerbüro online" --punkte 5')
+    await anna.wait_for(
+        room,
+        lambda e: e.get("sender") == bot.user_id and "Umfrage #1" in str(e["content"]),
+        what="points poll",
+    )
+    ok = await anna.ask(room, "!punkte 1 E-Akte=3 KI im Amt=2")
+    assert "1. E-Akte = 3, 2. KI im Amt = 2" in ok
+    again = await anna.ask(room, "!punkte 1 e=3 ki=2")  # unique beginnings, any case
+    assert "1. E-Akte = 3, 2. KI im Amt = 2" in again
+    unknown = await anna.ask(room, "!punkte 1 Smart City=1")
+    assert "passt zu keiner Option" in unknown and "3. Bürgerbüro online" in unknown
+    result = await coord.ask(room, "!umfrage schließen 1")
+    ranked = [line for line in result.splitlines() if line.startswith("`")]
+    assert "**Platz 1: E-Akte** (3 Punkte)" in ranked[0] and "**Platz 2: KI im Amt** (2 Punkte)" in ranked[1]
+    assert "**–: Bürgerbüro online** (0 Punkte)" in ranked[2]
+
+
+async def test_spoken_time_names_the_date_and_rueckgaengig_takes_it_back(lotsen: Any, bot: BotRunner) -> None:
+    coord = await lotsen("koordination")
+    lotse = await lotsen("lotse")
+    await bot.start(coordinators={"users": [coord.user_id]})
+    room = await team_room(coord, bot, lotse)
+    today = datetime.now(BERLIN).date()
+    expected = datetime.combine(today + timedelta(days=2), datetime.min.time(), BERLIN).replace(
+        hour=14, minute=30
+    )
+    reply = await coord.ask(room, '!meetlearn neu übermorgen um halb drei "E-Akte im Alltag"')
+    assert f"**{format_de(expected)}**" in reply, reply  # 14:30, in working hours, with weekday and date
+    assert "„rückgängig“" in reply
+    announcement = await lotse.wait_for(room, from_bot(bot, "📅"), what="announcement")
+    assert "noch kein Link – kommt vor dem Termin" in announcement["content"]["body"]  # no public server
+    await coord.send(room, "rückgängig")
+    cancelled = await lotse.wait_for(room, from_bot(bot, "❌ **Abgesagt:**"), what="undo")
+    assert "**E-Akte im Alltag** (#1)" in cancelled["content"]["body"]
+    yesterday = await coord.ask(room, '!meetlearn neu gestern 10 Uhr "Zu spät"')
+    assert "liegt in der Vergangenheit" in yesterday and "verstehe" not in yesterday
