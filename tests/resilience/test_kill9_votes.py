@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nio import AsyncClient, JoinResponse, LoginResponse, RoomSendResponse
+from nio import JoinResponse
 from sqlalchemy import text
 
 from bot.devclient import PASSWORD, Lotse
@@ -25,34 +25,12 @@ from bot.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, new_database_url
 from tests.support.process import BotProcess, Killer, bot_account
+from tests.support.voters import OPTIONS, RESPONSE, START, reply_target, send, voter
 
 pytestmark = pytest.mark.e2e
 
 VOTERS = 25
 KILLS = ["start-up", "mid-work", "mid-work", "mid-work"]  # order shuffled per run
-OPTIONS = ("Montag", "Dienstag", "Mittwoch")
-START = "org.matrix.msc3381.poll.start"
-RESPONSE = "org.matrix.msc3381.poll.response"
-
-
-async def voter(hs: LocalSynapse, localpart: str, sem: asyncio.Semaphore) -> AsyncClient:
-    """An unencrypted client without sync: it only sends, which keeps 25 of them cheap."""
-    async with sem:
-        user_id = await hs.register_user(localpart, PASSWORD)
-        client = AsyncClient(hs.url, user_id)
-        assert isinstance(await client.login(PASSWORD), LoginResponse)
-        return client
-
-
-async def send(client: AsyncClient, room: str, event_type: str, content: dict[str, Any]) -> str:
-    resp = await client.room_send(room, event_type, content)
-    assert isinstance(resp, RoomSendResponse), resp
-    return resp.event_id
-
-
-def reply_target(event: dict[str, Any]) -> str | None:
-    rel = event.get("content", {}).get("m.relates_to") or {}
-    return (rel.get("m.in_reply_to") or {}).get("event_id")
 
 
 async def test_kill9_during_vote_burst_counts_each_vote_once(synapse: LocalSynapse, tmp_path: Path) -> None:

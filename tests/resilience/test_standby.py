@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from nio import AsyncClient, JoinResponse, LoginResponse, RoomSendResponse
+from nio import JoinResponse
 from sqlalchemy import text
 
 from bot.devclient import PASSWORD, Lotse
@@ -30,33 +30,12 @@ from bot.localsynapse import LocalSynapse, _free_port
 from storage.db import Database
 from tests.conftest import new_database_url
 from tests.support.process import ROOT, BotProcess, bot_account
+from tests.support.voters import OPTIONS, RESPONSE, START, reply_target, send, voter
 
 pytestmark = pytest.mark.e2e
 
 VOTERS = 20
-OPTIONS = ("Montag", "Dienstag", "Mittwoch")
-START = "org.matrix.msc3381.poll.start"
-RESPONSE = "org.matrix.msc3381.poll.response"
 TAKEOVER_LIMIT = 10.0
-
-
-async def voter(hs: LocalSynapse, localpart: str, sem: asyncio.Semaphore) -> AsyncClient:
-    async with sem:
-        user_id = await hs.register_user(localpart, PASSWORD)
-        client = AsyncClient(hs.url, user_id)
-        assert isinstance(await client.login(PASSWORD), LoginResponse)
-        return client
-
-
-async def send(client: AsyncClient, room: str, event_type: str, content: dict[str, Any]) -> str:
-    resp = await client.room_send(room, event_type, content)
-    assert isinstance(resp, RoomSendResponse), resp
-    return resp.event_id
-
-
-def reply_target(event: dict[str, Any]) -> str | None:
-    rel = event.get("content", {}).get("m.relates_to") or {}
-    return (rel.get("m.in_reply_to") or {}).get("event_id")
 
 
 async def until(cond: Any, timeout: float, what: str) -> float:
