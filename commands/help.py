@@ -101,6 +101,16 @@ OVERVIEW: tuple[tuple[dict[str, str], tuple[Task, ...]], ...] = (
             ),
         ),
     ),
+    (
+        {"de": "Ankündigen", "en": "Announce"},
+        (
+            Task(
+                "ansage",
+                {"de": "alle im Raum benachrichtigen", "en": "notify everyone in the room"},
+                "!ansage Das Treffen morgen entfällt.",
+            ),
+        ),
+    ),
 )
 TOPICS = {"de": ("umfrage", "meetlearn", "retro", "faq"), "en": ("poll", "meet", "retro", "faq")}
 

@@ -35,8 +35,10 @@ async def test_help_unknown_wrong_args_and_permission_in_room(lotsen, bot: BotRu
 
     lotse_help = await lotse.ask(room, "!hilfe")
     coord_help = await coord.ask(room, "!hilfe")
-    assert "!ping" in lotse_help and "!ansage" not in lotse_help
+    # the short overview lists what each may do next: a Lotse votes, only a coordinator announces
+    assert "!stimme" in lotse_help and "!ansage" not in lotse_help
     assert "!ansage" in coord_help
+    assert "!ping" in await lotse.ask(room, "!hilfe alle")
 
     assert await lotse.ask(room, "!pnig") == "Unbekannter Befehl `!pnig`. Meintest du `!ping`?"
     refused = await lotse.ask(room, "!ansage Morgen kein Treffen")
