@@ -15,7 +15,7 @@ import pytest
 
 from bot.demo import SCRIPT
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # the demo always runs on SQLite
 ROOT = Path(__file__).resolve().parents[2]
 # What a library log line looks like on a console ("WARNING nio.crypto…: undecryptable Megolm event").
 LOG_LINE = re.compile(r"\b(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|Megolm|undecryptable|Traceback|Warning:")

@@ -25,7 +25,7 @@ from tests.conftest import BotRunner
 from tests.support.element import ElementUser
 from tests.support.lotse import PASSWORD
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about Element's crypto stack, not the database
 
 POLL_START = "org.matrix.msc3381.poll.start"
 

@@ -19,7 +19,7 @@ from nio import (
 
 from bot.localsynapse import LocalSynapse
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about the test homeserver
 
 PASSWORD = "smoke-test-password"
 

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import Lotse
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about Synapse's push rules, not the database
 
 START = "org.matrix.msc3381.poll.start"
 END = "org.matrix.msc3381.poll.end"

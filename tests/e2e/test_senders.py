@@ -16,7 +16,7 @@ from bot.localsynapse import LocalSynapse
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import PASSWORD, Lotse
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about device trust, not the database
 
 
 async def old_client(synapse: LocalSynapse, tmp_path: Path) -> Lotse:

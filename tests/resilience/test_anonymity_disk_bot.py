@@ -28,7 +28,7 @@ from tests.conftest import new_database_url
 from tests.resilience.test_anonymity_disk import ITEMS, copy_files, wal_transactions
 from tests.support.process import BotProcess, bot_account
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # runs both databases itself
 
 
 async def client(hs: LocalSynapse, tmp_path: Path, localpart: str) -> Lotse:

@@ -32,7 +32,7 @@ from tests.conftest import new_database_url
 from tests.support.process import ROOT, BotProcess, bot_account
 from tests.support.voters import OPTIONS, RESPONSE, START, reply_target, send, voter
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # picks its databases itself
 
 VOTERS = 20
 TAKEOVER_LIMIT = 10.0
