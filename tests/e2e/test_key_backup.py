@@ -23,7 +23,8 @@ from bot.ops import status
 from tests.conftest import E2E_DB, BotRunner, new_database_url, team_room
 from tests.support.xsign import lose_disk_keep_recovery_key
 
-pytestmark = pytest.mark.e2e
+# about the homeserver's backup; the kill -9 key-window test covers PostgreSQL
+pytestmark = [pytest.mark.e2e, pytest.mark.once]
 
 CANNOT_DECRYPT = i18n.t("de", "undecryptable")
 

@@ -177,8 +177,13 @@ async def test_votes_typed_in_the_room_open_dms_without_losing_a_batch(
         assert "zähle ich nicht" in (await person.wait_reply(room, vote, timeout=60))["content"]["body"]
         assert (await person.wait_reply(room, ping, timeout=60))["content"]["body"].startswith("pong")
     assert bot.app is not None
-    async with bot.app.db.transaction() as session:
-        dms = (await session.scalars(select(BotRoom.room_id).where(BotRoom.direct))).all()
+    dms: list[str] = []
+    for _ in range(120):  # the DMs are opened while the replies go out; wait for them, up to 60 s
+        async with bot.app.db.transaction() as session:
+            dms = list((await session.scalars(select(BotRoom.room_id).where(BotRoom.direct))).all())
+        if len(dms) >= 3:
+            break
+        await asyncio.sleep(0.5)
     assert len(dms) == 3
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors and "skipping it" not in caplog.text, errors
