@@ -1,6 +1,6 @@
 """Meet and Learn against a real Synapse, with reminder offsets of a few seconds.
 
-One scenario on one timeline keeps the file fast: a session starting 20 seconds ahead gets two reminders
+One scenario on one timeline keeps the file fast: a session starting 25 seconds ahead gets two reminders
 (10 s and 5 s before) and the start message; another session is cancelled right away and must stay
 silent; the bot is restarted before the first reminder is due. A second test changes a series: a date
 cancelled before its announcement and the end of the series reach the room with the calendar file.
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OFFSETS = [10, 5]  # seconds before the start
-LEAD = 20  # seconds from creating the session to its start
+LEAD = 25  # seconds from creating the session to its start (the 10 s reminder needs ≥ 2 × 10 s − 10 % ahead)
 
 
 def _typed(moment: datetime) -> str:
