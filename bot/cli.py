@@ -140,7 +140,7 @@ def cmd_crypto(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import main as demo_main
+    from bot.dev.demo import main as demo_main
 
     return demo_main(Path(args.dir), script_only=args.script_only)
 
