@@ -17,6 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import i18n, timeparse
+from bot.charts import font
 from bot.context import Context
 from bot.render import escape_md
 from commands.polls import msc3381
@@ -225,18 +226,10 @@ def end_summary(lang: str, poll: Poll, counted: Tally) -> str:
 def chart_png(poll: Poll, counted: Tally, title: str) -> bytes | None:
     """A horizontal bar chart; None if Pillow is missing (the text result is complete on its own)."""
     try:
-        from PIL import Image, ImageDraw, ImageFont
+        from PIL import Image, ImageDraw
     except ImportError:  # pragma: no cover - Pillow is a dependency, but the chart is only a bonus
         log.warning("Pillow not installed; poll result without chart")
         return None
-
-    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"):
-            try:
-                return ImageFont.truetype(path, size)
-            except OSError:
-                continue
-        return ImageFont.load_default(size=size)
 
     items = rows(poll, counted)
     head_font, label_font = font(22), font(17)
