@@ -19,6 +19,7 @@ from bot import fanout
 from bot.fanout import FanoutWorker
 from bot.matrix import SendError
 from storage.fanout import Fanout, FanoutRecipient
+from tests.conftest import new_database_url
 from tests.support.fake import FakeMessenger, Harness
 
 ROOM = "!team:test"
@@ -44,9 +45,9 @@ class Crashing(FakeMessenger):
         return await super().direct_room(user_id)
 
 
-@pytest.fixture
-async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path)
+@pytest.fixture(params=["sqlite", "postgres"])
+async def h(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    harness = Harness(tmp_path, db_url=await new_database_url(tmp_path, request.param))
     harness.messenger = Crashing()
     harness.dispatcher.messenger = harness.messenger
     await harness.start()
