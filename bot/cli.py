@@ -32,6 +32,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from commands import load_all
+
+    load_all()  # each feature registers the model of its [features.<name>] table
     problems, warnings = config_mod.check(args.config)
     for warning in warnings:
         print(f"warning: {warning}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from bot.config import feature_settings
+from bot.config import feature_settings, register_settings
 from bot.context import Context
 from bot.framework import startup
 from commands.faq.kb import KnowledgeBase, load_kb
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 DEFAULT_KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 
 
+@register_settings("faq")
 class FaqSettings(BaseModel):
     """``[features.faq]`` in the config file."""
 

@@ -19,11 +19,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.config import Config, feature_settings
+from bot.config import Config, feature_settings, register_settings
 
 log = logging.getLogger(__name__)
 
 
+@register_settings("meetlearn")
 class MeetLearnSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
