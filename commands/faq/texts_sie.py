@@ -1,0 +1,1 @@
+"""Formal German ("de-Sie") for faq: written in the next commit."""

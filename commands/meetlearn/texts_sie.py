@@ -1,0 +1,1 @@
+"""Formal German ("de-Sie") for meetlearn: written in the next commit."""

@@ -1,0 +1,1 @@
+"""Formal German ("de-Sie") for retro: written in the next commit."""
