@@ -40,7 +40,7 @@ CLOSED = _words(
     zwischen durch bis ab außer statt trotz wegen während neben hinter
     und oder aber denn sondern doch wenn falls weil da als wie ob dass damit sobald solange bevor
     nachdem obwohl also dann sonst danach dazu dafür daher dort hier jetzt gerade schon noch nur auch
-    bitte danke ja nein nicht so gleich erst zuerst später heute morgen gestern immer nie oft
+    bitte danke ja nein nicht so gleich erst zuerst später heute morgen gestern immer nie oft wieder selbst
     ist sind war waren wird werden hat haben hatte kann können darf dürfen muss müssen soll sollen
     will wollen mag möchte möchten weiß gibt geht steht
     was wer wo wann warum wieso welche wofür womit wozu wohin woher
@@ -61,6 +61,7 @@ WEAK_FOLLOWERS = _words(
 CLAUSE = re.compile(r"(?:^|[.!;:–—\n]\s*|[-*]\s+|^\W+\s*)([A-ZÄÖÜ][a-zäöüß]+)\s+(\S+)", re.MULTILINE)
 LOWER = re.compile(r"\b((?i:bitte|dann|oder|und|sonst))\s+([a-zäöüß]+)\s+(\S+)")
 BEFORE_BITTE = re.compile(r"\b([a-zäöüß]{3,})\s+bitte\b")
+PLACEHOLDER = re.compile(r"\{\w*\}")
 NOT_VERB_END = re.compile(r"(?:t|st|stens|en|ern|eln|ung|heit|keit|ion|lich|ig|isch)$")
 
 
@@ -87,7 +88,10 @@ def imperative(text: str) -> str | None:
             if _verb_like(match[1], match[2], sentence):
                 return match[1]
         for match in LOWER.finditer(sentence):
-            if _verb_like(match[2], match[3], sentence):
+            # After "bitte" a lowercase word is a verb: an infinitive (excluded by its ending) or an
+            # imperative, whatever follows ("Bitte prüfe Tag und Monat").
+            after_bitte = match[1].lower() == "bitte" and not NOT_VERB_END.search(match[2])
+            if (after_bitte and match[2] not in CLOSED) or _verb_like(match[2], match[3], sentence):
                 return match[2]
         for match in BEFORE_BITTE.finditer(sentence):
             if match[1] not in CLOSED and not NOT_VERB_END.search(match[1]):
@@ -97,6 +101,7 @@ def imperative(text: str) -> str | None:
 
 def du_form(text: str) -> str | None:
     """Why ``text`` addresses the reader informally (the word that shows it), or None."""
+    text = PLACEHOLDER.sub("0", text)  # "{dir}" is a value filled in later, not the word "dir"
     pronoun = PRONOUN.search(text)
     if pronoun:
         return pronoun[0]
