@@ -54,7 +54,7 @@ class Task:
 
 
 def _may_start_polls(ctx: Context) -> bool:
-    from commands.polls.handlers import settings
+    from commands.polls.settings import settings
 
     return ctx.is_coordinator or settings(ctx).create == "everyone"
 
