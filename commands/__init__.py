@@ -28,3 +28,6 @@ def load_all() -> None:
         return next((i for i, f in enumerate(FEATURES) if module.startswith(f)), len(FEATURES))
 
     registry.commands.sort(key=lambda cmd: feature_of(cmd.handler.__module__))
+    from bot import variants
+
+    variants.load()  # the formal-German overlays; they look up command texts in the registry
