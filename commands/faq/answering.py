@@ -17,8 +17,9 @@ from bot.context import Context
 from bot.framework import Arg, Rest, command, fold
 from bot.render import escape_md
 from commands.faq import runtime, store
+from commands.faq.analysis import tokenise
+from commands.faq.decision import Decision, Match
 from commands.faq.present import render_answer, render_choices, who
-from commands.faq.retrieval import Decision, Match, tokenise
 from commands.faq.texts import FAQ
 from storage.faq import FaqQuestion, FaqUnanswered
 

@@ -10,8 +10,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from commands.faq.decision import Match
 from commands.faq.kb import Entry
-from commands.faq.retrieval import Match
 
 _WORD = re.compile(r"\w+")
 

@@ -13,9 +13,9 @@ from typing import Any
 from bot.context import Context
 from bot.framework import Perm
 from bot.render import escape_md
+from commands.faq.decision import Match
 from commands.faq.kb import Entry, KnowledgeBase, Link
 from commands.faq.reflow import reflow
-from commands.faq.retrieval import Match
 from storage.faq import FaqQuestion, FaqUnanswered
 
 
