@@ -71,7 +71,7 @@ class MatrixSettings(Strict):
 class BotSettings(Strict):
     data_dir: Path = Path("data")
     database_url: str | None = None
-    language: Literal["de", "en"] = "de"
+    language: Literal["de", "de-Sie", "en"] = "de"  # "de-Sie": formal German (bot/i18n.py)
     timezone: str = "Europe/Berlin"
     command_prefix: str = "!"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -180,7 +180,7 @@ HINTS: dict[str, str] = {
     "matrix": "add a [matrix] table with homeserver and user_id",
     "matrix.homeserver": 'write e.g. homeserver = "https://matrix.stadt.example"',
     "matrix.user_id": 'write e.g. user_id = "@lotsenbot:stadt.example"',
-    "bot.language": 'use language = "de" or "en"',
+    "bot.language": 'use language = "de" (du), "de-Sie" (formal: Sie) or "en"',
     "bot.timezone": 'use an IANA zone, e.g. timezone = "Europe/Berlin"',
     "bot.command_prefix": 'e.g. command_prefix = "!"',
     "bot.database_url": "leave it out for SQLite in the data dir, or use postgresql+asyncpg://user:pw@host/db",

@@ -20,7 +20,7 @@ FEATURES = (
 # Each feature's ``[features.<name>]`` table is validated by its own pydantic model, named here so that
 # `lotsenbot check-config` can report a mistake before the bot starts (module:attribute).
 FEATURE_SETTINGS = {
-    "polls": "commands.polls.handlers:PollSettings",
+    "polls": "commands.polls.settings:PollSettings",
     "meetlearn": "commands.meetlearn.settings:MeetLearnSettings",
     "retro": "commands.retro.common:RetroSettings",
     "faq": "commands.faq.settings:FaqSettings",
@@ -48,3 +48,6 @@ def load_all() -> None:
         return next((i for i, f in enumerate(FEATURES) if module.startswith(f)), len(FEATURES))
 
     registry.commands.sort(key=lambda cmd: feature_of(cmd.handler.__module__))
+    from bot import variants
+
+    variants.load()  # the formal-German overlays; they look up command texts in the registry

@@ -42,7 +42,7 @@ def settings(ctx: Context) -> RetroSettings:
 
 def when(ctx: Context, moment: datetime) -> str:
     local = moment.astimezone(ctx.tz)
-    return format_de(local) if ctx.lang == "de" else format_en(local)
+    return format_de(local) if ctx.lang != "en" else format_en(local)
 
 
 def label(retro: Retro) -> str:
