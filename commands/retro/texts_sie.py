@@ -94,6 +94,8 @@ SIE = {
     "Direktchat**: Schreiben Sie mir eine Direktnachricht mit `{prefix}retro {number}` – ich frage Sie kurz "
     "durch ({steps} Schritte). Für Eilige: `{prefix}feedback {number} <Kategorie> <Text>`.",
     "retro.privacy": _privacy("hier: {min_group}"),
+    "retro.invite": "🗣️ Die Retro {retro} läuft{until}. Möchten Sie mitmachen? Schreiben Sie mir hier "
+    "`{prefix}retro {number}`, dann frage ich Sie kurz durch ({steps} Schritte). Ihr Feedback bleibt anonym.",
     "retro.vote.question": "Retro #{number} „{title}“: Welche Themen sind Ihnen am wichtigsten?",
     "retro.action.none_dm": "Sie haben keine offenen Maßnahmen.",
     "retro.guided.ask_questions": "Sollen alle außerdem etwas mit 1 bis 5 bewerten? Dann schreiben Sie die "
