@@ -23,7 +23,7 @@ FEATURE_SETTINGS = {
     "polls": "commands.polls.settings:PollSettings",
     "meetlearn": "commands.meetlearn.settings:MeetLearnSettings",
     "retro": "commands.retro.common:RetroSettings",
-    "faq": "commands.faq.service:FaqSettings",
+    "faq": "commands.faq.settings:FaqSettings",
 }
 
 
