@@ -39,7 +39,7 @@ from benchmarks.load_vote import (  # noqa: E402
     text,
     users,
 )
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import msc3381, store  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import ProcessedEvent  # noqa: E402
