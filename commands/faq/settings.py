@@ -12,12 +12,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from bot.config import feature_settings
+from bot.config import feature_settings, register_settings
 from bot.context import Context
 
 DEFAULT_KB_DIR = Path(__file__).resolve().parents[2] / "kb"
 
 
+@register_settings("faq")
 class FaqSettings(BaseModel):
     """``[features.faq]`` in the config file."""
 
