@@ -33,11 +33,11 @@ from bot.framework import (
     shorten,
     with_prefix,
 )
-from bot.guide import guide_line
+from bot.guide import guide_line, guide_path
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
-GUIDE_FILE = Path(__file__).resolve().parents[1] / "docs" / "anleitung.md"
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ async def send_guide(ctx: Context) -> None:
         await ctx.reply(guide_line(ctx))
         return
     try:
-        data = GUIDE_FILE.read_bytes()
+        data = (REPOSITORY / guide_path(ctx.lang)).read_bytes()
     except OSError:
         await ctx.reply(ctx.t("help.guide_missing"))
         return

@@ -95,3 +95,27 @@ def test_config_accepts_de_sie_and_names_it_when_the_language_is_wrong(tmp_path:
     bad.write_text(good.read_text().replace("de-Sie", "de-du"))
     assert main(["check-config", "-c", str(bad)]) == 1
     assert '"de-Sie"' in capsys.readouterr().out
+
+
+GUIDES = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_the_sie_guide_is_the_du_guide_in_sie_form() -> None:
+    """Same headings and the same commands, in the same order; no du-pronoun left."""
+    import re
+
+    du, sie = ((GUIDES / name).read_text(encoding="utf-8") for name in ("anleitung.md", "anleitung-sie.md"))
+    for pattern in (r"^#+ .*$", r"`[^`]+`"):
+        theirs = [
+            h.replace("So sprichst du", "So sprechen Sie") for h in re.findall(pattern, du, re.MULTILINE)
+        ]
+        assert re.findall(pattern, sie, re.MULTILINE) == theirs
+    assert PRONOUN.search(du) and PRONOUN.search(sie) is None
+
+
+async def test_the_guide_a_sie_bot_sends_is_the_sie_guide(h: Harness) -> None:
+    [overview] = await h.say(ROOM, LOTSE, "!hilfe")
+    assert "schickt sie Ihnen als Datei (`docs/anleitung-sie.md` im Bot-Repository)" in overview
+    await h.say(ROOM, LOTSE, "!hilfe anleitung")
+    [(filename, _mimetype, data)] = h.messenger.uploads
+    assert filename == "Anleitung-Lotsenbot.md" and "So sprechen Sie mit dem Bot" in data.decode()
