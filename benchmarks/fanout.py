@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.devclient import PASSWORD, Lotse  # noqa: E402
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.devclient import PASSWORD, Lotse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from tests.support.crowd import bot_dm_messages, crowd, join_all, lift_limit  # noqa: E402
 from tests.support.process import BotProcess, bot_account  # noqa: E402
 

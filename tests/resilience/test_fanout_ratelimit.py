@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, BotRunner, new_database_url, team_room
 from tests.support.crowd import bot_dm_messages, crowd, join_all, lift_limit

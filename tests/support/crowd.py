@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from nio import AsyncClient, JoinResponse
 
-from bot.localsynapse import LocalSynapse
+from bot.dev.localsynapse import LocalSynapse
 from tests.support.voters import voter
 
 
