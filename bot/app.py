@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.config import Config
 from bot.dispatch import Dispatcher
+from bot.fanout import FanoutWorker
 from bot.framework import Registry, registry
 from bot.leader import Leadership
 from bot.logs import setup_logging
@@ -48,6 +49,7 @@ class App:
             scheduler=self.scheduler,
             clock=clock,
         )
+        self.fanout = FanoutWorker(self.db, self.matrix, clock)  # queued DMs (bot/fanout.py)
         self._task: asyncio.Task[None] | None = None
         self.metrics: MetricsServer | None = None
         self.leader = Leadership(config.database_url, config.matrix.user_id)
@@ -73,6 +75,7 @@ class App:
         await self.matrix.setup_crypto()
         await self.scheduler.start(self.dispatcher.run_job, ready=self.matrix.synced)
         await self.dispatcher.run_startup()
+        self.fanout.start(ready=self.matrix.synced)
         self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
         await self._start_metrics()
         log.info("Lotsenbot running as %s", self.config.matrix.user_id)
@@ -124,6 +127,7 @@ class App:
                 await asyncio.wait_for(self.matrix.idle.wait(), 10)
             await self.scheduler.drain()
             self.scheduler.shutdown()
+            await self.fanout.stop()
             if self._task is not None:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):  # the log has any error
@@ -137,6 +141,7 @@ class App:
         """The lock connection is gone: stop acting now (no draining), then clean up what still answers."""
         self.matrix.stop()
         self.scheduler.shutdown()
+        await self.fanout.stop(drain=False)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

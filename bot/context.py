@@ -171,6 +171,40 @@ class Context:
         room_id = await self.messenger.direct_room(user_id)
         return await self.say(markdown, room_id=room_id, mention_users=[user_id])
 
+    async def fan_out(
+        self,
+        key: str,
+        recipients: Iterable[str],
+        markdown: str,
+        *,
+        title: str,
+        deadline: datetime | None = None,
+        private: bool = False,
+        payload: dict[str, Any] | None = None,
+        room_id: str | None = None,
+    ) -> int:
+        """DM ``markdown`` to each recipient in the background, under the rate limit, at most once each.
+
+        Queued in this transaction and sent afterwards in this order (earliest ``deadline`` across
+        fan-outs first); one status message in ``room_id`` (default: here) shows the progress. ``key`` names
+        the occasion (``"poll.remind:12"``): the same key again is the same fan-out. Returns the number of
+        recipients queued (0: nobody to write to). See ``bot/fanout.py``.
+        """
+        from bot import fanout
+
+        fan = await fanout.enqueue(
+            self,
+            key,
+            list(recipients),
+            markdown,
+            title=title,
+            deadline=deadline,
+            private=private,
+            payload=payload,
+            room_id=room_id,
+        )
+        return fan.total if fan is not None else 0
+
     def late_note(self) -> str:
         """A line to append to a reminder that is sent late, so nobody is misled about the timing."""
         if self.late is None:

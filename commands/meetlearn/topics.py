@@ -11,6 +11,7 @@ from bot.framework import Arg, Flag, Int, Perm, Rest, UserError, When, command, 
 from bot.render import escape_md
 from commands.meetlearn import service as svc
 from commands.meetlearn.commands import MEET, NR
+from commands.polls import service as polls
 from storage.meetlearn import MeetTopic
 
 MAX_TOPICS = 200
@@ -132,8 +133,6 @@ async def entfernen(ctx: Context, nr: int) -> None:
     },
 )
 async def themen_umfrage(ctx: Context, punkte: int | None, bis: datetime | None) -> None:
-    from commands.polls import handlers as polls  # the polls feature owns polls; we only hand it options
-
     if ctx.is_dm:
         raise UserError(ctx.t("ml.not_in_dm"))
     topics = await open_topics(ctx, ctx.room_id)
@@ -141,16 +140,13 @@ async def themen_umfrage(ctx: Context, punkte: int | None, bis: datetime | None)
         raise UserError(ctx.t("ml.poll_too_few", n=len(topics)))
     if len(topics) > MAX_POLL_TOPICS:
         raise UserError(ctx.t("ml.poll_too_many", n=len(topics), max=MAX_POLL_TOPICS))
-    await polls.umfrage(
+    # The polls feature owns polls; we only hand it the options.
+    await polls.create_poll(
         ctx,
-        frage=ctx.t("ml.poll_question"),
-        optionen=[t.text for t in topics],
-        mehrfach=None,
-        geheim=False,
-        anonym=False,
-        bis=bis,
-        punkte=punkte or DEFAULT_POINTS,
-        erinnern=None,
+        ctx.t("ml.poll_question"),
+        [t.text for t in topics],
+        points=punkte or DEFAULT_POINTS,
+        closes_at=bis,
     )
     for t in topics:
         t.extra = {**t.extra, "polled_at": ctx.now().isoformat()}

@@ -9,7 +9,7 @@ from bot import i18n
 from bot.context import Context
 from bot.dialog import Choice, Step, guide
 from bot.framework import UsageError, UserError
-from commands.polls.handlers import MAX_QUESTION, start_refusal, validate
+from commands.polls.service import MAX_QUESTION, start_refusal, validate
 
 KINDS = (
     Choice("single", {"de": "Eine Antwort pro Person", "en": "One answer per person"}),

@@ -1,7 +1,8 @@
-"""Showing a tally: the result message, a PNG bar chart and the CSV export.
+"""Showing a poll: how it is announced and voted on, the result message, a PNG bar chart and the CSV.
 
-Pure functions of (poll, tally, language) so the wording can be tested without a database. User text is
-escaped here, at the one place where it meets Markdown.
+Pure functions of (poll, tally, language) so the wording can be tested without a database; where a
+``Context`` is passed, only its language, time zone and command prefix are used. User text is escaped
+here, at the one place where it meets Markdown.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot import i18n, timeparse
+from bot.charts import font
+from bot.context import Context
 from bot.render import escape_md
 from commands.polls import msc3381
 from commands.polls.tally import Tally
@@ -27,7 +31,86 @@ BAR_WIDTH = 20
 
 def when(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     local = timeparse.to_local(dt, tz)
-    return timeparse.format_de(local) if lang == "de" else timeparse.format_en(local)
+    return timeparse.format_de(local) if lang != "en" else timeparse.format_en(local)
+
+
+def points_example(budget: int, count: int) -> str:
+    first = math.ceil(budget / 2) if count > 1 else budget
+    second = budget - first
+    return f"1={first}" + (f" 2={second}" if second > 0 else "")
+
+
+# ------------------------------------------------------------------------------ announcing, voting
+
+
+def details_lines(ctx: Context, poll: Poll) -> list[str]:
+    lines = []
+    if poll.max_selections > 1:
+        lines.append(ctx.t("polls.info_multi", n=poll.max_selections))
+    if poll.secret:
+        lines.append(ctx.t("polls.info_secret"))
+    if poll.closes_at is not None:
+        lines.append(ctx.t("polls.info_deadline", when=when(poll.closes_at, ctx.tz, ctx.lang)))
+    else:
+        lines.append(ctx.t("polls.info_open_end", number=poll.number))
+    return lines
+
+
+def option_list(poll: Poll) -> str:
+    return "\n".join(f"{i + 1}. {escape_md(text)}" for i, text in enumerate(poll.options))
+
+
+def numbered_message(ctx: Context, poll: Poll) -> str:
+    """Points and anonymous polls: Element has no widget for them, so a numbered list and how to vote."""
+    parts = [
+        f"🗳️ **{ctx.t('polls.fallback_title', number=poll.number, question=escape_md(poll.question))}**",
+        option_list(poll),
+    ]
+    if poll.is_points:
+        example = points_example(poll.points or 1, len(poll.options))
+        parts.append(ctx.t("polls.how_points", points=poll.points, number=poll.number, example=example))
+    if poll.anonymous:
+        parts.append(ctx.t("polls.how_anonymous", number=poll.number, command=vote_command(ctx, poll)))
+    parts.append("\n".join(details_lines(ctx, poll)))
+    return "\n\n".join(parts)
+
+
+def vote_command(ctx: Context, poll: Poll) -> str:
+    if poll.is_points:
+        return f"{ctx.prefix}punkte {poll.number} {points_example(poll.points or 1, len(poll.options))}"
+    return f"{ctx.prefix}stimme {poll.number} <Nr>"
+
+
+def choice_text(poll: Poll, selections: list[str]) -> str:
+    return ", ".join(f"{a}. {escape_md(poll.options[int(a) - 1])}" for a in selections)
+
+
+def anonymous_intro(ctx: Context, poll: Poll) -> str:
+    """The DM that explains an anonymous poll and how to vote on it."""
+    return ctx.t(
+        "polls.anonymous_dm_intro",
+        number=poll.number,
+        question=escape_md(poll.question),
+        options=option_list(poll),
+        command=vote_command(ctx, poll),
+    )
+
+
+def reaction_hint(ctx: Context, poll: Poll) -> str:
+    """Why a number reaction on a secret or anonymous poll did not count, and how to vote instead."""
+    if poll.anonymous:
+        return (
+            ctx.t("polls.reaction_hint_anonymous", number=poll.number) + "\n\n" + anonymous_intro(ctx, poll)
+        )
+    how = "polls.reaction_how_native" if poll.native else "polls.reaction_how_dm"
+    return (
+        ctx.t("polls.reaction_hint_secret", number=poll.number, question=escape_md(poll.question))
+        + " "
+        + ctx.t(how, command=vote_command(ctx, poll))
+    )
+
+
+# ------------------------------------------------------------------------------------------ results
 
 
 def percent(part: int, whole: int, lang: str) -> str:
@@ -36,7 +119,7 @@ def percent(part: int, whole: int, lang: str) -> str:
         return "0 %"
     value = round(100 * part / whole, 1)
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
-    return (text.replace(".", ",") if lang == "de" else text) + " %"
+    return (text.replace(".", ",") if lang != "en" else text) + " %"
 
 
 def bar(part: int, whole: int, width: int = BAR_WIDTH) -> str:
@@ -143,18 +226,10 @@ def end_summary(lang: str, poll: Poll, counted: Tally) -> str:
 def chart_png(poll: Poll, counted: Tally, title: str) -> bytes | None:
     """A horizontal bar chart; None if Pillow is missing (the text result is complete on its own)."""
     try:
-        from PIL import Image, ImageDraw, ImageFont
+        from PIL import Image, ImageDraw
     except ImportError:  # pragma: no cover - Pillow is a dependency, but the chart is only a bonus
         log.warning("Pillow not installed; poll result without chart")
         return None
-
-    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"):
-            try:
-                return ImageFont.truetype(path, size)
-            except OSError:
-                continue
-        return ImageFont.load_default(size=size)
 
     items = rows(poll, counted)
     head_font, label_font = font(22), font(17)

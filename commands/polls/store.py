@@ -18,6 +18,16 @@ from storage.polls import Poll, PollBallot, PollResponse
 IGNORED = "ignored"
 
 
+async def add(session: AsyncSession, poll: Poll) -> None:
+    """A new poll, flushed so it has its id (the jobs' payload names it)."""
+    session.add(poll)
+    await session.flush()
+
+
+async def by_id(session: AsyncSession, poll_id: int) -> Poll | None:
+    return await session.get(Poll, poll_id)
+
+
 async def next_number(session: AsyncSession, room_id: str) -> int:
     """The next short number in a room; (room, number) is unique, so a number is never reused."""
     highest = await session.scalar(select(func.max(Poll.number)).where(Poll.room_id == room_id))

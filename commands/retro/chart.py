@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.charts import font
 from commands.retro.analysis import RatingStats, decimal
 
 log = logging.getLogger(__name__)
@@ -27,18 +28,10 @@ def ratings_png(title: str, rows: Sequence[ChartRow], lang: str = "de") -> bytes
     if not rows:
         return None
     try:
-        from PIL import Image, ImageDraw, ImageFont
+        from PIL import Image, ImageDraw
     except ImportError:  # pragma: no cover - Pillow is a dependency; the chart is a bonus
         log.warning("Pillow not installed; retro summary without chart")
         return None
-
-    def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-        for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf"):
-            try:
-                return ImageFont.truetype(path, size)
-            except OSError:
-                continue
-        return ImageFont.load_default(size=size)
 
     head, label, small = font(22), font(16), font(14)
     width, pad, bar_h = 900, 24, 28

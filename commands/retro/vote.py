@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.context import Context
 from bot.framework import Arg, Flag, Int, Perm, UserError, When, command, fold
+from commands.polls import service as polls
 from commands.retro import lifecycle
 from commands.retro.common import GROUP, is_coordinator_for, visible_retro
 from commands.retro.report import Report
@@ -41,25 +42,10 @@ def vote_options(report: Report, limit: int = MAX_OPTIONS) -> tuple[list[str], i
 async def create_points_poll(
     ctx: Context, question: str, options: list[str], points: int, *, anonymous: bool, until: datetime | None
 ) -> Poll:
-    """Start a points poll in ``ctx.room_id`` through the polls feature's own ``!umfrage`` handler."""
-    from commands.polls import handlers as polls
-    from commands.polls import store as poll_store
-
-    await polls.umfrage(
-        ctx,
-        frage=question,
-        optionen=options,
-        mehrfach=None,
-        geheim=False,
-        anonym=anonymous,
-        bis=until,
-        punkte=points,
-        erinnern=None,
+    """Start a points poll in ``ctx.room_id`` through the polls feature's service."""
+    return await polls.create_poll(
+        ctx, question, options, points=points, anonymous=anonymous, closes_at=until
     )
-    poll = await poll_store.latest_in_room(ctx.session, ctx.room_id)
-    if poll is None or poll.options != options:
-        raise RuntimeError("the polls feature did not create the retro vote")
-    return poll
 
 
 @command(
