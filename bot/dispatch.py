@@ -9,6 +9,7 @@ recorded, and the user gets a short German message with a reference for the log.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
 import secrets
@@ -38,7 +39,7 @@ from bot.framework import (
 )
 from bot.ledger import Ledger
 from bot.permissions import Permissions
-from bot.scheduler import Scheduler
+from bot.scheduler import PREPARE_AHEAD, Scheduler
 from storage.db import Database
 from storage.models import ScheduledJob
 
@@ -339,7 +340,19 @@ class Dispatcher:
             txn_prefix=f"job-{job.id}",
         )
         ctx.late = late
+        if job.kind in self.registry.prepared_jobs:
+            self._hold_until_due(ctx, job.due_at)
         await handler(ctx, job.payload)
+
+    def _hold_until_due(self, ctx: Context, due: datetime) -> None:
+        """Woken ahead of time (bot/scheduler.py): the handler reads and renders now, as of the due
+        instant (``ctx.now()``), and its first message waits for that instant."""
+        ahead = (due - self.clock()).total_seconds()
+        if ahead <= 0:
+            return
+        ctx.hold_until = asyncio.get_running_loop().time() + min(ahead, PREPARE_AHEAD.total_seconds())
+        clock = self.clock
+        ctx.clock = lambda: max(clock(), due)
 
 
 def _who(ctx: Context) -> str:
