@@ -53,9 +53,9 @@ async def backlog(client: AsyncClient, room_id: str, info: Any, since: str) -> l
     return list(reversed(older)) + events
 
 
-async def catchup(client: AsyncClient, state: Path) -> None:
+async def catchup(client: AsyncClient, user_id: str, state: Path) -> None:
     saved = json.loads(state.read_text())
-    client.restore_login(client.user_id, saved["device"], saved["token"])
+    client.user_id, client.device_id, client.access_token = user_id, saved["device"], saved["token"]
     resp = await client.sync(timeout=0, since=saved["since"], sync_filter=json.dumps(FILTER))
     assert isinstance(resp, SyncResponse), resp
     answered = 0
@@ -83,7 +83,7 @@ async def main(mode: str, homeserver: str, user_id: str, password: str, state: s
         if mode == "init":
             await init(client, password, Path(state))
         else:
-            await catchup(client, Path(state))
+            await catchup(client, user_id, Path(state))
     finally:
         await client.close()
 

@@ -150,8 +150,12 @@ class Dispatcher:
             self.handled += 1
             return
         except IntegrityError:
-            log.info("event already handled by a concurrent run")
-            return
+            if await self._recorded(event.event_id):
+                log.info("event already handled by a concurrent run")
+                return
+            # A clash in the handler's own writes, e.g. with another room's event handled at the same
+            # moment (bot/matrix/events.py): nothing was kept, so the sync loop redoes it (bot/syncguard.py).
+            raise
         except HomeserverUnavailable:
             # Not recorded: the sync loop redoes the batch once the homeserver is back. Replies that did
             # go out are not repeated, because the redo sends them with the same transaction ids.
@@ -167,6 +171,10 @@ class Dispatcher:
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
         await self._record(event, message)
+
+    async def _recorded(self, event_id: str) -> bool:
+        async with self.db.transaction() as session:
+            return await self.ledger.seen(session, event_id)
 
     async def give_up(self, event: Incoming, ref: str) -> None:
         """An event that failed outside any handler, again and again (bot/syncguard.py): record it as
