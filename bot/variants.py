@@ -27,17 +27,21 @@ def load() -> None:
         importlib.import_module(name)
 
 
+def command_text(name: str, field: str) -> str:
+    """The German ``help``/``details`` of the command whose first name is ``name`` (features loaded)."""
+    from bot.framework import registry
+
+    cmd = next(cmd for cmd in registry.commands if cmd.names[0] == name)
+    texts: Mapping[str, str] = getattr(cmd, field)
+    return texts["de"]
+
+
 def register_commands(lang: str, entries: Mapping[tuple[str, str], str]) -> None:
     """``{("umfrage export", "help"): "Schickt Ihnen …"}``: a command's ``help``/``details`` in ``lang``.
 
     Keyed by the command's first name, so no declaration has to change; the German text it replaces is
     looked up in the registry (the features must be loaded), and an unknown name or field raises.
     """
-    from bot.framework import registry
-
-    by_name = {cmd.names[0]: cmd for cmd in registry.commands}
-    german: dict[str, str] = {}
-    for (name, field), text in entries.items():
-        texts = getattr(by_name[name], field)
-        german[texts["de"]] = text
-    i18n.register_inline_variant(lang, german)
+    i18n.register_inline_variant(
+        lang, {command_text(name, field): text for (name, field), text in entries.items()}
+    )

@@ -7,8 +7,15 @@ not address anyone (see ``bot/i18n.py``). Command help that says "du" is keyed b
 from __future__ import annotations
 
 from bot import i18n, variants
+from commands.polls.texts import ANONYMITY_DE
 
 SIE = {
+    "polls.reminder_dm": "⏰ Umfrage #{number} „{question}“ endet am {when}, und Sie haben noch nicht "
+    "abgestimmt. Hier geht es zur Umfrage: {link}",
+    "polls.reminder_dm_anonymous": "⏰ Die anonyme Umfrage #{number} „{question}“ endet am {when}. Falls Sie "
+    "noch nicht abgestimmt haben: Schreiben Sie mir hier `{prefix}stimme {number} <Nr>`. Wenn Sie schon "
+    "abgestimmt haben, ist nichts zu tun – diese Erinnerung bekommen alle, damit niemand erkennen kann, wer "
+    "schon abgestimmt hat.",
     "polls.option_count": "Eine Umfrage braucht 2 bis 20 Optionen, Sie haben {count} angegeben.",
     "polls.empty_question": "Die Frage ist leer. Schreiben Sie sie in Anführungszeichen vor die Optionen.",
     "polls.question_unquoted": "Die Frage scheint nicht in Anführungszeichen zu stehen: „{option}“ sieht "
@@ -84,31 +91,31 @@ ANONYMITY_SIE = (
     "manchmal erraten, wer was gewählt hat; mit `--geheim` dazu gibt es die Zahlen erst am Ende."
 )
 
+
+def _with_sie_anonymity(name: str) -> str:
+    """``!umfrage``'s details address the reader only in the anonymity paragraph; the options list stays."""
+    german = variants.command_text(name, "details")
+    if ANONYMITY_DE not in german:
+        raise ValueError(f"!{name}: the details no longer end with ANONYMITY_DE; write their Sie form here")
+    return german.replace(ANONYMITY_DE, ANONYMITY_SIE)
+
+
 COMMANDS = {
-    ("umfrage", "details"): "Die Frage und jede Option mit Leerzeichen stehen in Anführungszeichen; 2 bis 20 "
-    "Optionen.\n"
-    "- `--mehrfach N`: bis zu N Antworten pro Person\n"
-    "- `--geheim`: Ergebnis erst nach dem Ende; Reaktionen 1️⃣–🔟 zählen dann nicht, weil alle sie sehen\n"
-    "- `--anonym`: Abstimmung im Direktchat, niemand sieht, wer wie gestimmt hat\n"
-    "- `--bis <Zeit>`: endet automatisch, z. B. `--bis 01.12. 18 Uhr`, `--bis morgen 12:00`, "
-    "`--bis in 2 Stunden`\n"
-    "- `--punkte N`: jede Person verteilt N Punkte (`!punkte`)\n"
-    "- `--erinnern <Dauer>`: erinnert so lange vor dem Ende alle, die noch nicht abgestimmt haben\n\n"
-    "Umfragen starten darf die Koordination (auf Wunsch des Betriebs auch alle).\n\n" + ANONYMITY_SIE,
-    ("stimme", "details"): "Die Nummer der Umfrage steht in der Umfrage (#3); Optionen zählen ab 1. Mehrere "
-    "Optionen mit Komma, wenn die Umfrage das erlaubt. `keine` nimmt die Stimme zurück. Es zählt immer Ihre "
-    "letzte Stimme.\n\n" + ANONYMITY_SIE,
-    (
-        "punkte",
-        "details",
-    ): "Schreiben Sie Option=Punkte, getrennt durch Leerzeichen. Die Option nennen Sie mit "
-    "ihrer Nummer oder ihrem Namen – der Anfang reicht, Groß-/Kleinschreibung egal. Sie müssen nicht alle "
-    "Punkte vergeben; mehr als erlaubt geht nicht. Eine neue Verteilung ersetzt die alte, `keine` nimmt sie "
-    "zurück.",
-    (
-        "umfrage export",
-        "help",
-    ): "Schickt Ihnen das Ergebnis als CSV-Datei (wer die Umfrage gestartet hat oder Koordination).",
+    ("umfrage", "details"): _with_sie_anonymity("umfrage"),
+    ("stimme", "details"): (
+        "Die Nummer der Umfrage steht in der Umfrage (#3); Optionen zählen ab 1. Mehrere Optionen mit "
+        "Komma, wenn die Umfrage das erlaubt. `keine` nimmt die Stimme zurück. Es zählt immer Ihre letzte "
+        "Stimme.\n\n" + ANONYMITY_SIE
+    ),
+    ("punkte", "details"): (
+        "Schreiben Sie Option=Punkte, getrennt durch Leerzeichen. Die Option nennen Sie mit ihrer Nummer "
+        "oder ihrem Namen – der Anfang reicht, Groß-/Kleinschreibung egal. Sie müssen nicht alle Punkte "
+        "vergeben; mehr als erlaubt geht nicht. Eine neue Verteilung ersetzt die alte, `keine` nimmt sie "
+        "zurück."
+    ),
+    ("umfrage export", "help"): (
+        "Schickt Ihnen das Ergebnis als CSV-Datei (wer die Umfrage gestartet hat oder Koordination)."
+    ),
 }
 
 # Usage examples are typed content, the same in every language; this one asks the reader.
