@@ -10,15 +10,14 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.dispatch import Incoming
 from bot.framework import event_hook, job, startup
 from bot.render import escape_md
-from commands.meetlearn import planning
-from commands.meetlearn import service as svc
-from storage.meetlearn import MeetMessage, MeetRsvp, MeetSeries, MeetSession
+from commands.meetlearn import planning, present, reminders, store
+from commands.meetlearn.seriesops import top_up
+from commands.meetlearn.settings import cfg
+from storage.meetlearn import MeetSession
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +31,9 @@ def reaction_answer(key: object) -> str | None:
         return None
     bare = "".join(ch for ch in key if ch != "\ufe0f" and not 0x1F3FB <= ord(ch) <= 0x1F3FF)
     if bare in YES_KEYS:
-        return svc.YES
+        return store.YES
     if bare in NO_KEYS:
-        return svc.NO
+        return store.NO
     return None
 
 
@@ -52,7 +51,7 @@ async def _current(ctx: Context, payload: dict[str, Any]) -> MeetSession | None:
 
 async def _top_up_series(ctx: Context, s: MeetSession) -> None:
     if s.series is not None:
-        await svc.top_up(ctx, s.series)
+        await top_up(ctx, s.series)
 
 
 @job("meetlearn.announce")
@@ -60,11 +59,11 @@ async def announce_job(ctx: Context, payload: dict[str, Any]) -> None:
     s = await _current(ctx, payload)
     if s is None or s.announced:
         return
-    await svc.announce(ctx, s)
+    await reminders.announce(ctx, s)
     await _top_up_series(ctx, s)
 
 
-@job("meetlearn.remind")
+@job("meetlearn.remind", prepare_ahead=True)
 async def remind_job(ctx: Context, payload: dict[str, Any]) -> None:
     s = await _current(ctx, payload)
     if s is None:
@@ -76,23 +75,25 @@ async def remind_job(ctx: Context, payload: dict[str, Any]) -> None:
         return
     configured = [timedelta(seconds=float(x)) for x in payload.get("all_s", [])] or planned
     last = offset <= min(configured, default=offset)
-    v = svc.view(s)
-    yes = await svc.yes_voters(ctx, s.id)
-    event_id = await ctx.say(svc.reminder_md(ctx, v, offset, None if last else len(yes)), room_id=s.room_id)
-    await svc.remember(ctx, event_id, s, "remind")
-    _ping, dm = await svc.room_settings(ctx, s.room_id)
+    v = present.view(s)
+    yes = await store.yes_voters(ctx, s.id)
+    event_id = await ctx.say(
+        present.reminder_md(ctx, v, offset, None if last else len(yes)), room_id=s.room_id
+    )
+    await store.remember(ctx, event_id, s, "remind")
+    _ping, dm = await store.room_settings(ctx, s.room_id)
     if dm and last:
         await _dm_reminders(ctx, v, offset, yes)
     await _top_up_series(ctx, s)
 
 
-async def _dm_reminders(ctx: Context, v: svc.View, offset: timedelta, users: list[str]) -> None:
+async def _dm_reminders(ctx: Context, v: present.View, offset: timedelta, users: list[str]) -> None:
     md = ctx.t(
         "ml.dm_reminder",
-        rel=svc.offset_text(ctx, offset),
+        rel=present.offset_text(ctx, offset),
         topic=escape_md(v.topic),
-        when=svc.when_text(ctx, v.starts_at),
-        link=svc.md_link(v.link, ctx),
+        when=present.when_text(ctx, v.starts_at),
+        link=present.md_link(v.link, ctx),
     )
     for user in users:
         try:
@@ -101,19 +102,19 @@ async def _dm_reminders(ctx: Context, v: svc.View, offset: timedelta, users: lis
             log.exception("meetlearn: DM reminder to %s failed", user)
 
 
-@job("meetlearn.start")
+@job("meetlearn.start", prepare_ahead=True)
 async def start_job(ctx: Context, payload: dict[str, Any]) -> None:
     s = await _current(ctx, payload)
     if s is None:
         return
-    v = svc.view(s)
+    v = present.view(s)
     if ctx.now() < v.ends_at:
         md = (
-            ctx.t("ml.start", topic=escape_md(v.topic), id=v.id, link=svc.md_link(v.link, ctx))
+            ctx.t("ml.start", topic=escape_md(v.topic), id=v.id, link=present.md_link(v.link, ctx))
             + ctx.late_note()
         )
         event_id = await ctx.say(md, room_id=s.room_id)
-        await svc.remember(ctx, event_id, s, "start")
+        await store.remember(ctx, event_id, s, "start")
     await _top_up_series(ctx, s)
 
 
@@ -122,27 +123,17 @@ async def top_up_series_at_start(ctx: Context) -> None:
     """New dates of a series come from the jobs of its dates (and ``!termine``). After a downtime longer
     than the misfire grace those jobs are all skipped, so at every start each active series is topped up:
     the next dates exist again and get their announcement and reminders."""
-    rows = await ctx.session.execute(select(MeetSeries).where(MeetSeries.status == "active"))
-    for series in rows.scalars().all():
-        made = await svc.top_up(ctx, series)
+    for series in await store.active_series(ctx):
+        made = await top_up(ctx, series)
         if made:
             log.info("meetlearn: series %s topped up at start: sessions %s", series.id, [s.id for s in made])
     # A date whose announcement fell into the downtime (its job skipped as too late) is announced now,
     # with its reminders planned anew, instead of only being reminded of without its calendar file.
-    now = ctx.now()
-    missed = await ctx.session.execute(
-        select(MeetSession).where(
-            MeetSession.series_id.is_not(None),
-            MeetSession.status == "scheduled",
-            MeetSession.announced.is_(False),
-            MeetSession.starts_at > now,
-            # announcement due (start - lead) longer ago than the grace
-            MeetSession.starts_at < now + svc.cfg(ctx).announce_lead - ctx.config.scheduler.misfire_grace,
-        )
-    )
-    for s in missed.unique().scalars().all():
+    # announcement due (start - lead) longer ago than the grace
+    due_before = ctx.now() + cfg(ctx).announce_lead - ctx.config.scheduler.misfire_grace
+    for s in await store.missed_announcements(ctx, due_before):
         log.info("meetlearn: session %s missed its announcement during a downtime; announcing now", s.id)
-        await svc.plan_jobs(ctx, s)
+        await reminders.plan_jobs(ctx, s)
 
 
 # ------------------------------------------------------------------------------------------- reactions
@@ -157,13 +148,13 @@ async def on_reaction(ctx: Context, incoming: Incoming) -> bool:
     answer = reaction_answer(rel.get("key"))
     if answer is None:
         return False
-    message = await ctx.session.get(MeetMessage, rel["event_id"])
+    message = await store.message(ctx, rel["event_id"])
     if message is None:
         return False
     s = await ctx.session.get(MeetSession, message.session_id)
-    if s is None or s.status != "scheduled" or svc.view(s).ends_at <= ctx.now():
+    if s is None or s.status != "scheduled" or present.view(s).ends_at <= ctx.now():
         return True  # ours, but nothing to answer any more
-    await svc.set_rsvp(ctx, s, incoming.sender, answer, "reaction", incoming.event_id)
+    await store.set_rsvp(ctx, s, incoming.sender, answer, "reaction", incoming.event_id)
     return True
 
 
@@ -173,11 +164,7 @@ async def on_redaction(ctx: Context, incoming: Incoming) -> bool:
     redacts = incoming.content.get("redacts")
     if not isinstance(redacts, str):
         return False
-    row = (
-        await ctx.session.execute(
-            select(MeetRsvp).where(MeetRsvp.event_id == redacts, MeetRsvp.source == "reaction")
-        )
-    ).scalar_one_or_none()
+    row = await store.reaction_rsvp(ctx, redacts)
     if row is None or row.user_id != incoming.sender:
         return False
     await ctx.session.delete(row)

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.config import Config, feature_settings
+from bot.config import Config, feature_settings, register_settings
+
+if TYPE_CHECKING:
+    from bot.context import Context
 
 log = logging.getLogger(__name__)
 
 
+@register_settings("meetlearn")
 class MeetLearnSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,3 +68,7 @@ class MeetLearnSettings(BaseModel):
 
 def settings(config: Config) -> MeetLearnSettings:
     return feature_settings(config, "meetlearn", MeetLearnSettings)
+
+
+def cfg(ctx: Context) -> MeetLearnSettings:
+    return settings(ctx.config)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.config import feature_settings
+from bot.config import feature_settings, register_settings
 from bot.context import Context
 from bot.framework import UserError
 from bot.permissions import Permissions
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
 
 
+@register_settings("retro")
 class RetroSettings(BaseModel):
     """``[features.retro]`` in the config."""
 
@@ -42,7 +43,7 @@ def settings(ctx: Context) -> RetroSettings:
 
 def when(ctx: Context, moment: datetime) -> str:
     local = moment.astimezone(ctx.tz)
-    return format_de(local) if ctx.lang == "de" else format_en(local)
+    return format_de(local) if ctx.lang != "en" else format_en(local)
 
 
 def label(retro: Retro) -> str:
