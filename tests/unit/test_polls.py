@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.fanout import FanoutWorker
-from commands.polls import msc3381, receipts
+from commands.polls import msc3381
 from storage.models import ScheduledJob
 from storage.polls import Poll, PollBallot, PollResponse
 from tests.support.fake import BOT, Harness, Sent
+from tests.support.receipt import receipt
 
 ROOM = "!team:test"
 OTHER_ROOM = "!andere:test"
@@ -31,15 +32,6 @@ async def h(tmp_path: Path) -> AsyncIterator[Harness]:
     harness.room(ROOM, [COORD, ANNA, BERND, CARLA], power={COORD: 100})
     yield harness
     await harness.close()
-
-
-async def receipt(h: Harness) -> str:
-    """The room's vote receipt as it reads now (the newest edit), once every pending edit is out."""
-    await receipts.settle()
-    bodies = [str(s.content.get("m.new_content", s.content).get("body", "")) for s in h.messenger.sent]
-    shown = [b for b in bodies if " – per " in b or " – counted from " in b]
-    assert shown, "no receipt was sent"
-    return shown[-1]
 
 
 def sent_of(h: Harness, event_type: str) -> list[Sent]:
