@@ -117,9 +117,9 @@ def receipt_markdown(lang: str, prefix: str, poll: Poll, lines: Sequence[tuple[s
     Markdown made by ``receipt_line``.
     """
     if poll.is_points:
-        command = "punkte" if lang == "de" else "points"
+        command = "punkte" if i18n.base(lang) == "de" else "points"
     else:
-        command = "stimme" if lang == "de" else "vote"
+        command = "stimme" if i18n.base(lang) == "de" else "vote"
     title = i18n.t(lang, "polls.receipt_title", number=poll.number, prefix=prefix, command=command)
     body = [f"- {escape_md(name)}: {counted}" for name, counted in lines]
     footer = "polls.receipt_footer_secret" if poll.secret else "polls.receipt_footer"

@@ -239,8 +239,11 @@ async def test_points_poll_and_refusals(lotsen: Any, bot: BotRunner) -> None:
     assert "!punkte 1 1=3 2=2" in message["content"]["body"]
     over = await anna.ask(room, "!punkte 1 1=4 2=3")
     assert "Das sind 7 Punkte, du hast aber nur 5. Nichts gespeichert" in over
-    assert "3, 3. Bildarchiv = 2" in await anna.ask(room, "!punkte 1 1=3 3=2")
-    assert "2. E-Akte = 5" in await bernd.ask(room, "!punkte 1 2=5")
+    await anna.send(room, "!punkte 1 1=3 3=2")
+    await bernd.send(room, "!punkte 1 2=5")
+    listed = await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id, bernd.user_id])
+    assert "3, 3. Bildarchiv = 2" in listed[name_of(anna.user_id)][0]
+    assert "2. E-Akte = 5" in listed[name_of(bernd.user_id)][0]
     result = await coord.ask(room, "!umfrage schließen 1")
     ranked = [line for line in result.splitlines() if line.startswith("`")]
     assert "Platz 1: E-Akte** (5 Punkte)" in ranked[0] and "Platz 2: Reisekosten** (3 Punkte)" in ranked[1]
