@@ -22,7 +22,7 @@ FEATURES = (
 FEATURE_SETTINGS = {
     "polls": "commands.polls.settings:PollSettings",
     "meetlearn": "commands.meetlearn.settings:MeetLearnSettings",
-    "retro": "commands.retro.common:RetroSettings",
+    "retro": "commands.retro.settings:RetroSettings",
     "faq": "commands.faq.service:FaqSettings",
 }
 
