@@ -6,7 +6,7 @@ stopped and the Lotsen send 500 events — widget votes (``org.matrix.msc3381.po
 until it is up, until every one of the 500 events is handled (its ``processed_events`` table) and until
 every command has its reply; every command must be answered exactly once (zero duplicates) and the poll
 must show each Lotse's last vote. More than the sync timeline limit (50) is pending, so this also exercises
-the gap filling in ``bot/matrix.py``.
+the gap filling in ``bot/matrix/events.py``.
 
 Run from the repo root: ``python benchmarks/catchup.py [--events 500] [--lotsen 50]``. Loopback only.
 """
@@ -39,7 +39,7 @@ from benchmarks.load_vote import (  # noqa: E402
     text,
     users,
 )
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import msc3381, store  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import ProcessedEvent  # noqa: E402

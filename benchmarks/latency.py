@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.devclient import Lotse  # noqa: E402
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.devclient import Lotse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from tests.support.process import bot_account  # noqa: E402
 
 

@@ -39,7 +39,7 @@ from nio import (  # noqa: E402
 from nio.api import RoomPreset  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import store  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.polls import Poll  # noqa: E402

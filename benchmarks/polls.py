@@ -5,8 +5,8 @@ Run from the repo root: ``python benchmarks/polls.py [--voters 1000] [--changes 
 1. Tally: ``voters × changes`` responses (every voter changes their mind ``changes - 1`` times, some
    responses are redacted, some spoiled, some late), counted by the pure MSC3381 tally and, for comparison,
    loaded from an SQLite database and counted (``store.current_tally``). Target: < 50 ms in-process.
-2. Synapse: starts a throwaway Synapse (``bot.localsynapse.LocalSynapse``), the real bot, a coordinator and
-   N Lotsen in one (by default encrypted) room. The coordinator starts a native poll; all Lotsen click an
+2. Synapse: starts a throwaway Synapse (``bot.dev.localsynapse.LocalSynapse``), the real bot, a coordinator
+   and N Lotsen in one (by default encrypted) room. The coordinator starts a native poll; all Lotsen click an
    answer at once (an ``org.matrix.msc3381.poll.response`` each, sent concurrently). Prints how long the
    sends took and when the bot had counted every vote; all N must be counted.
 """
@@ -30,8 +30,8 @@ from sqlalchemy import select  # noqa: E402
 
 from bot.app import App  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.devclient import PASSWORD, Lotse  # noqa: E402
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.devclient import PASSWORD, Lotse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from bot.logs import setup_logging  # noqa: E402
 from commands.polls import store  # noqa: E402
 from commands.polls.tally import Response, tally  # noqa: E402

@@ -1,7 +1,7 @@
 """Reminder latency: time from a reminder's due moment to the message being posted on the homeserver.
 
 Run from the repo root: ``python benchmarks/reminders.py [--reminders 20] [--plain]``.
-Starts a throwaway Synapse (``bot.localsynapse.LocalSynapse``), the real bot and a coordinator, creates N
+Starts a throwaway Synapse (``bot.dev.localsynapse.LocalSynapse``), the real bot and a coordinator, creates N
 Meet-and-Learn sessions one second apart through the chat command, each with one reminder 7.5 seconds before
 its start, and compares each reminder's due time (from the bot's database) with the ``origin_server_ts``
 of the posted message, i.e. the moment Synapse accepted it. Prints p50, p95 and max for the reminders and
@@ -31,8 +31,8 @@ from sqlalchemy import select  # noqa: E402
 
 from bot.app import App  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.devclient import PASSWORD, Lotse  # noqa: E402
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.devclient import PASSWORD, Lotse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from bot.logs import setup_logging  # noqa: E402
 from storage.meetlearn import MeetSession  # noqa: E402
 

@@ -35,7 +35,7 @@ from sqlalchemy import text as sql  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from benchmarks.load_vote import Observer, bounded, pct, public_room, send, start_bot, text, users  # noqa: E402
-from bot.localsynapse import LocalSynapse  # noqa: E402
+from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.support.process import BotProcess, bot_password  # noqa: E402
 

@@ -32,6 +32,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from commands import load_all
+
+    load_all()  # each feature registers the model of its [features.<name>] table
     problems, warnings = config_mod.check(args.config)
     for warning in warnings:
         print(f"warning: {warning}")
@@ -140,7 +143,7 @@ def cmd_crypto(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo import main as demo_main
+    from bot.dev.demo import main as demo_main
 
     return demo_main(Path(args.dir), script_only=args.script_only)
 

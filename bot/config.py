@@ -11,8 +11,10 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -71,7 +73,7 @@ class MatrixSettings(Strict):
 class BotSettings(Strict):
     data_dir: Path = Path("data")
     database_url: str | None = None
-    language: Literal["de", "en"] = "de"
+    language: Literal["de", "de-Sie", "en"] = "de"  # "de-Sie": formal German (bot/i18n.py)
     timezone: str = "Europe/Berlin"
     command_prefix: str = "!"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -180,7 +182,7 @@ HINTS: dict[str, str] = {
     "matrix": "add a [matrix] table with homeserver and user_id",
     "matrix.homeserver": 'write e.g. homeserver = "https://matrix.stadt.example"',
     "matrix.user_id": 'write e.g. user_id = "@lotsenbot:stadt.example"',
-    "bot.language": 'use language = "de" or "en"',
+    "bot.language": 'use language = "de" (du), "de-Sie" (formal: Sie) or "en"',
     "bot.timezone": 'use an IANA zone, e.g. timezone = "Europe/Berlin"',
     "bot.command_prefix": 'e.g. command_prefix = "!"',
     "bot.database_url": "leave it out for SQLite in the data dir, or use postgresql+asyncpg://user:pw@host/db",
@@ -236,6 +238,37 @@ M = TypeVar("M", bound=BaseModel)
 _feature_cache: dict[tuple[int, str], tuple[Config, BaseModel]] = {}
 log = logging.getLogger(__name__)
 
+# ``[features.<name>]`` table → the pydantic model that validates it, filled by ``register_settings`` when a
+# feature's ``settings.py`` is imported (the entry points load every feature before checking a config).
+_FEATURE_MODELS: dict[str, type[BaseModel]] = {}
+
+
+def register_settings(name: str) -> Callable[[type[M]], type[M]]:
+    """Class decorator on a feature's settings model: it validates ``[features.<name>]``.
+
+    Registering here, next to the model, keeps ``check-config`` complete without a hand-kept list in the
+    core; two different models under one name are a programming error and raise at import.
+    """
+
+    def register(model: type[M]) -> type[M]:
+        known = _FEATURE_MODELS.get(name)
+        if known is not None and (known.__module__, known.__qualname__) != (
+            model.__module__,
+            model.__qualname__,
+        ):
+            raise ValueError(
+                f"[features.{name}] is already validated by {known.__module__}.{known.__qualname__}"
+            )
+        _FEATURE_MODELS[name] = model
+        return model
+
+    return register
+
+
+def registered_settings() -> Mapping[str, type[BaseModel]]:
+    """Every registered ``[features.<name>]`` model (read-only view)."""
+    return MappingProxyType(_FEATURE_MODELS)
+
 
 def feature_settings(config: Config, name: str, model: type[M]) -> M:
     """A feature's ``[features.<name>]`` table, validated once per config.
@@ -258,14 +291,14 @@ def feature_settings(config: Config, name: str, model: type[M]) -> M:
 
 
 def _check_features(features: dict[str, object]) -> list[str]:
-    from commands import FEATURE_SETTINGS, settings_model
-
+    if features and not _FEATURE_MODELS:
+        raise RuntimeError("no feature settings registered: load the features before checking a config")
     problems = []
     for name, table in features.items():
-        model = settings_model(name)
+        model = _FEATURE_MODELS.get(name)
         if model is None:
             problems.append(
-                f"features.{name}: unknown feature — hint: known are {', '.join(sorted(FEATURE_SETTINGS))}"
+                f"features.{name}: unknown feature — hint: known are {', '.join(sorted(_FEATURE_MODELS))}"
             )
             continue
         try:
@@ -295,7 +328,11 @@ def _check_recovery_key(config: Config) -> list[str]:
 
 
 def check(path: Path) -> tuple[list[str], list[str]]:
-    """Problems (fatal) and warnings for ``lotsenbot check-config``."""
+    """Problems (fatal) and warnings for ``lotsenbot check-config``.
+
+    The feature tables are checked against the registered models: load the features first
+    (``commands.load_all()``, as the CLI does).
+    """
     try:
         config = load(path)
     except ConfigError as exc:

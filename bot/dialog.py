@@ -204,7 +204,7 @@ def show_value(ctx: Context, step: Step, value: Any) -> str:
         return ctx.t("dialog.yes" if value else "dialog.no")
     if isinstance(value, datetime):
         local = value.astimezone(ctx.tz)
-        return timeparse.format_de(local) if ctx.lang == "de" else timeparse.format_en(local)
+        return timeparse.format_de(local) if ctx.lang != "en" else timeparse.format_en(local)
     if isinstance(value, timedelta):
         return _duration(ctx, value)
     if isinstance(value, list):

@@ -298,7 +298,7 @@ class Dispatcher:
     def _usage_message(self, ctx: Context, cmd: Command, problem: str) -> str:
         lines = [f"⚠️ {problem}"]
         usage = cmd.usage(ctx.prefix, ctx.lang)
-        example = with_prefix(cmd.examples[0], ctx.prefix) if cmd.examples else usage
+        example = with_prefix(i18n.variant(ctx.lang, cmd.examples[0]), ctx.prefix) if cmd.examples else usage
         if example != usage:
             lines.append(ctx.t("dispatch.example", example=example))
         lines.append(ctx.t("dispatch.usage", usage=usage))

@@ -59,7 +59,9 @@ ATTEMPTS = 3  # unexpected errors for one person before they are counted as fail
 PRIVATE_TABLES = ("fanouts", "fanout_recipients")
 
 NeededCheck = Callable[[AsyncSession, dict[str, Any], str], Awaitable[bool]]
+WantedCheck = Callable[[AsyncSession, dict[str, Any]], Awaitable[bool]]
 NEEDED: dict[str, NeededCheck] = {}
+WANTED: dict[str, WantedCheck] = {}
 _workers: set[FanoutWorker] = set()
 
 
@@ -68,6 +70,17 @@ def still_needed(kind: str) -> Callable[[NeededCheck], NeededCheck]:
 
     def register(check: NeededCheck) -> NeededCheck:
         NEEDED[kind] = check
+        return check
+
+    return register
+
+
+def still_wanted(kind: str) -> Callable[[WantedCheck], WantedCheck]:
+    """Register the check whether a fan-out of ``kind`` should go on at all (e.g. the poll is still open);
+    False ends it like a passed deadline. It sees no person, so private fan-outs may have one too."""
+
+    def register(check: WantedCheck) -> WantedCheck:
+        WANTED[kind] = check
         return check
 
     return register
@@ -277,7 +290,9 @@ class FanoutWorker:
     async def _prepare(self, session: AsyncSession, fan: Fanout, row: FanoutRecipient) -> bool:
         """Before any send: expired, unsure, no longer needed — or go (then marked as attempted)."""
         now = self.clock()
-        if fan.deadline is not None and now >= fan.deadline:
+        wanted = WANTED.get(fan.kind)
+        over = fan.deadline is not None and now >= fan.deadline
+        if over or (wanted is not None and not await wanted(session, fan.payload)):
             pending = (FanoutRecipient.fanout_id == fan.id) & (FanoutRecipient.state == "pending")
             result = await session.execute(update(FanoutRecipient).where(pending).values(state="expired"))
             fan.expired += result.rowcount

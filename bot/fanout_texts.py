@@ -23,8 +23,8 @@ i18n.register(
             "en": " {n} no longer needed (done meanwhile).",
         },
         "fanout.note_expired": {
-            "de": " {n} nicht mehr verschickt, weil die Frist vorbei war.",
-            "en": " {n} not sent because the deadline had passed.",
+            "de": " {n} nicht mehr verschickt, weil es dafür zu spät war (Frist vorbei oder beendet).",
+            "en": " {n} not sent because it was too late (deadline passed or ended).",
         },
         "fanout.note_failed": {
             "de": " {n} nicht erreichbar (der Direktchat ließ sich nicht öffnen).",

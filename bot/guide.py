@@ -15,13 +15,19 @@ if TYPE_CHECKING:
     from bot.context import Context
 
 GUIDE_PATH = "docs/anleitung.md"
+# The same guide in another voice, for a bot whose language is that variant.
+GUIDE_PATHS = {"de-Sie": "docs/anleitung-sie.md"}
+
+
+def guide_path(lang: str) -> str:
+    return GUIDE_PATHS.get(lang, GUIDE_PATH)
 
 
 def guide_line(ctx: Context) -> str:
     url = ctx.config.bot.guide_url
     if url:
         return ctx.t("guide.link", url=url)
-    return ctx.t("guide.repository", path=GUIDE_PATH)
+    return ctx.t("guide.repository", path=guide_path(ctx.lang))
 
 
 i18n.register(

@@ -1,8 +1,16 @@
-"""User-facing text in German (default) and English.
+"""User-facing text in German (default, "du"), formal German ("de-Sie") and English.
 
 Every string a Lotse can see goes through ``t()``. Features register their own catalogues next to their
 code with ``register()``; a missing English text falls back to German, a missing key is a programming
 error and raises in tests rather than showing a key name in the room.
+
+"de-Sie" is a *variant* of "de": only the texts that address the reader differ, so its texts live in
+overlays (``texts_sie.py`` next to a feature's ``texts.py``) instead of a third column in every entry.
+``register_variant()`` adds them by catalogue key; ``register_inline_variant()`` by the German text itself,
+for inline ``{"de": …, "en": …}`` mappings (command help, labels, choices) and plain German strings (usage
+examples, time-parse errors) that have no key. The fallback is explicit: a variant's text if there is one,
+else the German text — which is right exactly when the German text does not address the reader, and
+``tests/unit/test_i18n_sie.py`` checks that every text that does has its Sie form.
 """
 
 from __future__ import annotations
@@ -10,10 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-Lang = Literal["de", "en"]
-LANGS: tuple[Lang, ...] = ("de", "en")
+Lang = Literal["de", "de-Sie", "en"]
+LANGS: tuple[Lang, ...] = ("de", "de-Sie", "en")
+# A variant and the language whose texts it falls back to.
+VARIANTS: dict[str, str] = {"de-Sie": "de"}
 
 _CATALOGUE: dict[str, dict[str, str]] = {}
+_BY_KEY: dict[str, dict[str, str]] = {variant: {} for variant in VARIANTS}  # variant → key → text
+_BY_TEXT: dict[str, dict[str, str]] = {variant: {} for variant in VARIANTS}  # variant → German → text
 
 
 def register(entries: Mapping[str, Mapping[str, str]]) -> None:
@@ -27,15 +39,46 @@ def register(entries: Mapping[str, Mapping[str, str]]) -> None:
         _CATALOGUE[key] = dict(texts)
 
 
+def _add(table: dict[str, str], entries: Mapping[str, str], what: str) -> None:
+    for key, text in entries.items():
+        if table.get(key, text) != text:
+            raise ValueError(f"{what} {key[:60]!r} registered twice with different texts")
+        table[key] = text
+
+
+def register_variant(lang: str, entries: Mapping[str, str]) -> None:
+    """Add a variant's texts by catalogue key: ``register_variant("de-Sie", {"key": "…"})``."""
+    _add(_BY_KEY[lang], entries, "variant key")
+
+
+def register_inline_variant(lang: str, entries: Mapping[str, str]) -> None:
+    """Add a variant's texts for key-less German texts: ``{"Schreib …": "Schreiben Sie …"}``."""
+    _add(_BY_TEXT[lang], entries, "variant text")
+
+
+def base(lang: str) -> str:
+    """The language whose texts a variant falls back to ("de-Sie" → "de"); a language is its own base."""
+    return VARIANTS.get(lang, lang)
+
+
 def t(lang: str, key: str, /, **values: object) -> str:
     texts = _CATALOGUE[key]
-    template = texts.get(lang) or texts["de"]
+    template = texts.get(lang) or _BY_KEY.get(lang, {}).get(key) or texts.get(base(lang)) or texts["de"]
     return template.format(**values)
 
 
 def pick(lang: str, texts: Mapping[str, str]) -> str:
     """Choose from an inline ``{"de": …, "en": …}`` mapping, e.g. a command's help text."""
-    return texts.get(lang) or texts["de"]
+    if texts.get(lang):
+        return texts[lang]
+    if lang in VARIANTS:
+        return variant(lang, texts.get(base(lang)) or texts["de"])
+    return texts["de"]
+
+
+def variant(lang: str, german: str) -> str:
+    """A key-less German text in ``lang``'s voice (itself if it has no variant or ``lang`` is no variant)."""
+    return _BY_TEXT.get(lang, {}).get(german, german)
 
 
 register(

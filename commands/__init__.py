@@ -1,10 +1,9 @@
-"""Feature modules. Importing one registers its commands, hooks and jobs with ``bot.framework.registry``."""
+"""Feature modules. Importing one registers its commands, hooks, jobs and settings model with ``bot``'s
+registries (``bot.framework.registry``, ``bot.config.register_settings``)."""
 
 from __future__ import annotations
 
 import importlib
-
-from pydantic import BaseModel
 
 FEATURES = (
     "commands.help",
@@ -15,25 +14,6 @@ FEATURES = (
     "commands.faq",
     "commands.undo",
 )
-
-
-# Each feature's ``[features.<name>]`` table is validated by its own pydantic model, named here so that
-# `lotsenbot check-config` can report a mistake before the bot starts (module:attribute).
-FEATURE_SETTINGS = {
-    "polls": "commands.polls.settings:PollSettings",
-    "meetlearn": "commands.meetlearn.settings:MeetLearnSettings",
-    "retro": "commands.retro.settings:RetroSettings",
-    "faq": "commands.faq.service:FaqSettings",
-}
-
-
-def settings_model(feature: str) -> type[BaseModel] | None:
-    target = FEATURE_SETTINGS.get(feature)
-    if target is None:
-        return None
-    module, _, attr = target.partition(":")
-    model: type[BaseModel] = getattr(importlib.import_module(module), attr)
-    return model
 
 
 def load_all() -> None:
@@ -48,3 +28,6 @@ def load_all() -> None:
         return next((i for i, f in enumerate(FEATURES) if module.startswith(f)), len(FEATURES))
 
     registry.commands.sort(key=lambda cmd: feature_of(cmd.handler.__module__))
+    from bot import variants
+
+    variants.load()  # the formal-German overlays; they look up command texts in the registry

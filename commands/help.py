@@ -33,11 +33,11 @@ from bot.framework import (
     shorten,
     with_prefix,
 )
-from bot.guide import guide_line
+from bot.guide import guide_line, guide_path
 from bot.render import escape_md
 
 GENERAL = {"de": "Allgemein", "en": "General"}
-GUIDE_FILE = Path(__file__).resolve().parents[1] / "docs" / "anleitung.md"
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ def overview(ctx: Context) -> str:
             cmd, _ = registry.lookup([Token(w, False, 0, 0) for w in task.command.split()])
             if cmd is None or not task.visible(ctx, cmd):
                 continue
-            shown.append(f"- {i18n.pick(ctx.lang, task.text)}: `{with_prefix(task.example, ctx.prefix)}`")
+            example = with_prefix(i18n.variant(ctx.lang, task.example), ctx.prefix)
+            shown.append(f"- {i18n.pick(ctx.lang, task.text)}: `{example}`")
         if shown:
             lines.append(f"**{i18n.pick(ctx.lang, title)}**")
             lines += shown
@@ -152,7 +153,7 @@ def details(ctx: Context, cmd: Command) -> str:
     lines = [f"**{ctx.prefix}{cmd.display_name(ctx.lang)}** – {i18n.pick(ctx.lang, cmd.help)}", ""]
     if cmd.examples:
         lines.append(ctx.t("help.examples"))
-        lines += [f"- `{with_prefix(ex, ctx.prefix)}`" for ex in cmd.examples]
+        lines += [f"- `{with_prefix(i18n.variant(ctx.lang, ex), ctx.prefix)}`" for ex in cmd.examples]
         lines.append("")
     lines.append(ctx.t("dispatch.usage", usage=cmd.usage(ctx.prefix, ctx.lang)))
     if cmd.details:
@@ -208,7 +209,7 @@ async def send_guide(ctx: Context) -> None:
         await ctx.reply(guide_line(ctx))
         return
     try:
-        data = GUIDE_FILE.read_bytes()
+        data = (REPOSITORY / guide_path(ctx.lang)).read_bytes()
     except OSError:
         await ctx.reply(ctx.t("help.guide_missing"))
         return

@@ -17,7 +17,7 @@ from hypothesis import settings as hypothesis_settings
 
 from bot.app import App
 from bot.config import Config
-from bot.localsynapse import LocalSynapse
+from bot.dev.localsynapse import LocalSynapse
 from tests.support.lotse import PASSWORD, Lotse
 
 # Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
+from bot import i18n
 from bot.render import code_md, escape_md
 from bot.timeparse.words import MAX_INPUT_CHARS, normalize_text
 
@@ -43,7 +44,12 @@ class LocalizedError(ValueError):
         return self._render(1)
 
     def message(self, lang: str | None = None) -> str:
-        return self.english() if (lang or self.lang).startswith("en") else self.german()
+        lang = lang or self.lang
+        return (
+            self.english()
+            if lang.startswith("en")
+            else self._template(0, lang).format_map(_Blank(self.values))
+        )
 
     def markdown(self, lang: str | None = None) -> str:
         """The message for a bot reply (Markdown): the user's own words in it can't become markup.
@@ -51,11 +57,10 @@ class LocalizedError(ValueError):
         ``german()``/``english()`` quote the values as typed, which is right for logs and plain text but
         would let ``[x](https://…)`` or ``**x**`` in a time turn into a link or bold text once rendered.
         """
-        index = 1 if (lang or self.lang).startswith("en") else 0
-        templates = self.MESSAGES.get(self.key) or self.MESSAGES["unknown"]
+        lang = lang or self.lang
         escaped = _Blank({key: escape_md(str(value)) for key, value in self.values.items()})
         parts = []
-        for part in _CODE_SPAN.split(templates[index]):
+        for part in _CODE_SPAN.split(self._template(1 if lang.startswith("en") else 0, lang)):
             if part.startswith("`"):  # a value inside an example: the backslashes would show, so fence it
                 parts.append(code_md(part[1:-1].format_map(_Blank(self.values))))
             else:
@@ -63,8 +68,12 @@ class LocalizedError(ValueError):
         return "".join(parts)
 
     def _render(self, index: int) -> str:
+        return self._template(index, "en" if index else "de").format_map(_Blank(self.values))
+
+    def _template(self, index: int, lang: str) -> str:
+        """German templates in a variant's voice ("de-Sie") come from ``i18n.register_inline_variant``."""
         templates = self.MESSAGES.get(self.key) or self.MESSAGES["unknown"]
-        return templates[index].format_map(_Blank(self.values))
+        return i18n.variant(lang, templates[0]) if index == 0 else templates[index]
 
 
 _CODE_SPAN = re.compile(r"(`[^`]*`)")

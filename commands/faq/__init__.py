@@ -1,7 +1,10 @@
 """FAQ feature: answers Lotsen questions from the Markdown knowledge base.
 
 The retrieval engine (``kb``, ``retrieval``, ``bm25``, ``stemming``, ``evaluate``, ``cli``) has no
-chat dependencies; ``chat`` registers the commands, the message hook and the reaction hook.
+chat dependencies. In the chat: ``answering`` (the ``!faq`` command), ``addressing`` (which plain
+messages are questions), ``feedback`` (👍/👎) and ``curation`` (the coordinators' commands); their
+queries are in ``store``, their texts in ``present`` and ``texts``. Import order is the order
+``!hilfe`` lists the commands in.
 """
 
-from commands.faq import chat  # noqa: F401  (registers commands and hooks)
+from commands.faq import addressing, answering, curation, feedback  # noqa: F401  (register commands and hooks)

@@ -10,8 +10,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from commands.faq.decision import Match
 from commands.faq.kb import Entry
-from commands.faq.retrieval import Match
 
 _WORD = re.compile(r"\w+")
 
@@ -46,7 +46,8 @@ class Bm25Index:
         return cls(entries)
 
     def search(self, question: str, k: int = 3) -> list[Match]:
-        terms = set(bm25_tokens(question[:20_000]))
+        # sorted, and ties by KB order: a set's order changes with the hash seed, and so did the sums
+        terms = sorted(set(bm25_tokens(question[:20_000])))
         scores: dict[int, float] = defaultdict(float)
         k1, b = self.k1, self.b
         for t in terms:
@@ -57,5 +58,5 @@ class Bm25Index:
                 norm = k1 * (1 - b + b * self._lengths[doc] / self._avg)
                 scores[doc] += idf * tf * (k1 + 1) / (tf + norm)
         ceiling = sum(self._idf.get(t, 0.0) for t in terms) * (k1 + 1) or 1.0
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [Match(self.entries[d], min(1.0, s / ceiling), {"bm25": s}) for d, s in ranked]

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from commands.faq.decision import Decision, Match
 from commands.faq.evalsets import format_sets, load_sets, run_sets
 from commands.faq.evaluate import evaluate, format_report, load_cases
 from commands.faq.kb import load_kb
-from commands.faq.retrieval import Decision, FaqIndex, Match
+from commands.faq.retrieval import FaqIndex
 
 DEFAULT_SETS = Path(__file__).resolve().parents[2] / "tests" / "data" / "faq" / "sets.yaml"
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from commands.faq.bm25 import Bm25Index
+from commands.faq.decision import Calibration, Match
 from commands.faq.kb import Entry, KnowledgeBase
-from commands.faq.retrieval import Calibration, FaqIndex, Match
+from commands.faq.retrieval import FaqIndex
 
 NONE = "NONE"
 

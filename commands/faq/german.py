@@ -27,7 +27,7 @@ _MAX_WORD = 40
 
 
 def _lexicon() -> dict[str, bool]:
-    from commands.faq.retrieval import normalise
+    from commands.faq.analysis import normalise
 
     return general_lexicon(normalise)
 

@@ -145,24 +145,10 @@ def parse_entry(text: str, path: Path) -> tuple[Entry | None, list[Problem]]:
 
 def _parse_entry(text: str, path: Path) -> tuple[Entry | None, list[Problem], dict[str, int]]:
     problems: list[Problem] = []
-    text = text.removeprefix("\ufeff")
-    split = _split_front_matter(text)
-    if split is None:
-        message = "missing front matter: the file must start with '---' and close it"
-        return None, [Problem(path, 1, message)], {}
-    yaml_text, body, body_line = split
-    try:
-        data = yaml.safe_load(yaml_text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(path, line, f"invalid YAML in front matter: {reason}")], {}
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        return None, [Problem(path, 2, "front matter must be a mapping of fields (id, question, ...)")], {}
-
+    parsed = _front_matter(text.removeprefix("\ufeff"), path)
+    if isinstance(parsed, Problem):
+        return None, [parsed], {}
+    data, yaml_text, body, body_line = parsed
     key_line = {k: v + 2 for k, v in _key_lines(yaml_text).items()}
 
     def line_of(key: str) -> int:
@@ -213,6 +199,26 @@ def _parse_entry(text: str, path: Path) -> tuple[Entry | None, list[Problem], di
         synonyms=tuple(synonyms),
     )
     return entry, problems, key_line
+
+
+def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str, str, int] | Problem:
+    """The front matter as a mapping, its YAML text, the body and the body's first line; or the problem."""
+    split = _split_front_matter(text)
+    if split is None:
+        return Problem(path, 1, "missing front matter: the file must start with '---' and close it")
+    yaml_text, body, body_line = split
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return Problem(path, line, f"invalid YAML in front matter: {reason}")
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return Problem(path, 2, "front matter must be a mapping of fields (id, question, ...)")
+    return data, yaml_text, body, body_line
 
 
 def _synonym_groups(

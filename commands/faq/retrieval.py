@@ -12,475 +12,29 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from commands.faq.analysis import (
+    PREFIX_RE,
+    PREFIXES,
+    Token,
+    analysed,
+    intent,
+    joined,
+    normalise,
+    stem,
+    tokenise,
+)
+from commands.faq.compounds import BUILTIN_ATOMS, CompoundSplitter, latin_plural, number_variants
+from commands.faq.decision import Calibration, Decision, Match, Thresholds, decide
 from commands.faq.german import split_compound, unknown_weight
 from commands.faq.kb import Entry, KnowledgeBase
-from commands.faq.stemming import german_stem
 from commands.faq.thesaurus import general_synonyms
+from commands.faq.typos import TypoIndex
 
-# --------------------------------------------------------------------------- normalisation
-
-_FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
-_TRANSLIT = re.compile(r"(?<!q)(ae|oe|ue)")
-_WORD = re.compile(r"[^\W_]+(?:[-@][^\W_]+)*")
-_MAX_WORD = 40
 _MAX_CONCEPTS = 48
-
-
-def normalise(text: str) -> str:
-    """Fold case, umlauts and their ASCII spellings so 'Schlüssel', 'Schluessel' and 'SCHLUSSEL' meet."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        for src, dst in _FOLD:  # chained replace is far faster than str.translate with a dict
-            text = text.replace(src, dst)
-        if not text.isascii():  # other accents: 'é' -> 'e'
-            text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    # 'ae', 'oe', 'ue' are almost always transliterated umlauts ('Oeffnungszeiten'); folding both
-    # sides the same way keeps the rare false hits ('aktuell') harmless. 'qu' + 'e' is left alone.
-    if "ae" not in text and "oe" not in text and "ue" not in text:  # the common case, cheaply
-        return text
-    return _TRANSLIT.sub(lambda m: m.group(1)[0], text)
-
-
-_STOPWORDS_RAW = """
-aber alle allem allen aller alles also als am an ander andere anderen anders auch auf aus bei beim bin bis
-bist bitte bloss da dabei dafur dagegen daher damit dann daran darauf daruber darf darfst darum das dass
-dazu dein deine deinem deinen deiner dem den denen denn der deren des deshalb dessen dich die dies diese
-diesem diesen dieser dieses dir doch dort du durch eben eigentlich ein eine einem einen einer eines einfach
-er es etwa etwas euch euer eure fur gab gar gibt gern gerne geht gehen hab habe haben hat hatte hatten
-hast hatte hier hin hinter ich ihm ihn ihnen ihr ihre ihrem ihren ihrer im immer in ins ist ja je jede
-jedem jeden jeder jemand jetzt kann kannst kein keine keinem keinen keiner konnen konnte konnt
-konnten kriege kriegt man mal manche mehr mein meine meinem meinen meiner mich mir mit muss musst mussen
-nach nicht nichts noch nochmal nun nur ob oder ohne per schon sehr sein seine seinem seinen seiner seit
-sich sie sind so soll sollen sollte sonst uber um und uns unser unsere unserem unseren unserer unter
-viel vom von vor wann war waren warum was weil welche welchem welchen welcher welches wem wen wenn wer
-werde werden wie wieder wieso will wir wird wirst wo woher wohin wollen wollte worden wurde wurden zu zum
-zur zwar zwischen weshalb weswegen wofur womit wozu hallo hi moin servus danke frage fragen genau
-uberhaupt ganz grad gerade irgendwie irgendwo irgendwas bzw usw z b eigentlich mache machen macht
-tun sagen bekomme bekommen finde finden gibts heisst the and of a an to for is in on how what
-versteht verstehen versteh bedeutet bedeuten bedeutung meint gemeint definition erklart erklaren erklarung
-erklar erklare erklaert sinn begriff ab los hinzu heraus raus rein dran drauf
-mochte mochten mocht wurd wurdest brauch brauche brauchen braucht ne nen nem halt grade selbst selber
-neu neue neuen neuer neues bitteschon leute jemanden
-"""
-STOPWORDS: frozenset[str] = frozenset(normalise(w) for w in _STOPWORDS_RAW.split())
-
-# Common German word parts, so compounds split even when a part never stands alone in the KB.
-_ATOMS_RAW = """
-abend abrechnung abstimmung adresse agenda akte amt antrag anmeldung arbeit archiv aufgabe ausweis
-auskunft bau beitrag beleg bericht beteiligung bild bildung buch burger buro daten datei dienst
-digital dokument einfuhrung einladung entwicklung erstattung fahrt feld formular foto frage funktion
-gebuhr gerat gesetz geschaft haus hilfe idee information kalender karte kasse konto konferenz kosten
-kurs land leistung lern link liste management meldung methode modul netz netzwerk nummer nutzer
-online ordner papier partner passwort person plan plattform portal post projekt prozess raum rat
-rechnung recht rechte reise schulung service sitzung stadt stand start steuer strategie system tag
-team technik telefon termin text thema verfahren verwaltung video vorschlag vortrag web weg werk
-wissen zeit zugang zweck sicherheit leitung verbund ablauf akademie lotse lotsen bank datenbank
-analyse ausleihe stelle verkehr mobilitat wirtschaft klima schutz daten management konferenz
-"""
-BUILTIN_ATOMS: frozenset[str] = frozenset(normalise(w) for w in _ATOMS_RAW.split())
-_SHORT_ATOMS = frozenset({"amt", "bau", "rat", "tag", "web", "weg", "app", "bus", "zug", "netz", "kurs"})
-_LINKERS = ("s", "es", "n", "en", "e", "er")
-_ENDINGS = ("en", "n", "e", "s", "es", "er", "ern")
-_PREFIXES = (
-    "aus",
-    "ein",
-    "an",
-    "ab",
-    "auf",
-    "vor",
-    "nach",
-    "mit",
-    "zu",
-    "ver",
-    "be",
-    "er",
-    "ent",
-    "um",
-    "uber",
-    "unter",
-    "zuruck",
-    "weiter",
-    "her",
-    "hin",
-)
-
-_PREFIX_RE = re.compile("(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")(?=[a-z]{5})")
-_STEM_CACHE: dict[str, str] = {}
-
-
-# Snowball leaves verb forms ending in '-igt' / '-iert' alone ('genehmigt' vs 'genehmigen' ->
-# 'genehm'); these endings are (almost) never nouns, so they are stemmed as the infinitive.
-_VERB_FORM = re.compile(r"(?<=[a-z]{3})(ig|ier)(?:t|te|ten|tes|ter|test)$")
-
-
-def stem(word: str) -> str:
-    """Snowball stem with a process-wide cache: stemming dominates index build time."""
-    cached = _STEM_CACHE.get(word)
-    if cached is None:
-        if len(word) > _MAX_WORD:
-            cached = word[:_MAX_WORD]
-        else:
-            m = _VERB_FORM.search(word)
-            cached = german_stem(word[: m.start()] + m.group(1) + "en" if m else word)
-        if len(_STEM_CACHE) > 500_000:
-            _STEM_CACHE.clear()
-        _STEM_CACHE[word] = cached
-    return cached
-
-
-class Token(NamedTuple):
-    """A normalised word; hyphenated words ('open-data-portal') keep their parts.
-
-    ``extra`` holds words that stand for the token on their own ('akte' inside 'e-akte').
-    A NamedTuple rather than a dataclass: tokens are hashed a lot while indexing.
-    """
-
-    text: str
-    parts: tuple[str, ...] = ()
-    extra: tuple[str, ...] = ()
-
-
-def _hyphen_token(raw: str) -> Token | None:
-    pieces = [p for p in re.split(r"[-@]", raw) if p]
-    glued: list[str] = []
-    extra: list[str] = []
-    carry = ""
-    for p in pieces:
-        if len(p) == 1 and p.isalpha():  # 'E-Akte', 'U-Bahn': the letter belongs to the next word
-            carry += p
-            continue
-        if carry:
-            extra.append(p)
-            p = carry + p
-            carry = ""
-        glued.append(p)
-    if carry:
-        glued.append(carry)
-    content = tuple(p for p in glued if p not in STOPWORDS and len(p) > 1)
-    if not content:
-        return None
-    joined = "".join(glued)[: _MAX_WORD * 2]
-    extra_content = tuple(e for e in extra if e not in STOPWORDS and len(e) > 1)
-    return Token(joined, content if len(content) > 1 else (), extra_content)
-
-
-def tokenise(text: str) -> list[Token]:
-    tokens: list[Token] = []
-    for raw in _WORD.findall(normalise(text)):
-        if "-" in raw or "@" in raw:
-            tok = _hyphen_token(raw)
-            if tok is not None:
-                tokens.append(tok)
-        elif len(raw) > 1 and raw not in STOPWORDS:
-            tokens.append(Token(raw))
-    return tokens
-
-
-_INTENTS = {
-    "was": "what",
-    "welche": "what",
-    "welcher": "what",
-    "welches": "what",
-    "welchen": "what",
-    "wie": "how",
-    "wo": "where",
-    "wohin": "where",
-    "woher": "where",
-    "wer": "who",
-    "wen": "who",
-    "wem": "who",
-    "wann": "when",
-    "warum": "why",
-    "wieso": "why",
-    "weshalb": "why",
-    "wozu": "why",
-}
-_INTENT_WORD = re.compile(r"[^\W\d_]+")
-
-
-def intent(text: str) -> str | None:
-    """The kind of question by its first question word: what, how, where, who, when, why."""
-    for word in _INTENT_WORD.findall(normalise(text)[:200]):
-        found = _INTENTS.get(word)
-        if found is not None:
-            return found
-    return None
-
-
-def _joined(tokens: Sequence[Token]) -> set[str]:
-    """Neighbouring words written together: 'open', 'data', 'day' -> 'opendata', 'opendataday', ..."""
-    out: set[str] = set()
-    texts = [t.text for t in tokens]
-    for i in range(len(texts) - 1):
-        for j in range(i + 2, min(len(texts), i + 3) + 1):
-            joined = "".join(texts[i:j])
-            if len(joined) <= _MAX_WORD:
-                out.add(joined)  # unstemmed: cheap to build, and the last word is rarely inflected
-    return out
-
-
-def analyse(text: str) -> list[str]:
-    """Stems of the content words; handy for tests and debugging."""
-    return [stem(t.text) for t in tokenise(text)]
-
-
-def _analysed(text: str) -> tuple[str, ...]:
-    return tuple(analyse(text))
-
-
-# --------------------------------------------------------------------------- compounds and typos
-
-
-class CompoundSplitter:
-    """Splits German compounds into known parts ('reisekostenabrechnung' -> reise|kosten|abrechnung)."""
-
-    def __init__(self, atoms: Iterable[str]) -> None:
-        base = {a for a in atoms if (len(a) >= 4 or a in _SHORT_ATOMS) and a.isalpha()} | _SHORT_ATOMS
-        # Lookup tables so the split itself is one dict probe per candidate piece:
-        # a non-final piece may carry a linking element ('verwaltungs'), or be a known word
-        # minus its ending ('punkt' from 'punkte'); a final piece may be inflected.
-        # Known words map to themselves first; of the derived spellings that collide, the one from
-        # the alphabetically first word wins, so splits do not depend on set iteration order.
-        atoms = sorted(base)
-        inner: dict[str, str] = {a: a for a in atoms}
-        final: dict[str, str] = dict(inner)
-        for a in atoms:
-            for suf in _LINKERS:
-                inner.setdefault(a + suf, a)
-            for suf in _ENDINGS:
-                final.setdefault(a + suf, a + suf)
-            plural = _latin_plural(a)  # 'themen' in 'themenvorschlag' is 'thema'
-            if plural:
-                inner.setdefault(plural, a)
-                final.setdefault(plural, a)
-            for suf in ("e", "en", "n"):
-                if a.endswith(suf) and len(a) - len(suf) >= 4:
-                    inner.setdefault(a[: -len(suf)], a[: -len(suf)])
-        self._inner = inner
-        self._final = final
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def _split_once(self, word: str) -> tuple[str, ...]:
-        n = len(word)
-        inner, final = self._inner, self._final
-        # best[i] = pieces for word[:i]; the fewest pieces win so known sub-compounds stay whole.
-        best: list[tuple[str, ...] | None] = [None] * (n + 1)
-        best[0] = ()
-        for j in range(n - 2):
-            cur = best[j]
-            if cur is None:
-                continue
-            top = n - 3 if n - 3 < j + 24 else j + 24  # min() costs more than the lookups here
-            for i in range(j + 3, top + 1):
-                part = inner.get(word[j:i])
-                if part is not None:
-                    old = best[i]
-                    if old is None or len(cur) + 1 < len(old):
-                        best[i] = (*cur, part)
-            last = final.get(word[j:]) if j > 0 else None
-            if last is not None:
-                old = best[n]
-                if old is None or len(cur) + 1 < len(old):
-                    best[n] = (*cur, last)
-        return best[n] or ()
-
-    def affix(self, word: str) -> tuple[str, ...]:
-        """A known word at the start or end of a compound whose other part is unknown.
-
-        'passwortrücksetzung' -> ('passwort', 'rucksetzung'): the longest known head or tail with at
-        least four letters left over; the unknown rest counts only partly when scoring.
-        """
-        if len(word) < 9 or len(word) > _MAX_WORD or not word.isalpha():
-            return ()
-        n = len(word)
-        for cut in range(n - 4, 3, -1):  # longest known first part
-            head = self._inner.get(word[:cut])
-            if head is not None and len(head) >= 4:
-                return (head, word[cut:])
-        for cut in range(4, n - 3):  # longest known last part
-            tail = self._final.get(word[cut:])
-            if tail is not None and len(tail) >= 4:
-                return (word[:cut], tail)
-        return ()
-
-    def split(self, word: str) -> tuple[str, ...]:
-        """Atomic parts of a compound, or () if the word does not split into known parts."""
-        if len(word) < 7 or len(word) > _MAX_WORD or not word.isalpha():
-            return ()
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
-        parts = self._split_once(word)
-        if parts:
-            refined: list[str] = []
-            for p in parts:
-                sub = self.split(p) if len(p) >= 8 else ()
-                refined.extend(sub or (p,))
-            parts = tuple(refined)
-        self._cache[word] = parts
-        return parts
-
-
-def _latin_plural(word: str) -> str | None:
-    """'thema' -> 'themen', 'zentrum' -> 'zentren': plurals the Snowball stemmer cannot relate."""
-    if len(word) >= 4 and word.endswith("a"):
-        return word[:-1] + "en"
-    if len(word) >= 5 and word.endswith("um"):
-        return word[:-2] + "en"
-    return None
-
-
-def _number_variants(word: str) -> tuple[str, ...]:
-    """The other number of a word with a Latin plural, both directions."""
-    if len(word) >= 5 and word.endswith("en"):
-        return (word[:-2] + "a", word[:-2] + "um")
-    plural = _latin_plural(word)
-    return (plural,) if plural else ()
-
-
-def damerau(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance, abandoned early once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        row_min = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            row_min = min(row_min, v)
-        if row_min > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-def _trigrams(word: str) -> set[str]:
-    padded = f"^{word}$"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-class TypoIndex:
-    """Character-trigram index over the KB vocabulary to find near spellings quickly."""
-
-    def __init__(self, words: Iterable[str]) -> None:
-        self.words = sorted({w for w in words if 4 <= len(w) <= _MAX_WORD and w.isalpha()})
-        self._grams: dict[str, list[int]] = defaultdict(list)
-        for i, w in enumerate(self.words):
-            for g in _trigrams(w):
-                self._grams[g].append(i)
-
-    @staticmethod
-    def max_distance(word: str) -> int:
-        return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
-
-    def lookup(self, word: str) -> list[tuple[str, int]]:
-        """Nearest known words (same first letter) within the length-dependent edit distance."""
-        limit = self.max_distance(word)
-        if limit == 0 or len(word) > _MAX_WORD:
-            return []
-        counts: dict[int, int] = defaultdict(int)
-        for g in _trigrams(word):
-            for i in self._grams.get(g, ()):
-                counts[i] += 1
-        need = max(1, len(word) - 2 - 3 * limit)
-        ranked = sorted((c for c in counts.items() if c[1] >= need), key=lambda c: -c[1])[:40]
-        found: list[tuple[str, int]] = []
-        for i, _ in ranked:
-            cand = self.words[i]
-            if cand[0] != word[0]:
-                continue
-            d = damerau(word, cand, limit)
-            if 0 < d <= limit:
-                found.append((cand, d))
-        if not found:
-            return []
-        best = min(d for _, d in found)
-        return [(w, d) for w, d in found if d == best][:5]
-
-
-# --------------------------------------------------------------------------- index
-
-
-@dataclass(frozen=True)
-class Match:
-    entry: Entry
-    score: float
-    #: raw signals behind the score, for `ask --json` and debugging
-    features: Mapping[str, float] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the bot should do: answer with ``best``, offer choices, or say it does not know."""
-
-    kind: Literal["answer", "unsure", "none"]
-    best: Match | None
-    #: answer: close second matches ("Meintest du auch: …"); unsure: the other choices to offer
-    alternatives: tuple[Match, ...] = ()
-    matches: tuple[Match, ...] = ()
-
-    @property
-    def choices(self) -> tuple[Match, ...]:
-        """Best match plus alternatives, i.e. the list an 'unsure' reply shows."""
-        return ((self.best,) if self.best else ()) + self.alternatives
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Decision bands on the calibrated score, chosen on the dev sets (docs/faq-eval.md).
-
-    Below 0.20 the bot says it does not know. Between 0.20 and 0.35 it offers choices: on the
-    independent dev KB (it-servicedesk) that band held the right entry for 4 % of askers who
-    otherwise got nothing, and abstain accuracy rose (84.8 -> 88.6 %) because those questions had
-    been wrongly refused; the sample KB gained too (92.9 -> 93.6 %). Answers at 0.70 or more were
-    right 95 % of the time, below that the bot offers choices.
-    """
-
-    abstain: float = 0.20
-    confident: float = 0.70
-    #: a runner-up is worth mentioning if its score is at least this share of the best
-    close_second: float = 0.6
-    #: a confident match that explains at most this share of the question is no answer: in
-    #: 'Wie beantrage ich Urlaub?' only 'beantragen' is known, and it matches a different request
-    answer_known: float = 0.5
-    #: an uncertain match that explains less than this share of the question is no match either:
-    #: in 'Wann ist der nächste Betriebsausflug?' only 'nächste' is known, the topic is not
-    unsure_known: float = 0.4
-    #: a confident match that covers less than this share of the question's nouns is only offered
-    answer_topic: float = 0.3
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Logistic weights mapping retrieval signals to P(entry is the right answer).
-
-    Fitted with :func:`commands.faq.evaluate.fit_calibration` on the dev split of the shipped
-    evaluation set; re-fit if the KB grows very differently.
-    """
-
-    bias: float = -6.58
-    coverage: float = 3.95
-    reverse: float = 2.30
-    gap: float = 2.43
-    known: float = 4.56
-
-    def __call__(self, coverage: float, reverse: float, gap: float, known: float) -> float:
-        z = self.bias + self.coverage * coverage + self.reverse * reverse
-        z += self.gap * gap + self.known * known
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
 
 INTENT_BONUS = 0.2  # same kind of question (how/what/where/...): decides between entries on one topic
 FIELD_QUESTION = 1.0
@@ -545,6 +99,32 @@ class _QuestionTerm:
     parts: tuple[str, ...]
 
 
+_Fields = list[tuple[list[Token], float]]
+
+
+def _tokenise_entries(entries: Sequence[Entry]) -> tuple[list[_Fields], list[list[set[str]]], set[str]]:
+    """Each entry's fields as tokens with their weight, its joined neighbour words, and the vocabulary."""
+    tokenised: list[_Fields] = []
+    joins: list[list[set[str]]] = []
+    vocab: set[str] = set()
+    for entry in entries:
+        questions = [tokenise(q) for q in entry.questions]
+        tags = [tokenise(t) for t in (*entry.tags, entry.id.replace("-", " ").replace("_", " "))]
+        fields = [(toks, FIELD_QUESTION) for toks in questions]
+        fields.append(([t for toks in tags for t in toks], FIELD_TAG))
+        link_text = " ".join(link.title for link in entry.links)
+        fields.append((tokenise(f"{entry.answer}\n{link_text}"), FIELD_ANSWER))
+        tokenised.append(fields)
+        # Compounds are written apart as often as together ('Open Data Day' / 'Opendataday'):
+        # questions and tags also index their neighbouring words joined.
+        joins.append([joined(toks) for toks in questions] + [set().union(*map(joined, tags))])
+        for toks, _ in fields:
+            for t in toks:
+                vocab.add(t.text)
+                vocab.update(t.parts)
+    return tokenised, joins, vocab
+
+
 class FaqIndex:
     """In-memory index over FAQ entries; build once per KB load, query many times."""
 
@@ -578,27 +158,34 @@ class FaqIndex:
     # -- build
 
     def _build(self, synonyms: Sequence[Sequence[str]]) -> None:
-        tokenised: list[list[tuple[list[Token], float]]] = []
-        joins: list[list[set[str]]] = []
-        vocab: set[str] = set()
-        for entry in self.entries:
-            questions = [tokenise(q) for q in entry.questions]
-            tags = [tokenise(t) for t in (*entry.tags, entry.id.replace("-", " ").replace("_", " "))]
-            fields = [(toks, FIELD_QUESTION) for toks in questions]
-            fields.append(([t for toks in tags for t in toks], FIELD_TAG))
-            link_text = " ".join(link.title for link in entry.links)
-            fields.append((tokenise(f"{entry.answer}\n{link_text}"), FIELD_ANSWER))
-            tokenised.append(fields)
-            # Compounds are written apart as often as together ('Open Data Day' / 'Opendataday'):
-            # questions and tags also index their neighbouring words joined.
-            joins.append([_joined(toks) for toks in questions] + [set().union(*map(_joined, tags))])
-            for toks, _ in fields:
-                for t in toks:
-                    vocab.add(t.text)
-                    vocab.update(t.parts)
+        tokenised, joins, vocab = _tokenise_entries(self.entries)
         self.splitter = CompoundSplitter(vocab | BUILTIN_ATOMS)
         self.typos = TypoIndex(vocab)
+        self._postings = self._index_terms(tokenised, joins)
+        n = max(1, len(self.entries))
+        self._idf = {
+            t: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()
+        }
+        self._idf_unknown = math.log(1.0 + (n - 0.5) / 1.5)  # as rare as a word in one entry
+        self._questions = [self._question_terms(fields) for fields in tokenised]
+        self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
+        self._noun_share = _noun_shares(self.entries)
+        self._families: dict[str, list[str]] = defaultdict(list)
+        for term in self._postings:
+            if len(term) >= 5:
+                self._families[term[:5]].append(term)
+        self._general = general_synonyms(normalise)
+        self._synonyms: list[list[tuple[str, ...]]] = []
+        for group in synonyms:
+            variants = [tuple(stem(t.text) for t in tokenise(v)) for v in group]
+            variants = [v for v in dict.fromkeys(variants) if v]
+            if len(variants) > 1:
+                self._synonyms.append(variants)
 
+    def _index_terms(
+        self, tokenised: list[_Fields], joins: list[list[set[str]]]
+    ) -> dict[str, dict[int, float]]:
+        """Postings: term -> {entry: best field weight}, derived terms (parts, joins) weighing less."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         expansions: dict[Token, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         for doc, (fields, field_joins) in enumerate(zip(tokenised, joins, strict=True)):
@@ -622,39 +209,21 @@ class FaqIndex:
                     local.setdefault(term, dw)
             for term, w in local.items():
                 postings[term][doc] = w
-        self._postings = dict(postings)
-        n = max(1, len(self.entries))
-        self._idf = {t: math.log(1.0 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
-        self._idf_unknown = math.log(1.0 + (n - 0.5) / 1.5)  # as rare as a word in one entry
+        return dict(postings)
 
-        for fields in tokenised:
-            qs: list[list[_QuestionTerm]] = []
-            for toks, weight in fields:
-                if weight != FIELD_QUESTION:
-                    continue
-                terms: dict[str, _QuestionTerm] = {}
-                for t in toks:
-                    term = stem(t.text)
-                    parts = t.parts or self._split(t.text)
-                    terms[term] = _QuestionTerm(term, self._idf.get(term, 0.0), tuple(stem(p) for p in parts))
-                qs.append(list(terms.values()))
-            self._questions.append(qs)
-        self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
-
-        self._noun_share = _noun_shares(self.entries)
-
-        self._families: dict[str, list[str]] = defaultdict(list)
-        for term in self._postings:
-            if len(term) >= 5:
-                self._families[term[:5]].append(term)
-
-        self._general = general_synonyms(normalise)
-        self._synonyms: list[list[tuple[str, ...]]] = []
-        for group in synonyms:
-            variants = [tuple(stem(t.text) for t in tokenise(v)) for v in group]
-            variants = [v for v in dict.fromkeys(variants) if v]
-            if len(variants) > 1:
-                self._synonyms.append(variants)
+    def _question_terms(self, fields: _Fields) -> list[list[_QuestionTerm]]:
+        """Each phrasing of an entry's question as weighted terms, for reverse coverage."""
+        qs: list[list[_QuestionTerm]] = []
+        for toks, weight in fields:
+            if weight != FIELD_QUESTION:
+                continue
+            terms: dict[str, _QuestionTerm] = {}
+            for t in toks:
+                term = stem(t.text)
+                parts = t.parts or self._split(t.text)
+                terms[term] = _QuestionTerm(term, self._idf.get(term, 0.0), tuple(stem(p) for p in parts))
+            qs.append(list(terms.values()))
+        return qs
 
     def _split(self, word: str) -> tuple[str, ...]:
         """Compound parts: from the KB's own words first, else from the general German vocabulary."""
@@ -676,10 +245,10 @@ class FaqIndex:
                         derived.append(stem(s))
         for e in token.extra:
             derived.append(stem(e))
-        plural = _latin_plural(token.text)
+        plural = latin_plural(token.text)
         if plural:  # an entry about a 'Thema' also answers questions about 'Themen'
             derived.append(stem(plural))
-        m = _PREFIX_RE.match(token.text)
+        m = PREFIX_RE.match(token.text)
         if m is not None:
             derived.append(stem(token.text[m.end() :]))
         return full, tuple(t for t in dict.fromkeys(derived) if t not in full)
@@ -687,73 +256,16 @@ class FaqIndex:
     # -- query
 
     def _concepts(self, question: str) -> list[_Concept]:
-        tokens = tokenise(question[:20_000])
         concepts: list[_Concept] = []
         stems: list[str] = []
         texts: list[str] = []
         seen: set[str] = set()
-        idf, postings = self._idf, self._postings
-        for tok in tokens:
+        for tok in tokenise(question[:20_000]):
             term = stem(tok.text)
             if term in seen:
                 continue
             seen.add(term)
-            forms: list[tuple[tuple[str, ...], float]] = [((term,), 1.0)]
-            if tok.text != term and tok.text in postings:  # written together where the KB writes apart
-                forms.append(((tok.text,), FORM_PARTS))
-            known = term in postings or tok.text in postings
-            certainty = 1.0
-            weight = idf.get(term, idf.get(tok.text, self._idf_unknown))
-            parts = tok.parts or self._split(tok.text)
-            part_stems = tuple(stem(p) for p in parts)
-            if part_stems and any(p in postings for p in part_stems):
-                forms.append((part_stems, FORM_PARTS))
-                if not known and part_stems[0] in postings:
-                    weight = sum(idf.get(p, self._idf_unknown) for p in part_stems) / len(part_stems)
-                    known = True
-                    # The first part makes a compound specific: 'Eltern|zeit' is no known topic just
-                    # because the KB speaks of 'Zeit', while 'Passwort|rücksetzung' is about passwords.
-                    certainty = sum(p in postings for p in part_stems) / len(part_stems)
-            for e in tok.extra:
-                # 'akte' stands for 'e-akte'; inside a longer word it replaces only its own part, so
-                # 'e-government-gesetz' does not fully match an entry that merely says 'government'.
-                alt = tuple(e if p != e and p.endswith(e) else p for p in parts) if tok.parts else (e,)
-                forms.append((tuple(stem(p) for p in alt), FORM_PARTS))
-            for cand in self._family(term):
-                near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
-                forms.append(((cand,), FORM_MORPH if not known or near else FORM_MORPH_KNOWN))
-                if not known:
-                    weight, known = idf[cand], True
-            if not known:
-                for other in _number_variants(tok.text):  # 'Themen' ~ 'Thema', 'Daten' ~ 'Datum'
-                    ostem = stem(other)
-                    if ostem in postings:
-                        forms.append(((ostem,), FORM_MORPH))
-                        weight, known = idf[ostem], True
-                        break
-            if not known:
-                for pre in _PREFIXES:
-                    rest = tok.text[len(pre) :]
-                    if tok.text.startswith(pre) and len(rest) >= 5 and stem(rest) in postings:
-                        forms.append(((stem(rest),), FORM_PREFIX))
-                        weight, known = idf[stem(rest)], True
-                        break
-            for synonym in () if known else self._general.get(tok.text):
-                other = _analysed(synonym)
-                if other and all(t in postings for t in other):
-                    forms.append((other, FORM_THESAURUS))
-                    if not known:
-                        known, certainty = True, THESAURUS_CERTAINTY
-            if not known:
-                for cand, dist in self.typos.lookup(tok.text):
-                    cstem = stem(cand)
-                    if cstem in postings:
-                        forms.append(((cstem,), FORM_TYPO[dist]))
-                        weight = idf[cstem]
-                        known = True
-            factor = unknown_weight(tok.text) if not known else self._noun_factor(forms)
-            weight *= factor
-            concepts.append(_Concept(weight, known, forms, certainty, noun=factor >= 1.0))
+            concepts.append(self._concept(tok, term))
             stems.append(term)
             texts.append(tok.text)
             if len(concepts) >= _MAX_CONCEPTS:
@@ -761,6 +273,75 @@ class FaqIndex:
         self._expand_joins(concepts, texts)
         self._expand_synonyms(concepts, stems)
         return concepts
+
+    def _concept(self, tok: Token, term: str) -> _Concept:
+        """One question word with every form the KB may know it by, its weight and certainty."""
+        c = self._direct_forms(tok, term)
+        for cand in self._family(term):
+            near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
+            c.forms.append(((cand,), FORM_MORPH if not c.known or near else FORM_MORPH_KNOWN))
+            if not c.known:
+                c.weight, c.known = self._idf[cand], True
+        if not c.known:
+            self._fallback_forms(c, tok)
+        factor = unknown_weight(tok.text) if not c.known else self._noun_factor(c.forms)
+        c.weight *= factor
+        c.noun = factor >= 1.0
+        return c
+
+    def _direct_forms(self, tok: Token, term: str) -> _Concept:
+        """The word itself, written together, its compound parts and the words that stand for it."""
+        idf, postings = self._idf, self._postings
+        c = _Concept(idf.get(term, idf.get(tok.text, self._idf_unknown)), False, [((term,), 1.0)])
+        if tok.text != term and tok.text in postings:  # written together where the KB writes apart
+            c.forms.append(((tok.text,), FORM_PARTS))
+        c.known = term in postings or tok.text in postings
+        parts = tok.parts or self._split(tok.text)
+        part_stems = tuple(stem(p) for p in parts)
+        if part_stems and any(p in postings for p in part_stems):
+            c.forms.append((part_stems, FORM_PARTS))
+            if not c.known and part_stems[0] in postings:
+                c.weight = sum(idf.get(p, self._idf_unknown) for p in part_stems) / len(part_stems)
+                c.known = True
+                # The first part makes a compound specific: 'Eltern|zeit' is no known topic just
+                # because the KB speaks of 'Zeit', while 'Passwort|rücksetzung' is about passwords.
+                c.certainty = sum(p in postings for p in part_stems) / len(part_stems)
+        for e in tok.extra:
+            # 'akte' stands for 'e-akte'; inside a longer word it replaces only its own part, so
+            # 'e-government-gesetz' does not fully match an entry that merely says 'government'.
+            alt = tuple(e if p != e and p.endswith(e) else p for p in parts) if tok.parts else (e,)
+            c.forms.append((tuple(stem(p) for p in alt), FORM_PARTS))
+        return c
+
+    def _fallback_forms(self, c: _Concept, tok: Token) -> None:
+        """For a word the KB does not use: its other number, without its prefix, a synonym, a typo."""
+        idf, postings = self._idf, self._postings
+        for other in number_variants(tok.text):  # 'Themen' ~ 'Thema', 'Daten' ~ 'Datum'
+            ostem = stem(other)
+            if ostem in postings:
+                c.forms.append(((ostem,), FORM_MORPH))
+                c.weight, c.known = idf[ostem], True
+                return
+        for pre in PREFIXES:
+            rest = tok.text[len(pre) :]
+            if tok.text.startswith(pre) and len(rest) >= 5 and stem(rest) in postings:
+                c.forms.append(((stem(rest),), FORM_PREFIX))
+                c.weight, c.known = idf[stem(rest)], True
+                return
+        for synonym in self._general.get(tok.text):
+            other = analysed(synonym)
+            if other and all(t in postings for t in other):
+                c.forms.append((other, FORM_THESAURUS))
+                if not c.known:
+                    c.known, c.certainty = True, THESAURUS_CERTAINTY
+        if c.known:
+            return
+        for cand, dist in self.typos.lookup(tok.text):
+            cstem = stem(cand)
+            if cstem in postings:
+                c.forms.append(((cstem,), FORM_TYPO[dist]))
+                c.weight = idf[cstem]
+                c.known = True
 
     def _noun_factor(self, forms: list[tuple[tuple[str, ...], float]]) -> float:
         """1 for nouns, down to VERB_WEIGHT for words the KB only writes in lower case."""
@@ -918,22 +499,4 @@ class FaqIndex:
         return matches[:k]
 
     def decide(self, question: str, k: int = 3) -> Decision:
-        matches = tuple(self.search(question, k=max(k, 3)))
-        th = self.thresholds
-        if not matches or matches[0].score < th.abstain:
-            return Decision("none", None, (), matches)
-        best, rest = matches[0], matches[1:]
-        if best.score >= th.confident and best.features.get("known", 1.0) <= th.answer_known:
-            return Decision("none", None, (), matches)
-        if best.score >= th.confident and best.features.get("topic", 1.0) < th.answer_topic:
-            # the entry matches the question's frame ('wie lange dauert …') but none of its nouns
-            return Decision(
-                "unsure", best, tuple(m for m in rest[: k - 1] if m.score >= th.abstain * 0.5), matches
-            )
-        if best.score >= th.confident:
-            close = tuple(m for m in rest if m.score >= max(th.abstain, th.close_second * best.score))
-            return Decision("answer", best, close, matches)
-        if best.features.get("known", 1.0) < th.unsure_known:
-            return Decision("none", None, (), matches)
-        floor = th.abstain * 0.5
-        return Decision("unsure", best, tuple(m for m in rest[: k - 1] if m.score >= floor), matches)
+        return decide(tuple(self.search(question, k=max(k, 3))), self.thresholds, k)

@@ -1,164 +1,21 @@
-"""The FAQ feature's runtime state: settings, the loaded knowledge base and its index.
+"""What other features may use of the FAQ (features import each other only through ``service.py``).
 
-The KB is loaded at start and checked for changes on every question: a stat of each file is far
-cheaper than an answer, so an edited, added or deleted Markdown file (a ``git pull``, a chat edit) is
-picked up by the very next question without a restart or a file watcher.
-
-``kb_dir`` is resolved against the working directory the bot was started in (with the systemd unit in
-``docs/``: ``/var/lib/lotsenbot``). Without it the sample ``kb/`` of the source tree is used, read-only:
-the chat commands that write entries then refuse, so neither a test run nor a forgotten setting can
-change the shipped files. The escalation room may be a room id or an alias.
+Another feature that receives a question it does not handle itself (a guided dialogue, a DM flow)
+hands it here instead of importing the FAQ's command handlers.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
-from dataclasses import dataclass
-from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, field_validator
-
-from bot.config import feature_settings
 from bot.context import Context
-from bot.framework import startup
-from commands.faq.kb import KnowledgeBase, load_kb
-from commands.faq.retrieval import FaqIndex
-
-log = logging.getLogger(__name__)
-
-DEFAULT_KB_DIR = Path(__file__).resolve().parents[2] / "kb"
+from commands.faq import answering, runtime
+from commands.faq.kb import KnowledgeBase
 
 
-class FaqSettings(BaseModel):
-    """``[features.faq]`` in the config file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kb_dir: str | None = None
-    escalation_room: str | None = None
-
-    @field_validator("escalation_room")
-    @classmethod
-    def _room(cls, value: str | None) -> str | None:
-        if value is not None and not (value.startswith(("!", "#")) and ":" in value):
-            raise ValueError("must be a room id (!abc:server) or alias (#name:server)")
-        return value or None
+async def knowledge_base(ctx: Context) -> KnowledgeBase:
+    """The current knowledge base (reloaded if its files changed)."""
+    return (await runtime.holder(ctx).current()).kb
 
 
-def settings(ctx: Context) -> FaqSettings:
-    return feature_settings(ctx.config, "faq", FaqSettings)
-
-
-def kb_dir(ctx: Context) -> Path:
-    configured = settings(ctx).kb_dir
-    if not configured:
-        return DEFAULT_KB_DIR
-    path = Path(configured).expanduser()
-    return path if path.is_absolute() else (Path.cwd() / path).resolve()
-
-
-def writable(ctx: Context) -> bool:
-    """Only a configured KB is written to; the shipped sample stays as it is in git."""
-    return bool(settings(ctx).kb_dir)
-
-
-Fingerprint = tuple[tuple[str, int, int], ...]
-
-
-def fingerprint(directory: Path) -> Fingerprint:
-    """Name, mtime and size of every file that can change the KB; one stat per file."""
-    found: list[tuple[str, int, int]] = []
-    stack = [directory]
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as it:
-                for item in it:
-                    if item.is_dir(follow_symlinks=False) and not item.name.startswith("."):
-                        stack.append(Path(item.path))
-                    elif item.name.endswith((".md", ".yaml", ".yml")):
-                        try:
-                            st = item.stat()
-                        except OSError:
-                            continue
-                        found.append((item.path, st.st_mtime_ns, st.st_size))
-        except OSError:
-            continue
-    return tuple(sorted(found))
-
-
-@dataclass
-class Snapshot:
-    kb: KnowledgeBase
-    index: FaqIndex
-
-
-class KbHolder:
-    """One knowledge base directory, reloaded (off the event loop) whenever its files change."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self._snapshot: Snapshot | None = None
-        self._fingerprint: Fingerprint | None = None
-        self._lock = asyncio.Lock()
-
-    async def current(self) -> Snapshot:
-        async with self._lock:
-            fp = fingerprint(self.directory)
-            if self._snapshot is None or fp != self._fingerprint:
-                self._snapshot = await asyncio.to_thread(self._build)
-                self._fingerprint = fp
-            return self._snapshot
-
-    async def reload(self) -> Snapshot:
-        """Rebuild now, e.g. right after the bot wrote an entry (mtime granularity must not hide it)."""
-        async with self._lock:
-            self._fingerprint = fingerprint(self.directory)
-            self._snapshot = await asyncio.to_thread(self._build)
-            return self._snapshot
-
-    def _build(self) -> Snapshot:
-        kb = load_kb(self.directory)
-        for problem in kb.problems:
-            log.warning("FAQ knowledge base: %s", problem)
-        log.info("FAQ knowledge base %s: %d entries loaded", self.directory, len(kb.entries))
-        return Snapshot(kb, FaqIndex.build(kb))
-
-
-_holders: dict[Path, KbHolder] = {}
-
-
-def holder(ctx: Context) -> KbHolder:
-    directory = kb_dir(ctx)
-    found = _holders.get(directory)
-    if found is None:
-        found = _holders[directory] = KbHolder(directory)
-    return found
-
-
-@startup
-async def load_at_start(ctx: Context) -> None:
-    """Load (and index) the KB before the first question: its problems show in the start-up log, and the
-    first asker does not wait for the index."""
-    await holder(ctx).current()
-
-
-_aliases: dict[str, str] = {}
-
-
-async def escalation_room(ctx: Context) -> str | None:
-    """The coordinators' room as a room id; aliases are resolved once through the Matrix layer."""
-    ref = settings(ctx).escalation_room
-    if ref is None or ref.startswith("!"):
-        return ref
-    if ref in _aliases:
-        return _aliases[ref]
-    resolve = getattr(ctx.messenger, "resolve_alias", None)
-    room_id = await resolve(ref) if resolve is not None else None
-    if room_id is None:
-        log.warning("FAQ escalation room %s could not be resolved; questions are only listed", ref)
-        return None
-    _aliases[ref] = room_id
-    return room_id
+async def ask(ctx: Context, text: str) -> None:
+    """Answer ``text`` as if it had been asked with ``!faq``: an answer, a choice, or an honest no."""
+    await answering.ask(ctx, text, "command")

@@ -102,57 +102,74 @@ _STEP3 = ("lich", "isch", "heit", "keit", "end", "ung", "ig", "ik")
 def _stem_port(word: str) -> str:
     s = _prelude(word)
     p1, p2 = _regions(s)
-
-    suf = _longest(s, _STEP1)
-    if suf is not None and len(s) - len(suf) >= p1:
-        bra = len(s) - len(suf)
-        if suf == "em":
-            if not s[:bra].endswith("syst"):
-                s = s[:bra]
-        elif suf in ("erinnen", "erin", "ern", "er"):
-            s = s[:bra]
-        elif suf in ("e", "en", "es"):
-            s = s[:bra]
-            if s.endswith("niss"):
-                s = s[:-1]
-        elif suf == "s":
-            if bra >= 1 and s[bra - 1] in _S_ENDING:
-                s = s[:bra]
-        else:  # 'ln', 'lns'
-            s = s[:bra] + "l"
-
-    suf = _longest(s, _STEP2)
-    if suf is not None and len(s) - len(suf) >= p1:
-        bra = len(s) - len(suf)
-        if suf in ("en", "er", "est"):
-            s = s[:bra]
-        elif suf == "st":
-            if bra >= 4 and s[bra - 1] in _ST_ENDING:
-                s = s[:bra]
-        elif bra >= 1 and s[bra - 1] in _ET_ENDING and not s[:bra].endswith(_ET_EXCEPTIONS):  # 'et'
-            s = s[:bra]
-
-    suf = _longest(s, _STEP3)
-    if suf is not None and len(s) - len(suf) >= p2:
-        bra = len(s) - len(suf)
-        if suf in ("end", "ung"):
-            s = s[:bra]
-            if s.endswith("ig") and not s.endswith("eig") and len(s) - 2 >= p2:
-                s = s[:-2]
-        elif suf in ("ig", "ik", "isch"):
-            if not (bra >= 1 and s[bra - 1] == "e"):
-                s = s[:bra]
-        elif suf in ("lich", "heit"):
-            s = s[:bra]
-            if s.endswith(("er", "en")) and len(s) - 2 >= p1:
-                s = s[:-2]
-        else:  # 'keit'
-            s = s[:bra]
-            tail = _longest(s, ("lich", "ig"))
-            if tail is not None and len(s) - len(tail) >= p2:
-                s = s[: len(s) - len(tail)]
-
+    s = _step1(s, p1)
+    s = _step2(s, p1)
+    s = _step3(s, p1, p2)
     return s.translate(_POSTLUDE)
+
+
+def _step1(s: str, p1: int) -> str:
+    """Noun and adjective endings in R1: '-em', '-ern', '-e(n|s)', '-s', '-ln(s)'."""
+    suf = _longest(s, _STEP1)
+    if suf is None or len(s) - len(suf) < p1:
+        return s
+    bra = len(s) - len(suf)
+    if suf == "em":
+        if not s[:bra].endswith("syst"):
+            s = s[:bra]
+    elif suf in ("erinnen", "erin", "ern", "er"):
+        s = s[:bra]
+    elif suf in ("e", "en", "es"):
+        s = s[:bra]
+        if s.endswith("niss"):
+            s = s[:-1]
+    elif suf == "s":
+        if bra >= 1 and s[bra - 1] in _S_ENDING:
+            s = s[:bra]
+    else:  # 'ln', 'lns'
+        s = s[:bra] + "l"
+    return s
+
+
+def _step2(s: str, p1: int) -> str:
+    """Verb and comparative endings in R1: '-en', '-er', '-est', '-st', '-et'."""
+    suf = _longest(s, _STEP2)
+    if suf is None or len(s) - len(suf) < p1:
+        return s
+    bra = len(s) - len(suf)
+    if suf in ("en", "er", "est"):
+        s = s[:bra]
+    elif suf == "st":
+        if bra >= 4 and s[bra - 1] in _ST_ENDING:
+            s = s[:bra]
+    elif bra >= 1 and s[bra - 1] in _ET_ENDING and not s[:bra].endswith(_ET_EXCEPTIONS):  # 'et'
+        s = s[:bra]
+    return s
+
+
+def _step3(s: str, p1: int, p2: int) -> str:
+    """Derivational suffixes in R2: '-end', '-ung', '-ig', '-ik', '-isch', '-lich', '-heit', '-keit'."""
+    suf = _longest(s, _STEP3)
+    if suf is None or len(s) - len(suf) < p2:
+        return s
+    bra = len(s) - len(suf)
+    if suf in ("end", "ung"):
+        s = s[:bra]
+        if s.endswith("ig") and not s.endswith("eig") and len(s) - 2 >= p2:
+            s = s[:-2]
+    elif suf in ("ig", "ik", "isch"):
+        if not (bra >= 1 and s[bra - 1] == "e"):
+            s = s[:bra]
+    elif suf in ("lich", "heit"):
+        s = s[:bra]
+        if s.endswith(("er", "en")) and len(s) - 2 >= p1:
+            s = s[:-2]
+    else:  # 'keit'
+        s = s[:bra]
+        tail = _longest(s, ("lich", "ig"))
+        if tail is not None and len(s) - len(tail) >= p2:
+            s = s[: len(s) - len(tail)]
+    return s
 
 
 _POSTLUDE = str.maketrans({"Y": "y", "U": "u", "ä": "a", "ö": "o", "ü": "u"})

@@ -222,3 +222,6 @@ i18n.register(
         "faq.stats_nothing": {"de": "Noch keine Fragen.", "en": "No questions yet."},
     }
 )
+
+#: the group the FAQ's commands are listed under in ``!hilfe``
+FAQ = {"de": "FAQ", "en": "FAQ"}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.config import Config, feature_settings
+from bot.config import Config, feature_settings, register_settings
 
 if TYPE_CHECKING:
     from bot.context import Context
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@register_settings("meetlearn")
 class MeetLearnSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -31,7 +31,7 @@ BAR_WIDTH = 20
 
 def when(dt: datetime, tz: ZoneInfo, lang: str) -> str:
     local = timeparse.to_local(dt, tz)
-    return timeparse.format_de(local) if lang == "de" else timeparse.format_en(local)
+    return timeparse.format_de(local) if lang != "en" else timeparse.format_en(local)
 
 
 def points_example(budget: int, count: int) -> str:
@@ -119,7 +119,7 @@ def percent(part: int, whole: int, lang: str) -> str:
         return "0 %"
     value = round(100 * part / whole, 1)
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
-    return (text.replace(".", ",") if lang == "de" else text) + " %"
+    return (text.replace(".", ",") if lang != "en" else text) + " %"
 
 
 def bar(part: int, whole: int, width: int = BAR_WIDTH) -> str:

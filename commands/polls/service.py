@@ -51,7 +51,7 @@ def start_refusal(ctx: Context) -> str | None:
     """Why this person may not start a poll here (also asked before a guided dialog begins), or None."""
     if settings(ctx).create != "everyone" and not ctx.is_coordinator:
         # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
-        name = "umfrage" if ctx.lang == "de" else "poll"
+        name = "umfrage" if ctx.lang != "en" else "poll"
         return ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}")
     if ctx.is_dm:
         return "⚠️ " + ctx.t("polls.not_in_dm")

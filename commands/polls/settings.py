@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.config import feature_settings
+from bot.config import feature_settings, register_settings
 from bot.context import Context
 
 
+@register_settings("polls")
 class PollSettings(BaseModel):
     """``[features.polls]`` in the config: ``create = "everyone"`` lets every member start polls."""
 

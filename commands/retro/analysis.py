@@ -142,7 +142,7 @@ def decimal(value: float, lang: str = "de", digits: int = 1) -> str:
     """4.25 → "4,3" in German: half-up like people round by hand, not banker's rounding of a float."""
     quantum = Decimal(1).scaleb(-digits)
     text = str(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
-    return text.replace(".", ",") if lang == "de" else text
+    return text.replace(".", ",") if lang != "en" else text
 
 
 def distribution_lines(stats: RatingStats, width: int = 12) -> list[str]:

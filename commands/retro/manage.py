@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
+from bot.fanout import still_wanted
 from bot.framework import Arg, Choice, Duration, Flag, Int, Perm, Text, UserError, When, command
 from bot.render import escape_md
 from commands.retro import interview, present, service, store
@@ -152,6 +156,39 @@ async def retro_start(
             ctx.session, "retro.remind", remind_at, payload, timezone=ctx.config.bot.timezone
         )
     await ctx.say(present.announcement(ctx, retro_row))
+    await _invite_by_dm(ctx, retro_row)
+
+
+async def _invite_by_dm(ctx: Context, retro_row: Retro) -> None:
+    """Everyone of the room gets the same invitation privately (``bot/fanout.py``, under the rate limit).
+
+    Private: the queue lists everybody, so it says nothing about who takes part.
+    """
+    until = ctx.t("retro.invite.until", when=when(ctx, retro_row.closes_at)) if retro_row.closes_at else ""
+    text = ctx.t(
+        "retro.invite",
+        retro=label(retro_row),
+        until=until,
+        number=retro_row.number,
+        steps=len(retro_row.categories) + len(retro_row.questions),
+    )
+    title = ctx.t("retro.invite.title", number=retro_row.number)
+    await ctx.fan_out(
+        f"retro.invite:{retro_row.id}",
+        ctx.members(),
+        text,
+        title=title,
+        deadline=retro_row.closes_at,
+        private=True,
+        payload={"retro_id": retro_row.id},
+    )
+
+
+@still_wanted("retro.invite")
+async def _invite_still_wanted(session: AsyncSession, payload: dict[str, Any]) -> bool:
+    """Invitations still waiting in the queue are dropped once the retro is closed."""
+    retro_row = await session.get(Retro, int(payload["retro_id"]))
+    return retro_row is not None and retro_row.is_open
 
 
 def _questions(ctx: Context, given: list[str]) -> list[str]:

@@ -17,7 +17,7 @@ from storage.retro import Retro, RetroAction
 
 def when(ctx: Context, moment: datetime) -> str:
     local = moment.astimezone(ctx.tz)
-    return format_de(local) if ctx.lang == "de" else format_en(local)
+    return format_de(local) if ctx.lang != "en" else format_en(local)
 
 
 def label(retro: Retro) -> str:

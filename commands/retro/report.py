@@ -198,7 +198,7 @@ def export_markdown(
     tz: ZoneInfo,
     who: Callable[[str], str],
 ) -> str:
-    when = format_de if lang == "de" else format_en
+    when = format_de if lang != "en" else format_en
     lines = [f"# {t('retro.export.title', number=report.number, title=_file_escape(report.title))}", ""]
     if report.closed_at is not None:
         lines.append(t("retro.export.closed", when=when(report.closed_at.astimezone(tz))))

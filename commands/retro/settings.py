@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.config import feature_settings
+from bot.config import feature_settings, register_settings
 from bot.context import Context
 
 
+@register_settings("retro")
 class RetroSettings(BaseModel):
     """``[features.retro]`` in the config."""
 

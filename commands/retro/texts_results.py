@@ -19,6 +19,19 @@ i18n.register(
             "a few short questions ({steps} steps). In a hurry: "
             "`{prefix}feedback {number} <category> <text>`.",
         },
+        "retro.invite": {
+            "de": "🗣️ Die Retro {retro} läuft{until}. Magst du mitmachen? Schreib mir hier "
+            "`{prefix}retro {number}`, dann frage ich dich kurz durch ({steps} Schritte). "
+            "Dein Feedback bleibt anonym.",
+            "en": "🗣️ The retro {retro} is running{until}. Want to take part? Send me "
+            "`{prefix}retro {number}` here and I'll ask you a few short questions ({steps} steps). "
+            "Your feedback stays anonymous.",
+        },
+        "retro.invite.until": {"de": " bis {when}", "en": " until {when}"},
+        "retro.invite.title": {
+            "de": "Einladung zur Retro #{number} per Direktnachricht",
+            "en": "Invitation to retro #{number} by direct message",
+        },
         "retro.announce.questions": {"de": "Bewertungsfragen (1–5):", "en": "Rating questions (1–5):"},
         "retro.announce.until": {
             "de": "Läuft bis {when}; dann zeige ich hier die Zusammenfassung.",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import SCRIPT
+from bot.dev.demo import SCRIPT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]  # the demo always runs on SQLite
 ROOT = Path(__file__).resolve().parents[2]

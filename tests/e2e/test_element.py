@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from bot.localsynapse import LocalSynapse
+from bot.dev.localsynapse import LocalSynapse
 from tests.conftest import BotRunner
 from tests.support.element import ElementUser
 from tests.support.lotse import PASSWORD

@@ -197,7 +197,7 @@ async def test_announcement_ping_really_notifies(lotsen, bot: BotRunner) -> None
 
 
 async def test_health_and_metrics_endpoint(lotsen, bot: BotRunner) -> None:
-    from bot.localsynapse import _free_port
+    from bot.dev.localsynapse import _free_port
 
     port = _free_port()
     await bot.start(bot={"metrics_port": port})

@@ -18,7 +18,7 @@ from bot.crypto import backup_format as fmt
 from bot.crypto.api import ClientAPI
 from bot.crypto.backup_key import KEY_FILE
 from bot.crypto.canonical import verify_json
-from bot.devclient import Lotse
+from bot.dev.devclient import Lotse
 from bot.ops import status
 from tests.conftest import E2E_DB, BotRunner, new_database_url, team_room
 from tests.support.xsign import lose_disk_keep_recovery_key

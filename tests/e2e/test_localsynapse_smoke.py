@@ -17,7 +17,7 @@ from nio import (
     RoomSendResponse,
 )
 
-from bot.localsynapse import LocalSynapse
+from bot.dev.localsynapse import LocalSynapse
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]  # about the test homeserver
 

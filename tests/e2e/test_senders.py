@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.localsynapse import LocalSynapse
+from bot.dev.localsynapse import LocalSynapse
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import PASSWORD, Lotse
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.fanout import FanoutWorker
 from bot.ops import export_data
 from tests.conftest import new_database_url
 from tests.support.fake import Harness
@@ -51,6 +52,9 @@ async def test_no_table_links_a_person_to_a_vote_or_feedback(tmp_path: Path, bac
             h.clock.advance(seconds=7)
         await h.say(ROOM, COORD, "!umfrage schließen 1")
         await h.say(ROOM, COORD, "!retro ende 1")
+        # the retro's DM invitations (bot/fanout.py) as the running bot's queue handles them: what is left
+        # after the retro closed is dropped, and a finished fan-out keeps only its counts
+        await FanoutWorker(h.db, h.messenger, h.clock).drain()
         results = " ".join(h.messenger.bodies(ROOM))
         assert "3 von 3" in results or "3 von 4" in results
 

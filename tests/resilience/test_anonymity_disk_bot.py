@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import new_database_url
 from tests.resilience.test_anonymity_disk import ITEMS, copy_files, wal_transactions

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import tests.support.jobs  # noqa: F401  (registers test.remind)
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from tests.conftest import BotRunner, team_room
 
 pytestmark = pytest.mark.e2e

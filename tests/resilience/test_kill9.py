@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from tests.conftest import E2E_DB, new_database_url
 from tests.support.process import BotProcess, bot_account
 

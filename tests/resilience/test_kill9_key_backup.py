@@ -13,8 +13,8 @@ import pytest
 
 from bot import i18n
 from bot.crypto.backup import KILL_IN_KEY_WINDOW_ENV
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from tests.conftest import E2E_DB, new_database_url
 from tests.support.process import BotProcess, bot_account
 

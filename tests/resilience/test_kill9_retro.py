@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import text
 
 from bot import i18n
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, new_database_url
 from tests.support.process import BotProcess, Killer, bot_account

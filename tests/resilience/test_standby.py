@@ -25,8 +25,8 @@ import pytest
 from nio import JoinResponse
 from sqlalchemy import text
 
-from bot.devclient import PASSWORD, Lotse
-from bot.localsynapse import LocalSynapse, _free_port
+from bot.dev.devclient import PASSWORD, Lotse
+from bot.dev.localsynapse import LocalSynapse, _free_port
 from storage.db import Database
 from tests.conftest import new_database_url
 from tests.support.process import ROOT, BotProcess, bot_account

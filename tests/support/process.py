@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.localsynapse import LocalSynapse
+    from bot.dev.localsynapse import LocalSynapse
 
 ROOT = Path(__file__).resolve().parents[2]
 

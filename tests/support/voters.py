@@ -10,8 +10,8 @@ from typing import Any
 
 from nio import AsyncClient, LoginResponse, RoomSendResponse
 
-from bot.devclient import PASSWORD
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import PASSWORD
+from bot.dev.localsynapse import LocalSynapse
 
 OPTIONS = ("Montag", "Dienstag", "Mittwoch")
 START = "org.matrix.msc3381.poll.start"

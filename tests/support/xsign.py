@@ -15,7 +15,7 @@ from bot.crypto.api import ClientAPI
 from bot.crypto.canonical import verify_json
 from bot.crypto.identity import single_key
 from bot.crypto.setup import local_recovery_file
-from bot.devclient import Lotse
+from bot.dev.devclient import Lotse
 
 
 @dataclass

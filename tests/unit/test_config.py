@@ -31,6 +31,38 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path: Path, monkeyp
             assert key in text, f"config.example.toml does not document {section}.{key}"
 
 
+def test_every_registered_feature_table_is_in_the_example_with_every_key() -> None:
+    """Features register their settings model themselves; each such table is documented for operators."""
+    from commands import load_all
+
+    load_all()
+    registered = config.registered_settings()
+    assert {"polls", "meetlearn", "retro", "faq"} <= set(registered)
+    text = (ROOT / "config.example.toml").read_text()
+    for_tests_only = {("meetlearn", "reminder_offsets_seconds")}  # e2e tests and benchmarks: seconds
+    for name, model in registered.items():
+        section = text.split(f"[features.{name}]", 1)
+        assert len(section) == 2, f"config.example.toml has no [features.{name}]"
+        table = section[1].split("\n[", 1)[0]
+        for key in set(model.model_fields) - {k for f, k in for_tests_only if f == name}:
+            assert key in table, f"config.example.toml does not document features.{name}.{key}"
+
+
+def test_a_second_model_for_one_feature_table_is_refused() -> None:
+    from pydantic import BaseModel
+
+    from commands import load_all
+
+    load_all()
+    with pytest.raises(ValueError, match=r"\[features\.polls\] is already validated by"):
+
+        @config.register_settings("polls")
+        class OtherPollSettings(BaseModel):
+            create: str = "x"
+
+    assert config.registered_settings()["polls"].__name__ == "PollSettings"
+
+
 def test_bad_config_lists_every_problem_with_path_and_hint(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(

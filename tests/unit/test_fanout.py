@@ -158,7 +158,7 @@ async def test_still_needed_skips_who_acted_and_deadline_stops(h: Harness) -> No
         assert [who for who, _ in dms(h)] == ["l000"]
         assert statuses(h)[-1] == (
             "✅ Test needy:1: an 1 von 4 verschickt. 1 nicht mehr nötig (inzwischen erledigt). "
-            "2 nicht mehr verschickt, weil die Frist vorbei war."
+            "2 nicht mehr verschickt, weil es dafür zu spät war (Frist vorbei oder beendet)."
         )
         with pytest.raises(ValueError, match="must not skip"):
             await enqueue(h, "needy:2", people(2), private=True)

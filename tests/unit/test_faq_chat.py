@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.framework import registry
-from commands.faq import chat, service
+from commands.faq import addressing, feedback, runtime
+from commands.faq import settings as faq_settings
 from commands.faq.kb import load_kb
 from storage.faq import FaqFeedback, FaqQuestion, FaqUnanswered
 from tests.support.fake import BOT, Harness
@@ -230,11 +231,11 @@ async def test_an_earlier_message_hook_wins(h: Harness) -> None:
     others = {
         hook: p
         for hook, p in priorities.items()
-        if hook not in (chat.on_message, help_feature.on_unanswered_dm)
+        if hook not in (addressing.on_message, help_feature.on_unanswered_dm)
     }
-    assert all(p < priorities[chat.on_message] for p in others.values())
+    assert all(p < priorities[addressing.on_message] for p in others.values())
     # only the answer to a DM nobody took comes after the FAQ
-    assert priorities[help_feature.on_unanswered_dm] > priorities[chat.on_message]
+    assert priorities[help_feature.on_unanswered_dm] > priorities[addressing.on_message]
 
 
 # ------------------------------------------------------------------------------- no answer, escalation
@@ -297,7 +298,7 @@ async def test_escalation_room_alias_is_resolved(tmp_path: Path, kb_copy: Path) 
         assert asked == ["#koordination:test"]
         assert len(sent_to(h, KOORD)) == 1
     finally:
-        service._aliases.clear()
+        runtime._aliases.clear()
         await h.close()
 
 
@@ -465,9 +466,9 @@ async def test_reaction_hook_leaves_other_reactions_to_other_features(h: Harness
             {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$x", "key": "👍"}},
             0,
         )
-        assert await chat.on_reaction(ctx, foreign) is False
+        assert await feedback.on_reaction(ctx, foreign) is False
         redaction = Incoming("$d", TEAM, ANNA, "m.room.redaction", {"redacts": "$x"}, 0)
-        assert await chat.on_redaction(ctx, redaction) is False
+        assert await feedback.on_redaction(ctx, redaction) is False
 
 
 async def test_statistics(h: Harness) -> None:
@@ -546,15 +547,15 @@ async def test_settings_default_and_relative_kb_dir(
             session, sender=ANNA, room_id=TEAM, event_id=None, thread_root=None, txn_prefix="x"
         )
         object.__setattr__(ctx, "config", h.config.model_copy(update={"features": {}}))
-        assert service.kb_dir(ctx) == REPO / "kb"
+        assert faq_settings.kb_dir(ctx) == REPO / "kb"
         object.__setattr__(
             ctx, "config", h.config.model_copy(update={"features": {"faq": {"kb_dir": "wissen"}}})
         )
         monkeypatch.chdir(tmp_path)
-        assert service.kb_dir(ctx) == tmp_path / "wissen"
+        assert faq_settings.kb_dir(ctx) == tmp_path / "wissen"
         bad = {"faq": {"escalation_room": "koordination", "kb_dir": "wissen"}}
         object.__setattr__(ctx, "config", h.config.model_copy(update={"features": bad}))
-        assert service.settings(ctx) == service.FaqSettings()  # invalid table: logged, defaults used
+        assert faq_settings.settings(ctx) == faq_settings.FaqSettings()  # invalid table: defaults
 
 
 def test_every_text_has_english_with_the_same_placeholders() -> None:

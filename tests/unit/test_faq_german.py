@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from commands.faq.analysis import normalise
 from commands.faq.german import NON_NOUN, split_compound, unknown_weight
 from commands.faq.kb import Entry
-from commands.faq.retrieval import FaqIndex, normalise
+from commands.faq.retrieval import FaqIndex
 from commands.faq.thesaurus import general_synonyms, parse, thesaurus_path
 
 

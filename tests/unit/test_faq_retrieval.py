@@ -12,11 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commands.faq.analysis import analyse, normalise, tokenise
 from commands.faq.bm25 import Bm25Index
 from commands.faq.cli import main as faq_cli
+from commands.faq.decision import Thresholds
 from commands.faq.evaluate import EvalCase, evaluate, format_report, load_cases
 from commands.faq.kb import Entry, KnowledgeBase, load_kb
-from commands.faq.retrieval import FaqIndex, Thresholds, analyse, normalise, tokenise
+from commands.faq.retrieval import FaqIndex
 from commands.faq.stemming import german_stem, reference_stem
 
 REPO = Path(__file__).resolve().parents[2]

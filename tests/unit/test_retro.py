@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from bot.fanout import FanoutWorker
 from storage.models import ScheduledJob
 from storage.retro import Retro, RetroInterview
 from tests.support.fake import Harness
@@ -59,7 +60,7 @@ async def rows_of(h: Harness, table: str) -> list[tuple[object, ...]]:
 
 async def test_start_announces_in_room_and_points_to_the_dm(h: Harness) -> None:
     await start_retro(h, "--bis Freitag 17 Uhr")
-    [announcement] = h.messenger.bodies(ROOM)
+    announcement, status = h.messenger.bodies(ROOM)
     assert "Retro #1 „Modul 3“" in announcement and "Start · Stop · Weitermachen" in announcement
     assert "Direktnachricht" in announcement and "`!retro 1`" in announcement
     assert "1. Wie zufrieden waren Sie insgesamt?" in announcement
@@ -67,6 +68,31 @@ async def test_start_announces_in_room_and_points_to_the_dm(h: Harness) -> None:
     async with h.db.transaction() as session:
         kinds = sorted((await session.scalars(select(ScheduledJob.kind))).all())
     assert kinds == ["retro.close", "retro.remind"]
+    # everybody (coordinator and Lotsen) is invited by DM, the same text for all, through the fan-out queue
+    assert status == "📨 Einladung zur Retro #1 per Direktnachricht: an 0 von 4 verschickt …"
+    await FanoutWorker(h.db, h.messenger, h.clock).drain()
+    invitations = {s.room_id: s.body for s in h.messenger.sent if s.room_id.startswith("!dm-")}
+    assert sorted(invitations) == sorted(dm(u) for u in [COORD, *LOTSEN])
+    [invitation] = set(invitations.values())
+    assert invitation.startswith("🗣️ Die Retro #1 „Modul 3“ läuft bis Freitag, 27. November 2026, 17:00 Uhr.")
+    assert "`!retro 1`" in invitation
+    assert (
+        h.messenger.bodies(ROOM)[-1]
+        == "* ✅ Einladung zur Retro #1 per Direktnachricht: an 4 von 4 verschickt."
+    )
+
+
+async def test_invitations_still_queued_when_the_retro_closes_are_dropped(h: Harness) -> None:
+    await start_retro(h)
+    worker = FanoutWorker(h.db, h.messenger, h.clock)
+    assert await worker.step()  # one invitation out, three waiting (the rate limit)
+    await h.say(ROOM, COORD, "!retro ende 1")
+    await worker.drain()
+    assert len([s for s in h.messenger.sent if s.room_id.startswith("!dm-")]) == 1
+    assert h.messenger.bodies(ROOM)[-1] == (
+        "* ✅ Einladung zur Retro #1 per Direktnachricht: an 1 von 4 verschickt. "
+        "3 nicht mehr verschickt, weil es dafür zu spät war (Frist vorbei oder beendet)."
+    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +104,7 @@ async def test_start_announces_in_room_and_points_to_the_dm(h: Harness) -> None:
     ],
 )
 async def test_formats(h: Harness, command: str, expected: str) -> None:
-    [announcement] = await h.say(ROOM, COORD, command)
+    announcement, _status = await h.say(ROOM, COORD, command)
     assert expected in announcement
 
 

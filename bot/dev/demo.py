@@ -17,8 +17,8 @@ from typing import Any
 
 from bot.app import App
 from bot.config import Config
-from bot.devclient import Lotse
-from bot.localsynapse import LocalSynapse
+from bot.dev.devclient import Lotse
+from bot.dev.localsynapse import LocalSynapse
 from bot.logs import setup_logging
 
 BOT, COORD, LOTSE = "lotsenbot", "koordination", "lotse"

@@ -1,0 +1,172 @@
+"""Sending: replies in order per room with the caller's transaction id, uploads, redactions, DMs."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from nio import RoomCreateResponse, RoomRedactResponse, RoomSendResponse, UploadResponse
+from sqlalchemy import update
+
+from bot import render
+from bot.context import HomeserverUnavailable
+from bot.matrix.constants import BACKOFF_MAX, BACKOFF_START, SEND_ATTEMPTS, SYNC_FILTER
+from storage.idempotent import insert_ignore
+from storage.models import BotRoom, KeyValue
+
+log = logging.getLogger(__name__)
+
+
+class SendError(RuntimeError):
+    """The homeserver refused for good (forbidden, unknown room, too large): retrying will not help."""
+
+
+class SendingMixin:
+    """The sending half of ``bot.context.Messenger``."""
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
+        """Send with the caller's transaction id: a retry, even after a restart, posts at most once."""
+        content = render.guard_mentions(content, event_type)  # also for what bypasses Context
+        lock = self._send_lock.setdefault(room_id, asyncio.Lock())
+        async with lock:  # keeps replies in order and the megolm session shared once
+            return await self._send_locked(room_id, content, event_type=event_type, txn_id=txn_id)
+
+    async def _send_locked(
+        self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str
+    ) -> str:
+        delay = BACKOFF_START
+        refused: str | None = None
+        if self.trust.enforce and self.is_encrypted(room_id):
+            try:  # who may get the room key: ask about members the cache does not know (yet)
+                await self.trust.refresh(list(self.client.rooms[room_id].users))
+            except (aiohttp.ClientError, TimeoutError, HomeserverUnavailable) as exc:
+                log.warning("key query before sending to %s failed (%s); sharing as last known", room_id, exc)
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                resp = await self.client.room_send(
+                    room_id, event_type, content, tx_id=txn_id, ignore_unverified_devices=True
+                )
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                log.warning(
+                    "send to %s failed (%s), attempt %d", room_id, exc.__class__.__name__, attempt + 1
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, BACKOFF_MAX)
+                continue
+            if isinstance(resp, RoomSendResponse):
+                self.messages_sent += 1
+                return resp.event_id
+            log.warning("send to %s refused: %s %s", room_id, resp.status_code, resp.message)
+            if resp.status_code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON"):
+                refused = f"{resp.status_code} {resp.message}"
+                break
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+        if refused:
+            raise SendError(f"could not send to {room_id}: {refused}")
+        raise HomeserverUnavailable(f"could not send to {room_id} after {SEND_ATTEMPTS} attempts")
+
+    async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
+        """Upload a file; for encrypted rooms the media store only sees ciphertext (``file``, not ``url``)."""
+        try:
+            resp, keys = await self.client.upload(
+                lambda *_: io.BytesIO(data),
+                content_type="application/octet-stream" if encrypt else mimetype,
+                filename=None if encrypt else filename,
+                filesize=len(data),
+                encrypt=encrypt,
+            )
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise HomeserverUnavailable(f"upload failed: {exc.__class__.__name__}") from exc
+        if not isinstance(resp, UploadResponse):
+            code = getattr(resp, "status_code", None)
+            if code in ("M_FORBIDDEN", "M_TOO_LARGE", "M_BAD_JSON"):
+                raise SendError(f"upload refused: {code} {getattr(resp, 'message', resp)}")
+            raise HomeserverUnavailable(f"upload failed: {code} {getattr(resp, 'message', resp)}")
+        if encrypt and keys:
+            return {"file": {**keys, "url": resp.content_uri}}
+        return {"url": resp.content_uri}
+
+    def is_encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room and room.encrypted)
+
+    async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None:
+        """Raises ``SendError`` if the homeserver refused (e.g. no power): callers tell the user the truth."""
+        resp = await self.client.room_redact(room_id, event_id, reason=reason, tx_id=txn_id)
+        if not isinstance(resp, RoomRedactResponse):
+            raise SendError(f"could not redact {event_id}: {getattr(resp, 'message', resp)}")
+
+    async def direct_room(self, user_id: str) -> str:
+        """The bot's DM with a user, created (encrypted) on first use and remembered."""
+        key = f"dm:{user_id}"
+        async with self.db.transaction() as session:
+            row = await session.get(KeyValue, key)
+        if row is not None and row.value in self.client.rooms:
+            return row.value
+        for room_id, room in self.client.rooms.items():
+            members = set(room.users) | set(room.invited_users)
+            if members == {self.user_id, user_id} and self.is_dm(room_id):
+                self._store_later(KeyValue(key=key, value=room_id))
+                return room_id
+        resp = await self.client.room_create(
+            is_direct=True,
+            invite=[user_id],
+            initial_state=[
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
+            ],
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            raise SendError(f"could not open a DM with {user_id}: {getattr(resp, 'message', resp)}")
+        self._direct.add(resp.room_id)
+        self._store_later(
+            BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True, direct=True),
+            KeyValue(key=key, value=resp.room_id),
+        )
+        # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
+        # safe because the main loop keeps its own token and sees these events again (and deduplicates).
+        await self.client.sync(timeout=0, sync_filter=json.dumps(SYNC_FILTER))
+        await self._crypto_housekeeping()
+        return resp.room_id
+
+    def _store_later(self, *rows: BotRoom | KeyValue) -> None:
+        """Write in a background transaction, because ``direct_room`` runs inside a handler's transaction.
+
+        That transaction already holds SQLite's single write lock, so writing in a second one right away
+        would stall until the busy timeout. These rows are a cache (the scan above finds the DM again),
+        so it is fine that they land a moment later, once the handler has committed.
+        """
+
+        async def write() -> None:
+            try:
+                async with self.db.transaction() as session:
+                    for row in rows:
+                        await self._remember(session, row)
+            except Exception:
+                log.exception("could not remember a direct room")
+
+        task = asyncio.create_task(write())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _remember(session: Any, row: BotRoom | KeyValue) -> None:
+        """Idempotent: the sync loop may insert the same ``bot_rooms`` row at the same moment."""
+        if isinstance(row, BotRoom):
+            values = {"active_since_ms": row.active_since_ms, "joined": True, "greeted": bool(row.greeted)}
+            direct = bool(row.direct)
+            if not await insert_ignore(session, BotRoom, room_id=row.room_id, direct=direct, **values):
+                await session.execute(
+                    update(BotRoom).where(BotRoom.room_id == row.room_id).values(direct=direct)
+                )
+        elif not await insert_ignore(session, KeyValue, key=row.key, value=row.value):
+            await session.execute(update(KeyValue).where(KeyValue.key == row.key).values(value=row.value))

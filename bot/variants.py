@@ -1,0 +1,47 @@
+"""Loading the formal-German ("de-Sie") overlays, and keying a command's inline texts by its name.
+
+The overlays are plain modules that register their texts when imported (``texts_sie.py`` next to a
+feature's ``texts.py``). ``load()`` imports them all after the features, from ``commands.load_all()``, so
+every process that can answer (bot, tests, CLI) has them; a feature without an overlay needs no entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+
+from bot import i18n
+
+OVERLAYS = (
+    "bot.texts_sie",
+    "commands.texts_sie",
+    "commands.polls.texts_sie",
+    "commands.meetlearn.texts_sie",
+    "commands.retro.texts_sie",
+    "commands.faq.texts_sie",
+)
+
+
+def load() -> None:
+    for name in OVERLAYS:
+        importlib.import_module(name)
+
+
+def command_text(name: str, field: str) -> str:
+    """The German ``help``/``details`` of the command whose first name is ``name`` (features loaded)."""
+    from bot.framework import registry
+
+    cmd = next(cmd for cmd in registry.commands if cmd.names[0] == name)
+    texts: Mapping[str, str] = getattr(cmd, field)
+    return texts["de"]
+
+
+def register_commands(lang: str, entries: Mapping[tuple[str, str], str]) -> None:
+    """``{("umfrage export", "help"): "Schickt Ihnen …"}``: a command's ``help``/``details`` in ``lang``.
+
+    Keyed by the command's first name, so no declaration has to change; the German text it replaces is
+    looked up in the registry (the features must be loaded), and an unknown name or field raises.
+    """
+    i18n.register_inline_variant(
+        lang, {command_text(name, field): text for (name, field), text in entries.items()}
+    )
