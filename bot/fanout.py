@@ -32,6 +32,7 @@ import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -177,6 +178,18 @@ def edit_content(event_id: str, markdown: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One send, as decided inside the picking transaction and carried out after it."""
+
+    fan_id: int
+    seq: int
+    user_id: str
+    txn: str
+    content: dict[str, Any]
+    room_id: str | None
+
+
 class FanoutWorker:
     """Sends the queued DMs one by one, in order of need; one per process (only the active instance)."""
 
@@ -259,18 +272,24 @@ class FanoutWorker:
                 return False
             fan, row = picked
             send = await self._prepare(session, fan, row)
-            fan_id, seq, user_id, txn = fan.id, row.seq, row.user_id, txn_id(fan, row.seq)
-            content = render.message(fan.markdown, msgtype="m.text", mention_users=[user_id])
+            attempt = Attempt(
+                fan_id=fan.id,
+                seq=row.seq,
+                user_id=row.user_id,
+                txn=txn_id(fan, row.seq),
+                content=render.message(fan.markdown, msgtype="m.text", mention_users=[row.user_id]),
+                room_id=row.room_id,
+            )
         if send:
-            outcome = await self._send(fan_id, seq, user_id, content, txn)
+            outcome = await self._send(attempt)
             if outcome is None:
                 await self._sleep(BACKOFF_START)
                 return True  # an unexpected error: tried again at the next step
             async with self.db.transaction() as session:
-                fan = await session.get(Fanout, fan_id)
+                fan = await session.get(Fanout, attempt.fan_id)
                 assert fan is not None
-                await self._mark(session, fan, seq, outcome)
-        await self._status(fan_id)
+                await self._mark(session, fan, attempt.seq, outcome)
+        await self._status(attempt.fan_id)
         return True
 
     async def _next(self, session: AsyncSession) -> tuple[Fanout, FanoutRecipient] | None:
@@ -309,29 +328,39 @@ class FanoutWorker:
         ):
             await self._mark(session, fan, row.seq, "skipped")
             return False
-        row.attempted_at = row.attempted_at or now
         return True
 
-    async def _send(
-        self, fan_id: int, seq: int, user_id: str, content: dict[str, Any], txn: str
-    ) -> str | None:
-        """``sent`` or ``failed``; None after an unexpected error (tried again up to ``ATTEMPTS``)."""
+    async def _send(self, attempt: Attempt) -> str | None:
+        """``sent`` or ``failed``; None after an unexpected error (tried again up to ``ATTEMPTS``).
+
+        The DM room is stored with the attempt: a repeat after a crash goes to the same room, where the
+        homeserver recognises the transaction id (it is remembered per room), even if the bot had not yet
+        written down that it opened this DM.
+        """
         from bot.matrix import SendError  # the Matrix layer's "refused": no DM with this person
 
+        key = (attempt.fan_id, attempt.seq)
         try:
-            room_id = await self.messenger.direct_room(user_id)
-            await self.messenger.send(room_id, content, event_type="m.room.message", txn_id=txn)
+            room_id = attempt.room_id or await self.messenger.direct_room(attempt.user_id)
+            async with self.db.transaction() as session:
+                row = await session.get(FanoutRecipient, key)
+                assert row is not None
+                row.room_id = room_id
+                row.attempted_at = row.attempted_at or self.clock()
+            await self.messenger.send(
+                room_id, attempt.content, event_type="m.room.message", txn_id=attempt.txn
+            )
         except HomeserverUnavailable:
             raise
         except SendError as exc:
-            log.warning("fan-out %s: no DM possible with recipient %s: %s", fan_id, seq, exc)
+            log.warning("fan-out %s: no DM possible with recipient %s: %s", *key, exc)
             return "failed"
         except Exception:
-            tries = self._errors[(fan_id, seq)] = self._errors.get((fan_id, seq), 0) + 1
-            log.exception("fan-out %s: sending to recipient %s failed (attempt %d)", fan_id, seq, tries)
+            tries = self._errors[key] = self._errors.get(key, 0) + 1
+            log.exception("fan-out %s: sending to recipient %s failed (attempt %d)", *key, tries)
             return "failed" if tries >= ATTEMPTS else None
         self.sent += 1
-        self._pace.setdefault(fan_id, deque(maxlen=20)).append(time.monotonic())
+        self._pace.setdefault(attempt.fan_id, deque(maxlen=20)).append(time.monotonic())
         return "sent"
 
     async def _mark(self, session: AsyncSession, fan: Fanout, seq: int, outcome: str) -> None:

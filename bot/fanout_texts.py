@@ -11,8 +11,8 @@ i18n.register(
             "en": "📨 {title}: sent to {sent} of {total} …{eta}",
         },
         "fanout.eta": {
-            "de": " (noch etwa {minutes} Min.; der Homeserver lässt mich nur begrenzt schnell schreiben)",
-            "en": " (about {minutes} min to go; the homeserver limits how fast I may write)",
+            "de": " (noch etwa {minutes} Min.)",
+            "en": " (about {minutes} min to go)",
         },
         "fanout.done": {
             "de": "✅ {title}: an {sent} von {total} verschickt.{notes}",

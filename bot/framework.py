@@ -16,19 +16,73 @@ commands.
 from __future__ import annotations
 
 import enum
-import re
-import unicodedata
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import i18n
+from bot.argtypes import (
+    Arg,
+    ArgType,
+    Choice,
+    Duration,
+    Flag,
+    Int,
+    Rest,
+    Text,
+    When,
+    Words,
+    _missing,
+)
+from bot.parsing import (
+    ExtraArgs,
+    MissingArgument,
+    Token,
+    UsageError,
+    fold,
+    shorten,
+    tokenize,
+    unquote,
+    with_prefix,
+)
 from bot.render import code_md, escape_md
 
 if TYPE_CHECKING:
     from bot.context import Context
     from bot.dispatch import Incoming
+
+# Features import all of this from here; tokens and argument types live in bot/parsing.py, bot/argtypes.py.
+__all__ = [
+    "Arg",
+    "ArgType",
+    "Choice",
+    "Command",
+    "Duration",
+    "ExtraArgs",
+    "Flag",
+    "Int",
+    "MissingArgument",
+    "Perm",
+    "Registry",
+    "Rest",
+    "Text",
+    "Token",
+    "UsageError",
+    "UserError",
+    "When",
+    "Words",
+    "command",
+    "event_hook",
+    "fold",
+    "job",
+    "message_hook",
+    "registry",
+    "shorten",
+    "startup",
+    "tokenize",
+    "unquote",
+    "with_prefix",
+]
 
 
 class Perm(enum.Enum):
@@ -37,275 +91,12 @@ class Perm(enum.Enum):
     NETWORK_COORDINATOR = "network_coordinator"  # of the whole bot: the FAQ, questions from all rooms
 
 
-class UsageError(Exception):
-    """The user wrote the command wrongly; ``message`` says what, the framework adds the usage line."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class ExtraArgs(UsageError):
-    """Words after a complete command; the dispatcher may point to a command that does what they ask."""
-
-    def __init__(self, message: str, words: list[str]) -> None:
-        super().__init__(message)
-        self.words = words
-
-
-class MissingArgument(UsageError):
-    """A required argument was not given; ``partial`` holds what was parsed, so a guided dialog
-    (``bot/dialog.py``) can ask for the rest instead of showing the usage line."""
-
-    def __init__(self, message: str, partial: dict[str, Any]) -> None:
-        super().__init__(message)
-        self.partial = partial
-
-
 class UserError(Exception):
     """A feature refuses a request for a reason the user can fix; shown as is, nothing is stored."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# --------------------------------------------------------------------------------------------- tokens
-
-QUOTES = {'"': '"', "„": "“", "“": "”", "”": "”", "«": "»", "»": "«", "‚": "‘", "'": "'"}
-DOUBLE_QUOTES = {'"', "„", "“", "”", "«", "»"}
-SINGLE_QUOTES = {"'", "‚", "‘"}
-DASHES = ("--", "—", "–")  # phones turn -- into an em or en dash
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    quoted: bool
-    start: int
-    end: int
-
-    @property
-    def flag(self) -> str | None:
-        if self.quoted:
-            return None
-        for dash in DASHES:
-            if self.text.startswith(dash) and len(self.text) > len(dash) and self.text[len(dash)] != "-":
-                return self.text[len(dash) :].lower()
-        return None
-
-
-def tokenize(text: str, lang: str = "de") -> list[Token]:
-    """Split like a shell, but forgiving: German quotes „…“ count, apostrophes inside words do not."""
-    tokens: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-            continue
-        ch = text[i]
-        if ch in QUOTES and (i == 0 or text[i - 1].isspace()):
-            closers = {QUOTES[ch], ch} | (DOUBLE_QUOTES if ch in DOUBLE_QUOTES else set())
-            j = i + 1
-            while j < n and text[j] not in closers:
-                j += 1
-            if j < n:
-                tokens.append(Token(text[i + 1 : j], True, i, j + 1))
-                i = j + 1
-                continue
-            if ch not in SINGLE_QUOTES:  # a lone apostrophe is just a character
-                raise UsageError(i18n.t(lang, "fw.unbalanced_quote", quote=ch))
-        j = i
-        while j < n and not text[j].isspace():
-            j += 1
-        tokens.append(Token(text[i:j], False, i, j))
-        i = j
-    return tokens
-
-
-# ------------------------------------------------------------------------------------ argument types
-
-
-class ArgType:
-    """Turns tokens into a value; ``consume`` returns the value and how many tokens it used."""
-
-    placeholder_suffix = ""
-
-    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[Any, int]:
-        if not tokens:
-            raise _missing
-        return self.convert(tokens[0].text, ctx), 1
-
-    def convert(self, text: str, ctx: Context) -> Any:
-        return text
-
-
-_missing = UsageError("")  # sentinel, replaced by the framework with a "missing <name>" message
-
-
-class Text(ArgType):
-    """One word, or several in quotes."""
-
-
-class Int(ArgType):
-    def __init__(self, minimum: int | None = None, maximum: int | None = None) -> None:
-        self.minimum, self.maximum = minimum, maximum
-
-    def convert(self, text: str, ctx: Context) -> int:
-        cleaned = text.lstrip("#")
-        if not re.fullmatch(r"[+-]?\d{1,9}", cleaned):
-            raise UsageError(ctx.t("fw.not_a_number", value=escape_md(shorten(text))))
-        value = int(cleaned)
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
-            raise UsageError(ctx.t("fw.out_of_range", value=value, min=self.minimum, max=self.maximum))
-        return value
-
-
-class Choice(ArgType):
-    def __init__(self, *choices: str) -> None:
-        self.choices = choices
-
-    def convert(self, text: str, ctx: Context) -> str:
-        folded = fold(text)
-        for choice in self.choices:
-            if fold(choice) == folded:
-                return choice
-        raise UsageError(
-            ctx.t("fw.bad_choice", value=escape_md(shorten(text)), choices=", ".join(self.choices))
-        )
-
-
-class Words(ArgType):
-    """All remaining positional tokens as a list (e.g. poll options)."""
-
-    placeholder_suffix = " …"
-
-    def __init__(self, min: int = 1, max: int | None = None) -> None:
-        self.min, self.max = min, max
-
-    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[list[str], int]:
-        if len(tokens) < self.min:
-            raise _missing if not tokens else UsageError(ctx.t("fw.too_few", min=self.min, got=len(tokens)))
-        if self.max is not None and len(tokens) > self.max:
-            raise UsageError(ctx.t("fw.too_many", max=self.max, got=len(tokens)))
-        return [t.text for t in tokens], len(tokens)
-
-
-def unquote(text: str) -> str:
-    """Free text wrapped in one pair of quotes, `"Text"` or „Text“, means the text without them.
-
-    People quote free text out of habit (the examples quote arguments); storing the quotes showed them
-    in every list and tripled them in CSV files. Text with more than one quoted part is kept as typed.
-    """
-    stripped = text.strip()
-    try:
-        tokens = tokenize(stripped)
-    except UsageError:
-        return stripped
-    if len(tokens) == 1 and tokens[0].quoted and tokens[0].end == len(stripped):
-        return tokens[0].text.strip()
-    return stripped
-
-
-class Rest(ArgType):
-    """The rest of the message as typed, e.g. a free-text question; one pair of quotes around all of it
-    is dropped (see ``unquote``)."""
-
-    placeholder_suffix = " …"
-
-    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[str, int]:
-        if not tokens:
-            raise _missing
-        return unquote(raw[tokens[0].start : tokens[-1].end]), len(tokens)
-
-
-class When(ArgType):
-    """A point in time in the user's words: unquoted tokens up to the next quoted one."""
-
-    def __init__(self, future: bool = True) -> None:
-        self.future = future
-
-    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[datetime, int]:
-        from bot import timeparse
-
-        used = 0
-        while used < len(tokens) and not tokens[used].quoted:
-            used += 1
-        if used == 0:
-            if tokens:  # a quoted date like "01.12. 18 Uhr" is fine too
-                used = 1
-            else:
-                raise _missing
-        text = " ".join(t.text for t in tokens[:used])
-        now = ctx.now()
-        try:
-            value = timeparse.parse_when(text, now, ctx.tz, ctx.lang)
-            if self.future:
-                timeparse.require_future(value, now)
-        except timeparse.TimeParseError as exc:
-            raise UsageError(exc.markdown(ctx.lang)) from exc
-        return value, used
-
-
-class Duration(ArgType):
-    def consume(self, tokens: Sequence[Token], ctx: Context, raw: str) -> tuple[timedelta, int]:
-        from bot import timeparse
-
-        if not tokens:
-            raise _missing
-        used = 1 if tokens[0].quoted else sum(1 for _ in _until_quoted(tokens))
-        text = " ".join(t.text for t in tokens[:used])
-        try:
-            return timeparse.parse_duration(text), used
-        except timeparse.TimeParseError as exc:
-            raise UsageError(exc.markdown(ctx.lang)) from exc
-
-
-def _until_quoted(tokens: Sequence[Token]) -> Iterable[Token]:
-    for token in tokens:
-        if token.quoted:
-            return
-        yield token
-
-
-@dataclass(frozen=True)
-class Arg:
-    name: str
-    type: ArgType = field(default_factory=Text)
-    optional: bool = False
-    label: Mapping[str, str] | None = None  # shown in usage, e.g. {"de": "Frage", "en": "question"}
-
-    def spoken(self, lang: str) -> str:
-        """The missing value as words in a sentence ("Es fehlt noch: Datum Zeit"), not a <placeholder>."""
-        return escape_md(i18n.pick(lang, self.label) if self.label else self.name)
-
-    def placeholder(self, lang: str) -> str:
-        label = i18n.pick(lang, self.label) if self.label else self.name
-        text = f"<{label}>{self.type.placeholder_suffix}"
-        return f"[{text}]" if self.optional else text
-
-
-@dataclass(frozen=True)
-class Flag:
-    """``--name value``; with ``type=None`` a switch. ``repeat`` collects every occurrence in a list."""
-
-    name: str
-    type: ArgType | None = None
-    aliases: tuple[str, ...] = ()
-    repeat: bool = False
-    label: Mapping[str, str] | None = None
-
-    @property
-    def key(self) -> str:
-        return fold(self.name).replace("-", "_")
-
-    def usage(self, lang: str) -> str:
-        if self.type is None:
-            return f"[--{self.name}]"
-        label = i18n.pick(lang, self.label) if self.label else self.name
-        return f"[--{self.name} <{label}>]"
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -525,28 +316,6 @@ class Registry:
         return [name for cmd in self.commands if allowed(cmd) for name in cmd.names]
 
 
-def fold(text: str) -> str:
-    """Case- and umlaut-insensitive key: ``Schließen`` == ``schliessen``; accents from phones ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-
-
-_BANG_COMMAND = re.compile(r"(^|`)!(?=\w)")
-
-
-def with_prefix(text: str, prefix: str) -> str:
-    """Examples and help details are written with ``!``; show them with the configured prefix."""
-    return text if prefix == "!" else _BANG_COMMAND.sub(lambda m: m.group(1) + prefix, text)
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """User text quoted back in a reply: one line, at most ``limit`` characters. Escape it afterwards
-    (``escape_md``/``code_md``), so the cut can't split an escape."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 registry = Registry()
 command = registry.command
 message_hook = registry.message_hook
@@ -557,27 +326,6 @@ startup = registry.startup
 
 i18n.register(
     {
-        "fw.unbalanced_quote": {
-            "de": "Ein Anführungszeichen {quote} wird nicht geschlossen.",
-            "en": "A quotation mark {quote} is never closed.",
-        },
-        "fw.not_a_number": {"de": "„{value}“ ist keine Zahl.", "en": "“{value}” is not a number."},
-        "fw.out_of_range": {
-            "de": "{value} liegt nicht im erlaubten Bereich ({min} bis {max}).",
-            "en": "{value} is out of range ({min} to {max}).",
-        },
-        "fw.bad_choice": {
-            "de": "„{value}“ kenne ich hier nicht. Möglich: {choices}.",
-            "en": "I don't know “{value}” here. Possible: {choices}.",
-        },
-        "fw.too_few": {
-            "de": "Es fehlen Angaben: mindestens {min} nötig, {got} angegeben.",
-            "en": "Not enough values: at least {min} needed, {got} given.",
-        },
-        "fw.too_many": {
-            "de": "Zu viele Angaben: höchstens {max} erlaubt, {got} angegeben.",
-            "en": "Too many values: at most {max} allowed, {got} given.",
-        },
         "fw.unknown_flag": {
             "de": "Die Option {flag} gibt es hier nicht. Möglich: {known}.",
             "en": "There is no option {flag} here. Possible: {known}.",

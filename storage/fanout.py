@@ -68,3 +68,4 @@ class FanoutRecipient(Base):
     # transaction-id memory it is simply sent again (the homeserver returns the first event); after that
     # it is counted as "unsure" and left alone, because at most once matters more than at least once.
     attempted_at: Mapped[datetime | None] = mapped_column(default=None)
+    room_id: Mapped[str | None] = mapped_column(String(255), default=None)  # the DM, stored with the attempt

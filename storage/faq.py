@@ -8,7 +8,7 @@ feedback carry no user ids.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -101,3 +101,28 @@ class FaqChoice(Base):
     )
     entry_ids: Mapped[list[str]] = mapped_column(JSON)
     offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FaqLearned(Base):
+    """What the FAQ learned from use, visible to coordinators (``!faq gelernt``) and removable.
+
+    ``phrasing``: an asker's own wording confirmed for an entry (they picked it from the offered ones,
+    or a coordinator answered their open question with it); its new words now find that entry.
+    ``mismatch``: a 👎 on that entry as the answer to this wording; similar questions score lower for it.
+    Only the wording is kept: no sender, no room, no link to the question log, the day but not the time.
+    """
+
+    __tablename__ = "faq_learned"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "kind", "key", name="uq_faq_learned_entry_kind_key"),
+        Index("ix_faq_learned_entry_id", "entry_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    entry_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))  # phrasing | mismatch
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(300))  # the folded text: one row per wording, counted
+    source: Mapped[str] = mapped_column(String(16))  # choice | coordinator | feedback
+    count: Mapped[int] = mapped_column(default=1)
+    learned_on: Mapped[date]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from commands.faq.kb import Entry
 from commands.faq.stemming import german_stem
 
 _FOLD = (("ä", "a"), ("ö", "o"), ("ü", "u"), ("ß", "ss"))
@@ -202,3 +204,28 @@ def analyse(text: str) -> list[str]:
 
 def analysed(text: str) -> tuple[str, ...]:
     return tuple(analyse(text))
+
+
+# A word after a word (or comma) and one space is inside a sentence, so its case is meaningful.
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;)] )[^\W\d_]{3,}")
+_ANY_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def noun_shares(entries: Iterable[Entry]) -> dict[str, float]:
+    """Share of capitalised spellings per stem, from words that cannot start a sentence.
+
+    German capitalises nouns, so the KB's own spelling tells nouns from verbs and adjectives even
+    though users type everything in lower case. In tag lists every word counts.
+    """
+    words: Counter[str] = Counter()
+    for entry in entries:
+        words.update(_MID_SENTENCE_WORD.findall("\n".join((*entry.questions, entry.answer))))
+        words.update(_ANY_WORD.findall(" ".join(entry.tags)))
+    counts: dict[str, list[int]] = {}
+    for word, n in words.items():
+        key = stem(normalise(word))
+        pair = counts.get(key)
+        if pair is None:
+            pair = counts[key] = [0, 0]
+        pair[0 if word[0].isupper() else 1] += n
+    return {k: up / (up + low) for k, (up, low) in counts.items()}

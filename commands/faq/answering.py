@@ -16,7 +16,7 @@ from datetime import timedelta
 from bot.context import Context
 from bot.framework import Arg, Rest, command, fold
 from bot.render import escape_md
-from commands.faq import runtime, store
+from commands.faq import learning, runtime, store
 from commands.faq.analysis import tokenise
 from commands.faq.decision import Decision, Match
 from commands.faq.present import render_answer, render_choices, who
@@ -57,7 +57,7 @@ async def ask(ctx: Context, text: str, via: str, *, question_like: bool = True) 
     """Answer, offer choices or admit there is no answer; every outcome is logged for the statistics."""
     question = " ".join(text.split())
     if not question:
-        snapshot = await runtime.holder(ctx).current()
+        snapshot = await runtime.snapshot(ctx)
         await ctx.reply(ctx.t("faq.intro", entries=len(snapshot.kb.entries)))
         return
     number = choice_number(question)
@@ -66,7 +66,7 @@ async def ask(ctx: Context, text: str, via: str, *, question_like: bool = True) 
             await ctx.reply(ctx.t("faq.no_choices"))
         return
     question = question[:MAX_QUESTION_CHARS]
-    snapshot = await runtime.holder(ctx).current()
+    snapshot = await runtime.snapshot(ctx)
     if not snapshot.kb.entries:
         await ctx.reply(ctx.t("faq.kb_empty"))
         return
@@ -133,7 +133,7 @@ async def pick(ctx: Context, number: int) -> bool:
         await ctx.reply(ctx.t("faq.choice_range", count=len(found.entry_ids)))
         return True
     entry_id = found.entry_ids[number - 1]
-    snapshot = await runtime.holder(ctx).current()
+    snapshot = await runtime.snapshot(ctx)
     entry = snapshot.kb.get(entry_id)
     if entry is None:
         await ctx.reply(ctx.t("faq.choice_gone", id=entry_id))
@@ -142,6 +142,7 @@ async def pick(ctx: Context, number: int) -> bool:
     question = await store.question(ctx.session, found.question_id)
     if question is not None:
         question.outcome, question.entry_id = "picked", entry.id
+        await learning.record(ctx, entry.id, "phrasing", question.question, "choice")
     store.add_reply(ctx.session, event_id, found.question_id, entry.id)
     return True
 

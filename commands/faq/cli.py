@@ -15,6 +15,7 @@ from commands.faq.decision import Decision, Match
 from commands.faq.evalsets import format_sets, load_sets, run_sets
 from commands.faq.evaluate import evaluate, format_report, load_cases
 from commands.faq.kb import load_kb
+from commands.faq.learneval import format_learning, run_learning
 from commands.faq.retrieval import FaqIndex
 
 DEFAULT_SETS = Path(__file__).resolve().parents[2] / "tests" / "data" / "faq" / "sets.yaml"
@@ -44,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
         help="manifest of evaluation sets with dev/heldout roles (default: tests/data/faq/sets.yaml)",
     )
     p.add_argument("--failures", action="store_true", help="also list the questions the engine got wrong")
+    p.add_argument(
+        "--learning",
+        action="store_true",
+        help="simulate learning from use on half of each set's questions and report the other half",
+    )
     return parser
 
 
@@ -66,6 +72,19 @@ def _decision_json(question: str, d: Decision) -> dict[str, object]:
     }
 
 
+def _eval_sets(args: argparse.Namespace, out: TextIO) -> int:
+    """Every set of the manifest: the figures per set, or (``--learning``) before/after learning from use."""
+    try:
+        sets = load_sets(args.sets)
+        text = format_learning(run_learning(sets)) if args.learning else None
+        text = text or format_sets(run_sets(sets), failures=args.failures)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=out)
+        return 2
+    print(text, file=out)
+    return 0
+
+
 def main(argv: list[str], out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
@@ -73,14 +92,8 @@ def main(argv: list[str], out: TextIO | None = None) -> int:
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return int(exc.code or 0)
 
-    if args.command == "eval" and not (args.kb or args.questions):
-        try:
-            results = run_sets(load_sets(args.sets))
-        except (OSError, ValueError) as exc:
-            print(f"error: {exc}", file=out)
-            return 2
-        print(format_sets(results, failures=args.failures), file=out)
-        return 0
+    if args.command == "eval" and (args.learning or not (args.kb or args.questions)):
+        return _eval_sets(args, out)
     if args.command == "eval" and not (args.kb and args.questions):
         print("error: --kb and --questions go together (or give neither to use --sets)", file=out)
         return 2

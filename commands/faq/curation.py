@@ -18,8 +18,8 @@ from bot import render
 from bot.context import Context
 from bot.framework import Arg, Flag, Int, Perm, Rest, Text, Token, UserError, command, fold
 from bot.render import escape_md
-from commands.faq import runtime, store
-from commands.faq.kb import suggest_id, update_entry, write_entry
+from commands.faq import learning, runtime, store
+from commands.faq.kb import Entry, suggest_id, update_entry, write_entry
 from commands.faq.present import one_line, render_open, render_statistics, short, who
 from commands.faq.settings import writable
 from commands.faq.texts import FAQ
@@ -74,39 +74,72 @@ async def _unanswered(ctx: Context, number: int) -> tuple[FaqUnanswered, FaqQues
     },
     args=[
         Arg("nr", Int(1), label={"de": "Nr", "en": "no"}),
-        Arg("text", Body(), label={"de": "Antwort", "en": "answer"}),
+        Arg("text", Body(), optional=True, label={"de": "Antwort", "en": "answer"}),
     ],
-    flags=[Flag("privat", aliases=("private",))],
-    examples=["!faq antworten 3 Den Zugang beantragst du über das IT-Serviceportal."],
+    flags=[
+        Flag("privat", aliases=("private",)),
+        Flag("eintrag", Text(), aliases=("entry",), label={"de": "Eintrag", "en": "entry"}),
+    ],
+    examples=[
+        "!faq antworten 3 Den Zugang beantragst du über das IT-Serviceportal.",
+        "!faq antworten 4 --eintrag jitsi",
+    ],
     details={
         "de": "Die Antwort erscheint als Antwort auf die ursprüngliche Frage in deren Raum (oder der "
         "Direktnachricht); mit `--privat` als Direktnachricht. Danach kann `!faq speichern <Nr>` daraus "
-        "einen Eintrag der Wissensdatenbank machen.",
+        "einen Eintrag der Wissensdatenbank machen. Beantwortet ein vorhandener Eintrag die Frage, "
+        "schick ihn mit `--eintrag <id>`: Ich lerne dann die Formulierung der Frage für diesen Eintrag "
+        "(`!faq gelernt <id>`).",
         "en": "The answer appears as a reply to the original question in its room (or DM); with "
-        "`--privat` as a direct message. `!faq save <no>` then turns it into a knowledge base entry.",
+        "`--privat` as a direct message. `!faq save <no>` then turns it into a knowledge base entry. If "
+        "an existing entry answers the question, send it with `--entry <id>`: I then learn the question's "
+        "wording for that entry (`!faq learned <id>`).",
     },
 )
-async def faq_antworten(ctx: Context, nr: int, text: str, privat: bool) -> None:
+async def faq_antworten(
+    ctx: Context, nr: int, text: str | None, privat: bool, eintrag: str | None = None
+) -> None:
     item, asked = await _unanswered(ctx, nr)
     if item.status == "dismissed":
         raise UserError(ctx.t("faq.dismissed_already", number=nr))
-    answer = text.strip()
+    entry = await _entry(ctx, eintrag) if eintrag else None
+    answer = (text or "").strip() or (entry.answer if entry else "")
+    if not answer:
+        raise UserError(ctx.t("faq.answer_missing", number=nr))
     md = ctx.t("faq.answer_to_asker", question=escape_md(short(asked.question, 300)), answer=answer)
-    if privat:
-        event_id = await ctx.dm(item.sender, md)
-    else:
-        content = render.message(
-            md, reply_to=item.event_id, thread_root=item.thread_root, mention_users=[item.sender]
-        )
-        try:
-            event_id = await ctx.send_content(content, room_id=item.room_id)
-        except Exception:  # the bot may have left that room: the person still gets the answer
-            log.warning("could not answer FAQ question %d in its room; sending a DM", nr, exc_info=True)
-            event_id = await ctx.dm(item.sender, md)
+    event_id = await _send_answer(ctx, item, md, privat)
+    if entry is not None:
+        item.status, item.saved_entry_id = "saved", entry.id
+        await learning.record(ctx, entry.id, "phrasing", asked.question, "coordinator")
     store.add_reply(ctx.session, event_id, asked.id, item.saved_entry_id)
     item.status = "answered" if item.status != "saved" else "saved"
     item.answer, item.answered_by, item.answered_at = answer, ctx.sender, ctx.now()
     await ctx.reply(ctx.t("faq.answered", who=who(ctx, item.room_id, item.sender), number=nr))
+
+
+async def _send_answer(ctx: Context, item: FaqUnanswered, md: str, privat: bool) -> str:
+    """As a reply to the question in its room; as a DM if asked so, or if the room cannot be reached."""
+    if privat:
+        return await ctx.dm(item.sender, md)
+    content = render.message(
+        md, reply_to=item.event_id, thread_root=item.thread_root, mention_users=[item.sender]
+    )
+    try:
+        return await ctx.send_content(content, room_id=item.room_id)
+    except Exception:  # the bot may have left that room: the person still gets the answer
+        log.warning("could not answer FAQ question %d in its room; sending a DM", item.number, exc_info=True)
+        return await ctx.dm(item.sender, md)
+
+
+async def _entry(ctx: Context, entry_id: str) -> Entry:
+    """The KB entry with this id, or a German error naming the closest id."""
+    snapshot = await runtime.snapshot(ctx)
+    entry = snapshot.kb.get(entry_id.strip().lower())
+    if entry is None:
+        close = difflib.get_close_matches(entry_id.lower(), sorted(snapshot.kb.ids), n=1)
+        hint = ctx.t("faq.unknown_entry_hint", id=close[0]) if close else ""
+        raise UserError(ctx.t("faq.unknown_entry", id=escape_md(entry_id), hint=hint))
+    return entry
 
 
 @command(
@@ -307,6 +340,6 @@ async def faq_verwerfen(ctx: Context, nr: int) -> None:
 )
 async def faq_statistik(ctx: Context, tage: int | None) -> None:
     since = ctx.now() - timedelta(days=tage) if tage else None
-    snapshot = await runtime.holder(ctx).current()
+    snapshot = await runtime.snapshot(ctx)
     stats = await store.statistics(ctx.session, since)
     await ctx.reply(render_statistics(ctx, stats, snapshot.kb, tage))

@@ -8,7 +8,7 @@ import re
 from bot.context import Context
 from bot.dispatch import Incoming
 from bot.framework import event_hook
-from commands.faq import store
+from commands.faq import learning, store
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ async def on_reaction(ctx: Context, incoming: Incoming) -> bool:
     if reply is None:
         return False
     store.add_feedback(ctx.session, incoming.event_id, reply, value, ctx.now())
+    await learning.on_vote(ctx, reply.question_id, reply.entry_id, value, undo=False)
     log.info("FAQ feedback %+d on %s", value, reply.entry_id or "a coordinator's answer")
     return True
 
@@ -49,5 +50,8 @@ async def on_redaction(ctx: Context, incoming: Incoming) -> bool:
     row = await store.feedback_of_reaction(ctx.session, redacts)
     if row is None:
         return False
+    reply = await store.reply(ctx.session, row.reply_event_id)
+    if reply is not None:
+        await learning.on_vote(ctx, reply.question_id, reply.entry_id, row.value, undo=True)
     await ctx.session.delete(row)
     return True

@@ -11,19 +11,20 @@ score in [0, 1], which drives the answer / unsure / abstain decision.
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
     Token,
+    analyse,
     analysed,
     intent,
     joined,
     normalise,
+    noun_shares,
     stem,
     tokenise,
 )
@@ -40,6 +41,12 @@ INTENT_BONUS = 0.2  # same kind of question (how/what/where/...): decides betwee
 FIELD_QUESTION = 1.0
 FIELD_TAG = 0.85
 FIELD_ANSWER = 0.5
+#: a phrasing learned from use (a choice, a coordinator's assignment): a question field, a little weaker
+FIELD_LEARNED = 0.9
+#: a question this similar (idf-weighted share of shared stems) to one that got a 👎 for an entry ...
+MISMATCH_SIMILAR = 0.6
+#: ... scores this much lower for that entry, per 👎 (so it is offered rather than answered)
+MISMATCH_FACTOR = 0.6
 DERIVED = 0.85  # compound parts and de-prefixed verbs found inside an entry
 FORM_PARTS = 0.9
 FORM_SYNONYM = 0.9
@@ -54,30 +61,6 @@ UNKNOWN_PART = 0.5  # share of weight for compound parts the KB never uses
 #: 'beantragen', 'passiert', 'neu') relative to a noun: the topic of a question is its nouns, so a
 #: rare verb should not outweigh them ('Reisekostenerstattung beantragen')
 VERB_WEIGHT = 0.6
-
-# A word after a word (or comma) and one space is inside a sentence, so its case is meaningful.
-_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;)] )[^\W\d_]{3,}")
-_ANY_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def _noun_shares(entries: Iterable[Entry]) -> dict[str, float]:
-    """Share of capitalised spellings per stem, from words that cannot start a sentence.
-
-    German capitalises nouns, so the KB's own spelling tells nouns from verbs and adjectives even
-    though users type everything in lower case. In tag lists every word counts.
-    """
-    words: Counter[str] = Counter()
-    for entry in entries:
-        words.update(_MID_SENTENCE_WORD.findall("\n".join((*entry.questions, entry.answer))))
-        words.update(_ANY_WORD.findall(" ".join(entry.tags)))
-    counts: dict[str, list[int]] = {}
-    for word, n in words.items():
-        key = stem(normalise(word))
-        pair = counts.get(key)
-        if pair is None:
-            pair = counts[key] = [0, 0]
-        pair[0 if word[0].isupper() else 1] += n
-    return {k: up / (up + low) for k, (up, low) in counts.items()}
 
 
 @dataclass(slots=True)
@@ -95,7 +78,6 @@ class _Concept:
 @dataclass(slots=True)
 class _QuestionTerm:
     term: str
-    idf: float
     parts: tuple[str, ...]
 
 
@@ -142,6 +124,9 @@ class FaqIndex:
         self._idf: dict[str, float] = {}
         self._questions: list[list[list[_QuestionTerm]]] = []
         self._build(synonyms)
+        self._doc_of = {entry.id: doc for doc, entry in enumerate(self.entries)}
+        #: 👎 evidence: entry -> [(stems of the question, how often)]
+        self._mismatches: dict[int, list[tuple[frozenset[str], int]]] = {}
 
     @classmethod
     def build(
@@ -169,7 +154,7 @@ class FaqIndex:
         self._idf_unknown = math.log(1.0 + (n - 0.5) / 1.5)  # as rare as a word in one entry
         self._questions = [self._question_terms(fields) for fields in tokenised]
         self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
-        self._noun_share = _noun_shares(self.entries)
+        self._noun_share = noun_shares(self.entries)
         self._families: dict[str, list[str]] = defaultdict(list)
         for term in self._postings:
             if len(term) >= 5:
@@ -221,7 +206,7 @@ class FaqIndex:
             for t in toks:
                 term = stem(t.text)
                 parts = t.parts or self._split(t.text)
-                terms[term] = _QuestionTerm(term, self._idf.get(term, 0.0), tuple(stem(p) for p in parts))
+                terms[term] = _QuestionTerm(term, tuple(stem(p) for p in parts))
             qs.append(list(terms.values()))
         return qs
 
@@ -456,18 +441,18 @@ class FaqIndex:
 
     def _reverse(self, doc: int, query_terms: set[str]) -> float:
         """Share of the entry's own question that the user asked about (best phrasing)."""
-        best = 0.0
+        best, idf = 0.0, self._idf  # looked up, not kept: a learned phrasing changes a term's idf
         for terms in self._questions[doc]:
-            norm = sum(t.idf for t in terms)
+            norm = sum(idf.get(t.term, 0.0) for t in terms)
             if norm <= 0:
                 continue
             hit = 0.0
             for t in terms:
                 if t.term in query_terms:
-                    hit += t.idf
+                    hit += idf.get(t.term, 0.0)
                 elif t.parts:
                     share = sum(1 for p in t.parts if p in query_terms) / len(t.parts)
-                    hit += t.idf * share * DERIVED
+                    hit += idf.get(t.term, 0.0) * share * DERIVED
             best = max(best, hit / norm)
         return best
 
@@ -499,4 +484,69 @@ class FaqIndex:
         return matches[:k]
 
     def decide(self, question: str, k: int = 3) -> Decision:
-        return decide(tuple(self.search(question, k=max(k, 3))), self.thresholds, k)
+        matches = tuple(self.search(question, k=max(k, 3)))
+        if self._mismatches and matches:
+            matches = self._weakened(question, matches)
+        return decide(matches, self.thresholds, k)
+
+    # -- learning from use
+
+    def add_phrasing(self, entry_id: str, text: str) -> bool:
+        """Teach the entry the words of ``text`` that the KB does not use yet (cheap: only they change).
+
+        Only new vocabulary is learned ('verschwitzt', 'Kopierer', 'Perso'), at question-field weight
+        ``FIELD_LEARNED``; words the KB already uses keep their entries, and the learned text does not
+        count as the entry's own question for reverse coverage: on the dev sets both made a learned
+        phrasing pull other questions to the wrong entry (docs/faq-eval.md). The compound and spelling
+        vocabularies stay the KB's own, so a Lotse's typo never becomes a known word.
+        """
+        doc = self._doc_of.get(entry_id)
+        toks = tokenise(text[:1000])
+        if doc is None or not toks:
+            return False
+        local: dict[str, float] = {}
+        derived: set[str] = joined(toks)
+        for t in set(toks):
+            full, more = self._doc_terms(t)
+            local[full[0]] = FIELD_LEARNED
+            derived.update(more)
+        for term in derived:
+            local.setdefault(term, FIELD_LEARNED * DERIVED)
+        n = max(1, len(self.entries))
+        for term, weight in local.items():
+            if term in self._postings:
+                continue  # a word the KB already uses: learning it for this entry misled more than helped
+            self._postings[term] = {doc: weight}
+            if len(term) >= 5:
+                self._families[term[:5]].append(term)
+            self._idf[term] = math.log(1.0 + (n - 1 + 0.5) / (1 + 0.5))
+        asked = intent(text)
+        if asked is not None:
+            self._intents[doc].add(asked)
+        return True
+
+    def add_mismatch(self, entry_id: str, text: str, count: int = 1) -> bool:
+        """A 👎 on this entry as the answer to ``text``: similar questions score lower for it."""
+        doc = self._doc_of.get(entry_id)
+        stems = frozenset(analyse(text[:1000]))
+        if doc is None or not stems or count < 1:
+            return False
+        self._mismatches.setdefault(doc, []).append((stems, count))
+        return True
+
+    def _weakened(self, question: str, matches: tuple[Match, ...]) -> tuple[Match, ...]:
+        asked = frozenset(analyse(question[:20_000]))
+        out = []
+        for m in matches:
+            factor = 1.0
+            for stems, count in self._mismatches.get(self._doc_of[m.entry.id], ()):
+                if self._similarity(asked, stems) >= MISMATCH_SIMILAR:
+                    factor *= MISMATCH_FACTOR ** min(count, 3)
+            out.append(m if factor == 1.0 else Match(m.entry, m.score * factor, m.features))
+        return tuple(sorted(out, key=lambda m: -m.score))
+
+    def _similarity(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """Idf-weighted share of the stems two questions have in common (Jaccard)."""
+        idf, unknown = self._idf, self._idf_unknown
+        union = sum(idf.get(t, unknown) for t in a | b)
+        return sum(idf.get(t, unknown) for t in a & b) / union if union else 0.0

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.context import Context
 from bot.framework import startup
+from commands.faq import store
 from commands.faq.kb import KnowledgeBase, load_kb
 from commands.faq.retrieval import FaqIndex
 from commands.faq.settings import kb_dir, settings
@@ -50,6 +51,8 @@ def fingerprint(directory: Path) -> Fingerprint:
 class Snapshot:
     kb: KnowledgeBase
     index: FaqIndex
+    #: whether what was learned from use (``faq_learned``) has been applied to ``index``
+    learned: bool = False
 
 
 class KbHolder:
@@ -76,6 +79,10 @@ class KbHolder:
             self._snapshot = await asyncio.to_thread(self._build)
             return self._snapshot
 
+    def forget_learning(self) -> None:
+        """Learned evidence was removed: the index is rebuilt from the KB on the next question."""
+        self._snapshot = None
+
     def _build(self) -> Snapshot:
         kb = load_kb(self.directory)
         for problem in kb.problems:
@@ -95,11 +102,28 @@ def holder(ctx: Context) -> KbHolder:
     return found
 
 
+async def snapshot(ctx: Context) -> Snapshot:
+    """The current KB and its index, with everything learned from use applied (once per build)."""
+    found = await holder(ctx).current()
+    if not found.learned:
+        found.learned = True
+        for row in await store.learned(ctx.session):
+            apply(found.index, row.entry_id, row.kind, row.text, row.count)
+    return found
+
+
+def apply(index: FaqIndex, entry_id: str, kind: str, text: str, count: int = 1) -> None:
+    if kind == "phrasing":
+        index.add_phrasing(entry_id, text)
+    elif kind == "mismatch":
+        index.add_mismatch(entry_id, text, count)
+
+
 @startup
 async def load_at_start(ctx: Context) -> None:
     """Load (and index) the KB before the first question: its problems show in the start-up log, and the
     first asker does not wait for the index."""
-    await holder(ctx).current()
+    await snapshot(ctx)
 
 
 _aliases: dict[str, str] = {}

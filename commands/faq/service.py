@@ -13,7 +13,7 @@ from commands.faq.kb import KnowledgeBase
 
 async def knowledge_base(ctx: Context) -> KnowledgeBase:
     """The current knowledge base (reloaded if its files changed)."""
-    return (await runtime.holder(ctx).current()).kb
+    return (await runtime.snapshot(ctx)).kb
 
 
 async def ask(ctx: Context, text: str) -> None:

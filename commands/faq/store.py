@@ -7,14 +7,15 @@ table touches one file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from storage.faq import FaqChoice, FaqFeedback, FaqQuestion, FaqReply, FaqUnanswered
+from bot.framework import fold
+from storage.faq import FaqChoice, FaqFeedback, FaqLearned, FaqQuestion, FaqReply, FaqUnanswered
 
 # ------------------------------------------------------------------------------ questions and choices
 
@@ -169,3 +170,65 @@ async def statistics(session: AsyncSession, since: datetime | None) -> dict[str,
         "downvoted": await _most(session, FaqFeedback.entry_id, 3, FaqFeedback.value < 0, *f_filter),
         "open": open_count or 0,
     }
+
+
+# --------------------------------------------------------------------------------- learned from use
+
+
+def _learned_key(text: str) -> str:
+    return fold(" ".join(text.split()))[:300]
+
+
+async def _learned_row(session: AsyncSession, entry_id: str, kind: str, text: str) -> FaqLearned | None:
+    return await session.scalar(
+        select(FaqLearned).where(
+            FaqLearned.entry_id == entry_id, FaqLearned.kind == kind, FaqLearned.key == _learned_key(text)
+        )
+    )
+
+
+async def learn(
+    session: AsyncSession, entry_id: str, kind: str, text: str, source: str, today: date
+) -> FaqLearned:
+    """One more piece of evidence; the same wording for the same entry is counted, not repeated."""
+    row = await _learned_row(session, entry_id, kind, text)
+    if row is None:
+        row = FaqLearned(
+            entry_id=entry_id,
+            kind=kind,
+            text=" ".join(text.split())[:300],
+            key=_learned_key(text),
+            source=source,
+            count=1,
+            learned_on=today,
+        )
+        session.add(row)
+        await session.flush()
+    else:
+        row.count += 1
+    return row
+
+
+async def unlearn(session: AsyncSession, entry_id: str, kind: str, text: str) -> bool:
+    """Take one piece of evidence back (a redacted 👎); the row goes when its count reaches zero."""
+    row = await _learned_row(session, entry_id, kind, text)
+    if row is None:
+        return False
+    row.count -= 1
+    if row.count <= 0:
+        await session.delete(row)
+    return True
+
+
+async def learned(session: AsyncSession, entry_id: str | None = None) -> list[FaqLearned]:
+    """Everything learned (for one entry), oldest first: the order the index applies it in."""
+    where = [FaqLearned.entry_id == entry_id] if entry_id is not None else []
+    return list((await session.scalars(select(FaqLearned).where(*where).order_by(FaqLearned.id))).all())
+
+
+async def learned_by_id(session: AsyncSession, learned_id: int) -> FaqLearned | None:
+    return await session.get(FaqLearned, learned_id)
+
+
+async def remove_learned(session: AsyncSession, row: FaqLearned) -> None:
+    await session.delete(row)

@@ -220,6 +220,65 @@ i18n.register(
             "en": " – ⚠️ {count} problem(s), see `lotsenbot faq validate --kb {dir}`",
         },
         "faq.stats_nothing": {"de": "Noch keine Fragen.", "en": "No questions yet."},
+        # -- learning from use (learning.py)
+        "faq.answer_missing": {
+            "de": "Da fehlt die Antwort. Schreib sie hinter die Nummer (`{prefix}faq antworten {number} "
+            "<Antwort>`) oder nenn den passenden Eintrag (`{prefix}faq antworten {number} --eintrag <id>`).",
+            "en": "The answer is missing. Write it after the number (`{prefix}faq answer {number} <answer>`) "
+            "or name the matching entry (`{prefix}faq answer {number} --entry <id>`).",
+        },
+        "faq.learned_none": {
+            "de": "Ich habe noch nichts aus der Nutzung gelernt. Das geschieht, wenn jemand eine angebotene "
+            "Frage auswählt, du eine offene Frage mit `--eintrag` beantwortest oder eine Antwort ein 👎 "
+            "bekommt.",
+            "en": "I have not learned anything from use yet. That happens when someone picks an offered "
+            "question, you answer an open question with `--entry`, or an answer gets a 👎.",
+        },
+        "faq.learned_title": {
+            "de": "**Aus der Nutzung gelernt** (Formulierungen / 👎):",
+            "en": "**Learned from use** (phrasings / 👎):",
+        },
+        "faq.learned_entry": {
+            "de": "- `{id}`: {phrasings} / {mismatches}",
+            "en": "- `{id}`: {phrasings} / {mismatches}",
+        },
+        "faq.learned_hint": {
+            "de": "Details zu einem Eintrag: `{example}`",
+            "en": "Details for one entry: `{example}`",
+        },
+        "faq.learned_entry_none": {
+            "de": "Für `{id}` habe ich noch nichts gelernt.",
+            "en": "I have not learned anything for `{id}` yet.",
+        },
+        "faq.learned_entry_title": {"de": "**Gelernt für `{id}`**", "en": "**Learned for `{id}`**"},
+        "faq.learned_phrasings": {
+            "de": "Formulierungen (ihre neuen Wörter finden jetzt diesen Eintrag):",
+            "en": "Phrasings (their new words now find this entry):",
+        },
+        "faq.learned_mismatches": {
+            "de": "Fragen mit 👎 (ähnliche Fragen bekommen den Eintrag nur noch zur Auswahl):",
+            "en": "Questions with 👎 (similar questions only get this entry offered):",
+        },
+        "faq.learned_line": {
+            "de": "Nr. {number}: „{text}“ – {count}×, {source}, {day}",
+            "en": "No. {number}: “{text}” – {count}×, {source}, {day}",
+        },
+        "faq.learned_source_choice": {"de": "ausgewählt", "en": "picked"},
+        "faq.learned_source_coordinator": {"de": "von der Koordination", "en": "by a coordinator"},
+        "faq.learned_source_feedback": {"de": "👎", "en": "👎"},
+        "faq.learned_forget_hint": {
+            "de": "Etwas davon entfernen: `{example}` (mit der Nummer).",
+            "en": "Remove one of them: `{example}` (with its number).",
+        },
+        "faq.learned_unknown": {
+            "de": "Nr. {number} gibt es unter dem Gelernten nicht. Die Nummern zeigt "
+            "`{prefix}faq gelernt <Eintrag>`.",
+            "en": "There is no learned item no. {number}. `{prefix}faq learned <entry>` shows the numbers.",
+        },
+        "faq.learned_forgotten": {
+            "de": "Vergessen: „{text}“ für `{id}`. Das gilt ab der nächsten Frage.",
+            "en": "Forgotten: “{text}” for `{id}`. This applies from the next question.",
+        },
     }
 )
 

@@ -39,10 +39,27 @@ SIE = {
     "faq.answer_to_asker": "💬 **Antwort der Koordination** auf Ihre Frage „{question}“:\n\n{answer}",
     "faq.id_taken": "Die Id `{id}` ist schon vergeben; wählen Sie mit `--id` eine andere.",
     "faq.unknown_entry_hint": " Meinten Sie `{id}`?",
+    "faq.learned_none": "Ich habe noch nichts aus der Nutzung gelernt. Das geschieht, wenn jemand eine "
+    "angebotene Frage auswählt, Sie eine offene Frage mit `--eintrag` beantworten oder eine Antwort ein 👎 "
+    "bekommt.",
+    "faq.answer_missing": "Da fehlt die Antwort. Schreiben Sie sie hinter die Nummer (`{prefix}faq antworten "
+    "{number} <Antwort>`) oder nennen Sie den passenden Eintrag (`{prefix}faq antworten {number} --eintrag "
+    "<id>`).",
 }
 
 # Usage examples are typed content (a coordinator's answer); in a formal bot they are written formally.
 EXAMPLES = {
+    "Die Antwort erscheint als Antwort auf die ursprüngliche Frage in deren Raum (oder der "
+    "Direktnachricht); mit `--privat` als Direktnachricht. Danach kann `!faq speichern <Nr>` daraus "
+    "einen Eintrag der Wissensdatenbank machen. Beantwortet ein vorhandener Eintrag die Frage, "
+    "schick ihn mit `--eintrag <id>`: Ich lerne dann die Formulierung der Frage für diesen Eintrag "
+    "(`!faq gelernt <id>`).": (
+        "Die Antwort erscheint als Antwort auf die ursprüngliche Frage in deren Raum (oder der "
+        "Direktnachricht); mit `--privat` als Direktnachricht. Danach kann `!faq speichern <Nr>` daraus "
+        "einen Eintrag der Wissensdatenbank machen. Beantwortet ein vorhandener Eintrag die Frage, "
+        "schicken Sie ihn mit `--eintrag <id>`: Ich lerne dann die Formulierung der Frage für diesen "
+        "Eintrag (`!faq gelernt <id>`)."
+    ),
     "!faq antworten 3 Den Zugang beantragst du über das IT-Serviceportal.": (
         "!faq antworten 3 Den Zugang beantragen Sie über das IT-Serviceportal."
     ),

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.context import Context
+from bot.fanout import still_needed, still_wanted
 from bot.framework import job
 from bot.render import escape_md
 from commands.polls import present, store
 from commands.polls.service import CLOSE_JOB, REMIND_JOB, close_poll, ms
+
+# The reminder's DM fan-outs, keyed "<kind>:<poll id>": named polls skip who voted meanwhile; anonymous
+# ones are private (everybody, nobody skipped), so they are a kind of their own without that check.
+FANOUT, FANOUT_ANONYMOUS = "poll.remind", "poll.remind_anonymous"
 
 
 @job(CLOSE_JOB)
@@ -23,7 +30,8 @@ async def close_at_deadline(ctx: Context, payload: dict[str, Any]) -> None:
 
 @job(REMIND_JOB)
 async def remind(ctx: Context, payload: dict[str, Any]) -> None:
-    """One reminder before the deadline that mentions only those who have not voted (nobody if anonymous)."""
+    """One reminder before the deadline, by DM (``bot/fanout.py``): to those who have not voted, or — in an
+    anonymous poll, where the bot must not keep a list of them — to everybody, with a count in the room."""
     poll = await store.by_id(ctx.session, int(payload["poll_id"]))
     if poll is None or not poll.is_open or poll.closes_at is None:
         return
@@ -31,23 +39,31 @@ async def remind(ctx: Context, payload: dict[str, Any]) -> None:
     members = ctx.members(poll.room_id)
     when = present.when(poll.closes_at, ctx.tz, ctx.lang)
     question = escape_md(poll.question)
+    values = {"number": poll.number, "question": question, "when": when}
+    title = ctx.t("polls.reminder_title", **values)
+    fan = {"payload": {"poll_id": poll.id}, "deadline": poll.closes_at, "room_id": poll.room_id}
     if poll.anonymous:
-        text = ctx.t(
-            "polls.reminder_anonymous",
-            number=poll.number,
-            question=question,
-            when=when,
-            voters=counted.voters,
-            members=max(len(members), counted.voters),
-        )
+        voters, total = counted.voters, max(len(members), counted.voters)
+        text = ctx.t("polls.reminder_anonymous", voters=voters, members=total, **values)
         await ctx.say(text + ctx.late_note(), room_id=poll.room_id)
+        dm = ctx.t("polls.reminder_dm_anonymous", **values) + ctx.late_note()
+        await ctx.fan_out(f"{FANOUT_ANONYMOUS}:{poll.id}", members, dm, title=title, private=True, **fan)
         return
     missing = [m for m in members if m not in counted.ballots]
-    if not missing:
-        return
-    people = ", ".join(
-        f"[{escape_md(ctx.messenger.display_name(poll.room_id, m))}](<https://matrix.to/#/{m}>)"
-        for m in missing
-    )
-    text = ctx.t("polls.reminder", number=poll.number, question=question, when=when, people=people)
-    await ctx.say(text + ctx.late_note(), room_id=poll.room_id, mention_users=missing)
+    link = f"https://matrix.to/#/{poll.room_id}/{poll.start_event_id or ''}".rstrip("/")
+    dm = ctx.t("polls.reminder_dm", link=link, **values) + ctx.late_note()
+    await ctx.fan_out(f"{FANOUT}:{poll.id}", missing, dm, title=title, **fan)
+
+
+@still_wanted(FANOUT)
+@still_wanted(FANOUT_ANONYMOUS)
+async def _poll_open(session: AsyncSession, payload: dict[str, Any]) -> bool:
+    poll = await store.by_id(session, int(payload["poll_id"]))
+    return poll is not None and poll.is_open
+
+
+@still_needed(FANOUT)
+async def _not_voted(session: AsyncSession, payload: dict[str, Any], user_id: str) -> bool:
+    """Right before each DM of a named poll: who voted meanwhile is not reminded any more."""
+    poll = await store.by_id(session, int(payload["poll_id"]))
+    return poll is not None and user_id not in (await store.current_tally(session, poll)).ballots

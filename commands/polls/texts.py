@@ -429,9 +429,24 @@ i18n.register(
             "en": "Anonymous poll: no data on individual people.",
         },
         # ------------------------------------------------------------------------------ reminder
-        "polls.reminder": {
-            "de": "⏰ Umfrage #{number} „{question}“ endet am {when}. Noch nicht abgestimmt: {people}.",
-            "en": "⏰ Poll #{number} “{question}” ends on {when}. Not voted yet: {people}.",
+        "polls.reminder_title": {
+            "de": "Erinnerung per Direktnachricht zu Umfrage #{number} „{question}“ (endet am {when})",
+            "en": "Reminder by direct message for poll #{number} “{question}” (ends on {when})",
+        },
+        "polls.reminder_dm": {
+            "de": "⏰ Umfrage #{number} „{question}“ endet am {when}, und du hast noch nicht abgestimmt. "
+            "Hier geht's zur Umfrage: {link}",
+            "en": "⏰ Poll #{number} “{question}” ends on {when} and you have not voted yet. "
+            "Here is the poll: {link}",
+        },
+        "polls.reminder_dm_anonymous": {
+            "de": "⏰ Die anonyme Umfrage #{number} „{question}“ endet am {when}. Falls du noch nicht "
+            "abgestimmt hast: schreib mir hier `{prefix}stimme {number} <Nr>`. Wenn du schon abgestimmt "
+            "hast, ist nichts zu tun – diese Erinnerung bekommen alle, damit niemand erkennen kann, wer "
+            "schon abgestimmt hat.",
+            "en": "⏰ The anonymous poll #{number} “{question}” ends on {when}. If you have not voted yet: "
+            "send me `{prefix}vote {number} <no>` here. If you have, there is nothing to do – everybody gets "
+            "this reminder, so that nobody can tell who has voted.",
         },
         "polls.reminder_anonymous": {
             "de": "⏰ Die anonyme Umfrage #{number} „{question}“ endet am {when}. Bisher haben {voters} von "

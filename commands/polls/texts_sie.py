@@ -10,6 +10,12 @@ from bot import i18n, variants
 from commands.polls.texts import ANONYMITY_DE
 
 SIE = {
+    "polls.reminder_dm": "⏰ Umfrage #{number} „{question}“ endet am {when}, und Sie haben noch nicht "
+    "abgestimmt. Hier geht es zur Umfrage: {link}",
+    "polls.reminder_dm_anonymous": "⏰ Die anonyme Umfrage #{number} „{question}“ endet am {when}. Falls Sie "
+    "noch nicht abgestimmt haben: Schreiben Sie mir hier `{prefix}stimme {number} <Nr>`. Wenn Sie schon "
+    "abgestimmt haben, ist nichts zu tun – diese Erinnerung bekommen alle, damit niemand erkennen kann, wer "
+    "schon abgestimmt hat.",
     "polls.option_count": "Eine Umfrage braucht 2 bis 20 Optionen, Sie haben {count} angegeben.",
     "polls.empty_question": "Die Frage ist leer. Schreiben Sie sie in Anführungszeichen vor die Optionen.",
     "polls.question_unquoted": "Die Frage scheint nicht in Anführungszeichen zu stehen: „{option}“ sieht "

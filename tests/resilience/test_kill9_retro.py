@@ -158,8 +158,11 @@ async def test_kill9_during_retro_interviews_keeps_each_answer_once(
             from_bot = person.messages_from(dm, bot_id)
             replies = Counter(t for t in map(reply_target, from_bot) if t)
             assert replies == Counter(sent[i]), f"person {i}: each message answered exactly once"
-            greetings = [e for e in from_bot if not reply_target(e)]
+            unprompted = [e for e in from_bot if not reply_target(e)]
+            # the retro's DM invitation (bot/fanout.py) lands here if the bot found this DM first
+            greetings = [e for e in unprompted if "mitmachen" not in e["content"].get("body", "")]
             assert len(greetings) == 1, f"person {i}: {len(greetings)} greetings"
+            assert len(unprompted) - len(greetings) <= 1, f"person {i}: invitation twice"
             assert not person.undecryptable, f"person {i} could not decrypt {person.undecryptable}"
         in_room = coord.messages_from(room, bot_id)
         assert sum("ist abgeschlossen" in e["content"].get("body", "") for e in in_room) == 1

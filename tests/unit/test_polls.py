@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from bot.fanout import FanoutWorker
 from commands.polls import msc3381
 from storage.models import ScheduledJob
 from storage.polls import Poll, PollBallot, PollResponse
@@ -394,9 +395,25 @@ async def test_deadline_closes_once_and_reminds_only_non_voters(h: Harness) -> N
     h.clock.advance(hours=1)
     before = len(h.messenger.sent)
     await h.scheduler.fire(poll.remind_job_id)
-    [reminder] = h.messenger.sent[before:]
-    assert reminder.content["m.mentions"] == {"user_ids": sorted([COORD, BERND, CARLA])}
-    assert ANNA not in reminder.body and "Noch nicht abgestimmt" in reminder.body
+    [status] = h.messenger.sent[before:]  # the room sees only the progress of the DMs, no names
+    assert status.content["m.mentions"] == {}
+    assert status.body.startswith("📨 Erinnerung per Direktnachricht zu Umfrage #1 „Wohin?“ (endet am ")
+    assert status.body.endswith(": an 0 von 3 verschickt …")
+    worker = FanoutWorker(h.db, h.messenger, h.clock)
+    assert await worker.step()  # the coordinator's DM goes out first
+    await vote(h, start, CARLA, ["2"])  # Carla votes meanwhile: she is not reminded any more
+    await worker.drain()
+    reminders = [s for s in h.messenger.sent[before:] if s.room_id != ROOM]
+    assert [r.content["m.mentions"] for r in reminders] == [{"user_ids": [COORD]}, {"user_ids": [BERND]}]
+    assert all(r.content["msgtype"] == "m.text" for r in reminders)
+    assert reminders[0].body.startswith("⏰ Umfrage #1 „Wohin?“ endet am ")
+    assert "du hast noch nicht abgestimmt" in reminders[0].body
+    assert f"https://matrix.to/#/{ROOM}/{start}" in reminders[0].body
+    assert h.messenger.bodies(ROOM)[-1] == (
+        "* ✅ "
+        + status.body.removeprefix("📨 ").rsplit(": an ", 1)[0]
+        + ": an 2 von 3 verschickt. 1 nicht mehr nötig (inzwischen erledigt)."
+    )
     h.clock.advance(hours=1)
     before = len(h.messenger.sent)
     await h.scheduler.fire(poll.close_job_id)
@@ -520,9 +537,16 @@ async def test_anonymous_reminder_names_nobody(h: Harness) -> None:
     before = len(h.messenger.sent)
     assert poll.remind_job_id is not None
     await h.scheduler.fire(poll.remind_job_id)
-    [reminder] = h.messenger.sent[before:]
-    assert reminder.content["m.mentions"] == {}
-    assert "0 von 4" in reminder.body
+    reminder, status = h.messenger.sent[before:]
+    assert reminder.content["m.mentions"] == {} and status.content["m.mentions"] == {}
+    assert "0 von 4" in reminder.body and status.body.endswith("an 0 von 4 verschickt …")
+    # by DM to everybody with the same text: the queue must not be a list of who has not voted
+    await FanoutWorker(h.db, h.messenger, h.clock).drain()
+    dms = [s for s in h.messenger.sent[before:] if s.room_id != ROOM]
+    assert sorted(u for s in dms for u in s.content["m.mentions"]["user_ids"]) == sorted(
+        [COORD, ANNA, BERND, CARLA]
+    )
+    assert len({s.body for s in dms}) == 1 and "Falls du noch nicht abgestimmt hast" in dms[0].body
 
 
 # ------------------------------------------------------------------------------------------ points
