@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -26,9 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from nio import AsyncClient  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from benchmarks.load_vote import (  # noqa: E402
+    PASSWORD,
     RESPONSE,
     START,
     Observer,
@@ -48,6 +51,39 @@ from storage.polls import Poll  # noqa: E402
 OPTIONS = ("Eins", "Zwei", "Drei", "Vier")
 # share of each kind among the pending events
 MIX = (("vote", 0.4), ("stimme", 0.3), ("ping", 0.2), ("ergebnis", 0.1))
+
+
+class NullClient:
+    """``benchmarks/_null_catchup.py`` as its own process, like the bot: the baseline for the catch-up."""
+
+    def __init__(self, hs: LocalSynapse, work: Path) -> None:
+        self.hs = hs
+        self.state = work / "null-client.json"
+        self.user_id = ""
+
+    async def _run(self, mode: str) -> None:
+        script = str(ROOT / "benchmarks" / "_null_catchup.py")
+        args = [mode, self.hs.url, self.user_id, PASSWORD, str(self.state)]
+        proc = await asyncio.create_subprocess_exec(sys.executable, script, *args)
+        if await proc.wait() != 0:
+            raise RuntimeError(f"null client {mode} failed")
+
+    async def init(self, room: str) -> None:
+        """Register, join and sync once; then the client is "down" while the backlog piles up."""
+        self.user_id = await self.hs.register_user("nullclient", PASSWORD)
+        client = AsyncClient(self.hs.url, self.user_id)
+        await client.login(PASSWORD)
+        await client.join(room)
+        await client.close()
+        await self._run("init")
+
+    async def catchup(self, observer: Observer, commands: list[str]) -> float:
+        """Seconds from starting the process until the observer saw a reply to every command."""
+        t0 = time.perf_counter()
+        await self._run("catchup")
+        if not await observer.wait(lambda: all(c in observer.replies for c in commands), timeout=120):
+            return float("nan")
+        return max(observer.replies[c][0] for c in commands) - t0
 
 
 def plan(n_events: int, n_lotsen: int, rng: random.Random) -> list[list[tuple[str, int]]]:
@@ -72,13 +108,19 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
     with tempfile.TemporaryDirectory(prefix="lotsenbot-catchup-") as tmp:
         work = Path(tmp)
         async with LocalSynapse(work / "hs") as hs:
-            coord, observer_client = await users(hs, "koordination", 2)
+            coord, observer_client, null_observer_client = await users(hs, "koordination", 3)
             bot, bot_id, db_url = await start_bot(hs, work, [coord.user_id], log_level="INFO")
             lotsen = await users(hs, "lotse", n_lotsen)
             room = await public_room(coord, [bot_id], "Aufholen")
             await join_all([observer_client, *lotsen], room)
             observer = Observer(observer_client, room, bot_id)
             await observer.start()
+            null = NullClient(hs, work)
+            null_room = await public_room(coord, [], "Aufholen (Nullclient)")
+            await join_all([null_observer_client, *lotsen], null_room)
+            await null.init(null_room)
+            null_observer = Observer(null_observer_client, null_room, null.user_id)
+            await null_observer.start()
             db = Database(db_url)
             try:
                 await observer.wait(lambda: bool(observer.from_bot), timeout=60)  # the greeting
@@ -94,6 +136,7 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
                 stopped = time.perf_counter()
                 per_lotse = plan(n_events, n_lotsen, rng)
                 commands: list[str] = []
+                null_commands: list[str] = []
                 events: list[str] = []
                 last_vote: dict[int, int] = {}
 
@@ -105,6 +148,8 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
                                 RESPONSE: {"answers": [answer_ids[option]]},
                             }
                             events.append(await send(lotsen[i], room, RESPONSE, content))
+                            # the same event for the null client, without the relation to the bot's poll
+                            await send(lotsen[i], null_room, RESPONSE, {RESPONSE: content[RESPONSE]})
                         else:
                             body = {
                                 "stimme": f"!stimme 1 {option + 1}",
@@ -114,6 +159,9 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
                             event_id = await send(lotsen[i], room, "m.room.message", text(body[kind]))
                             events.append(event_id)
                             commands.append(event_id)
+                            null_commands.append(
+                                await send(lotsen[i], null_room, "m.room.message", text(body[kind]))
+                            )
                         if kind in ("vote", "stimme"):
                             last_vote[i] = option
 
@@ -146,11 +194,15 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
                 gap_lines = [
                     line for line in bot.log_text()[log_before:].splitlines() if "filled a gap" in line
                 ]
+                await bot.stop()
+                load = os.getloadavg()[0]
+                t_null = await null.catchup(null_observer, null_commands)
             finally:
                 await observer.stop()
+                await null_observer.stop()
                 await db.close()
                 await bot.stop()
-                for client in [coord, observer_client, *lotsen]:
+                for client in [coord, observer_client, null_observer_client, *lotsen]:
                     await client.close()
 
     answered = Counter({c: len(observer.replies.get(c, [])) for c in commands})
@@ -171,6 +223,12 @@ async def main(n_events: int, n_lotsen: int, seed: int) -> int:
     fills = [line.split("filled a gap of ", 1)[1].split(" ", 1)[0] for line in gap_lines]
     print(f"  gap filling (more pending than the sync timeline shows): {' + '.join(fills) or 'no'} event(s)")
     print(f"  bot RSS after catch-up: {rss:.0f} MB; observer syncs with gaps: {observer.limited}")
+    print(
+        f"null client (same backlog in its own room, same {len(null_commands)} replies, in order): "
+        f"{t_null:.2f} s from process start to the last reply seen"
+    )
+    ratio = t_replies / t_null
+    print(f"ratio bot/null client, start → last reply: {ratio:.2f} (goal ≤ 1.5; load average {load:.1f})")
     ok = duplicates == 0 and missing == 0 and tally_ok and done == len(event_ids)
     print("RESULT:", "OK" if ok else "PROBLEM")
     return 0 if ok else 1

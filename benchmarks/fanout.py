@@ -73,6 +73,10 @@ async def run(people: int, rate: float, burst: int, unlimited: bool) -> None:
                 print(f"{people} recipients, {limit}")
                 dms_before = 0
                 for number, what in ((1, "opens the DMs"), (2, "DMs exist")):
+                    if (
+                        not unlimited
+                    ):  # a full bucket first, so the floor below holds: (messages − burst) / rate
+                        await asyncio.sleep(burst / rate + 1)
                     in_room = _room_messages(coord, room, bot_id)
                     started = time.monotonic()
                     await coord.send(room, f'!retro start "Runde {number}"')

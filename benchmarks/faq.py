@@ -135,10 +135,31 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _learned_latency(index: FaqIndex, entries: list[Entry], queries: list[str], count: int) -> None:
+    """Teach ``count`` phrasings and ``count`` 👎 pairings (as use would), then time decide() again."""
+    rng = random.Random(5)
+    t0 = time.perf_counter()
+    for i in range(count):
+        entry = rng.choice(entries)
+        index.add_phrasing(entry.id, f"{rng.choice(queries)} neuwort{i}")
+        index.add_mismatch(rng.choice(entries).id, rng.choice(queries))
+    per_item = (time.perf_counter() - t0) * 1000 / max(1, 2 * count)
+    lat = []
+    for q in queries:
+        t0 = time.perf_counter()
+        index.decide(q)
+        lat.append((time.perf_counter() - t0) * 1000)
+    print(
+        f"after learning {count} phrasings + {count} 👎 ({per_item:.2f} ms each): decide() p50 "
+        f"{statistics.median(lat):.2f} ms, p95 {_percentile(lat, 0.95):.2f} ms, max {max(lat):.2f} ms"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--learned", type=int, default=300, help="phrasings and 👎 learned, then timed again")
     args = parser.parse_args(argv)
 
     entries = synthetic_kb(args.entries)
@@ -174,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         f"bm25 search():                 p50 {statistics.median(lat_bm25):.2f} ms, "
         f"p95 {_percentile(lat_bm25, 0.95):.2f} ms"
     )
+    _learned_latency(index, entries, queries, args.learned)
     huge = {  # the shapes tests/unit/test_faq_retrieval.py checks for an honest decision
         "words": "Reisekostenabrechnung " * 4700,
         "one endless word": "ä" * 100_000,

@@ -40,7 +40,8 @@ class App:
         self.config = config
         self.db = Database(config.database_url)
         self.matrix = MatrixBot(config, self.db)
-        self.scheduler = Scheduler(self.db, clock, config.scheduler.misfire_grace)
+        prepared = (reg or registry).prepared_jobs
+        self.scheduler = Scheduler(self.db, clock, config.scheduler.misfire_grace, prepared=prepared)
         self.dispatcher = Dispatcher(
             config=config,
             registry=reg or registry,

@@ -6,6 +6,7 @@ Matrix layer implements and unit tests fake in a few lines.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import itertools
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
 Clock = Callable[[], datetime]
+
+
+async def sleep_until(deadline: float) -> None:
+    """Wait for a ``loop.time()`` instant (the loop wakes at most a millisecond late, never early)."""
+    delay = deadline - asyncio.get_running_loop().time()
+    if delay > 0:
+        await asyncio.sleep(delay)
 
 
 class HomeserverUnavailable(RuntimeError):
@@ -68,6 +76,9 @@ class Context:
     txn_prefix: str
     origin_ts: datetime | None = None  # when the triggering event was sent (homeserver clock)
     late: timedelta | None = None  # set for scheduled jobs that run after a downtime
+    # A job prepared ahead of its due instant (bot/scheduler.py): no message leaves before this
+    # ``loop.time()``, so the reads and rendering happen before the instant and the send right at it.
+    hold_until: float | None = None
     # May do what concerns the whole bot (bot/permissions.py). Asked only when a command needs it: the
     # answer scans every team room, which would otherwise cost each plain message in a 1,000-room bot.
     network_check: Callable[[], bool] = lambda: False
@@ -136,6 +147,8 @@ class Context:
         self, content: dict[str, Any], *, room_id: str | None = None, event_type: str = "m.room.message"
     ) -> str:
         content = render.guard_mentions(content, event_type)
+        if self.hold_until is not None:
+            await sleep_until(self.hold_until)
         return await self.messenger.send(
             room_id or self.room_id, content, event_type=event_type, txn_id=self.next_txn()
         )

@@ -9,6 +9,7 @@ recorded, and the user gets a short German message with a reference for the log.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import logging
 import secrets
@@ -38,7 +39,7 @@ from bot.framework import (
 )
 from bot.ledger import Ledger
 from bot.permissions import Permissions
-from bot.scheduler import Scheduler
+from bot.scheduler import PREPARE_AHEAD, Scheduler
 from storage.db import Database
 from storage.models import ScheduledJob
 
@@ -149,8 +150,12 @@ class Dispatcher:
             self.handled += 1
             return
         except IntegrityError:
-            log.info("event already handled by a concurrent run")
-            return
+            if await self._recorded(event.event_id):
+                log.info("event already handled by a concurrent run")
+                return
+            # A clash in the handler's own writes, e.g. with another room's event handled at the same
+            # moment (bot/matrix/events.py): nothing was kept, so the sync loop redoes it (bot/syncguard.py).
+            raise
         except HomeserverUnavailable:
             # Not recorded: the sync loop redoes the batch once the homeserver is back. Replies that did
             # go out are not repeated, because the redo sends them with the same transaction ids.
@@ -166,6 +171,10 @@ class Dispatcher:
             if event.type == "m.room.message" and self._is_command(event.body):
                 message = i18n.t(self.config.bot.language, "internal_error", ref=ref)
         await self._record(event, message)
+
+    async def _recorded(self, event_id: str) -> bool:
+        async with self.db.transaction() as session:
+            return await self.ledger.seen(session, event_id)
 
     async def give_up(self, event: Incoming, ref: str) -> None:
         """An event that failed outside any handler, again and again (bot/syncguard.py): record it as
@@ -339,7 +348,19 @@ class Dispatcher:
             txn_prefix=f"job-{job.id}",
         )
         ctx.late = late
+        if job.kind in self.registry.prepared_jobs:
+            self._hold_until_due(ctx, job.due_at)
         await handler(ctx, job.payload)
+
+    def _hold_until_due(self, ctx: Context, due: datetime) -> None:
+        """Woken ahead of time (bot/scheduler.py): the handler reads and renders now, as of the due
+        instant (``ctx.now()``), and its first message waits for that instant."""
+        ahead = (due - self.clock()).total_seconds()
+        if ahead <= 0:
+            return
+        ctx.hold_until = asyncio.get_running_loop().time() + min(ahead, PREPARE_AHEAD.total_seconds())
+        clock = self.clock
+        ctx.clock = lambda: max(clock(), due)
 
 
 def _who(ctx: Context) -> str:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEDUPE_WINDOW = timedelta(hours=20)  # Synapse remembers (device, transaction id) for 24 h
-STATUS_MIN_SECONDS = 5.0
+STATUS_MIN_SECONDS = 30.0  # under the default 0.2 messages/s an edit then costs at most 1 of 6
 IDLE_POLL_SECONDS = 30.0
 BACKOFF_START, BACKOFF_MAX = 1.0, 15.0
 ATTEMPTS = 3  # unexpected errors for one person before they are counted as failed

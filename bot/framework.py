@@ -205,6 +205,8 @@ class Registry:
     # Other event types (reactions, poll responses), keyed by event type.
     event_hooks: dict[str, list[EventHook]] = field(default_factory=dict)
     job_handlers: dict[str, JobHandler] = field(default_factory=dict)
+    # Job kinds that may run their reads and rendering just before the due instant (bot/scheduler.py).
+    prepared_jobs: set[str] = field(default_factory=set)
     # Run once per start, before the first sync (load a knowledge base, top up a recurring series).
     startup_hooks: list[StartupHook] = field(default_factory=list)
     _by_name: dict[tuple[str, ...], Command] = field(default_factory=dict)
@@ -263,11 +265,17 @@ class Registry:
 
         return decorate
 
-    def job(self, kind: str) -> Callable[[JobHandler], JobHandler]:
+    def job(self, kind: str, *, prepare_ahead: bool = False) -> Callable[[JobHandler], JobHandler]:
+        """``prepare_ahead``: the handler may start a moment before the due instant, because before its
+        first message it only reads (its messages are held back to the instant). Not for jobs whose
+        reads must see everything up to the instant, like closing a poll at its deadline."""
+
         def decorate(handler: JobHandler) -> JobHandler:
             if kind in self.job_handlers:
                 raise ValueError(f"job kind {kind!r} registered twice")
             self.job_handlers[kind] = handler
+            if prepare_ahead:
+                self.prepared_jobs.add(kind)
             return handler
 
         return decorate

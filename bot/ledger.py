@@ -17,6 +17,7 @@ fill) is long past. From then on DM events older than the end of the deleted epo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -62,6 +63,7 @@ class Ledger:
         self.clock = clock
         self.epochs: list[Epoch] | None = None  # oldest first; the last one records new events
         self.horizon_ms = 0
+        self._maintaining = asyncio.Lock()  # rooms are handled side by side (bot/matrix/events.py)
 
     async def maintain(self) -> None:
         """Load the keys once, start a new epoch when the current one is ``EPOCH`` old, prune expired ones.
@@ -71,6 +73,12 @@ class Ledger:
         now = self.clock()
         if self.epochs is not None and self.epochs and now - self.epochs[-1].start < EPOCH:
             return
+        async with self._maintaining:
+            if self.epochs is not None and self.epochs and now - self.epochs[-1].start < EPOCH:
+                return  # done by another room's event meanwhile
+            await self._maintain(now)
+
+    async def _maintain(self, now: datetime) -> None:
         async with self.db.transaction() as session:
             if self.epochs is None:
                 await self._load(session)

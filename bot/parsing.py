@@ -110,7 +110,13 @@ def unquote(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case- and umlaut-insensitive key: ``Schließen`` == ``schliessen``; accents from phones ignored."""
+    """Case- and umlaut-insensitive key: ``Schließen`` == ``schliessen``; accents from phones ignored.
+
+    Plain ASCII (most command words) is only lowercased: the normalisations change nothing there, and the
+    per-character pass below costs milliseconds on a long word (it runs for every message's first words).
+    """
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold()
     text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

@@ -5,13 +5,17 @@ an in-memory copy that ``rebuild()`` recreates at start. A job reloads its row u
 done in the same transaction as its effects, so a double fire is harmless. The misfire policy is explicit:
 due while the bot was down and younger than the grace period → run late (the feature adds a note); older →
 skipped and logged.
+
+On time to the millisecond: the kinds registered with ``prepare_ahead`` (see ``Registry.job``) wake
+``PREPARE_AHEAD`` before they are due, load their row and render, and their first message is held back to
+the due instant (``Context.hold_until``), so a reminder's database reads and rendering do not delay it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +32,7 @@ log = logging.getLogger(__name__)
 LATE_AFTER = timedelta(minutes=2)
 RETRY_AFTER = timedelta(seconds=15)  # first retry of a failed job; doubles up to RETRY_MAX
 RETRY_MAX = timedelta(minutes=15)
+PREPARE_AHEAD = timedelta(milliseconds=300)  # ample for loading and rendering, even under load
 GIVE_UP_AFTER = timedelta(hours=24)  # failing this long since the first failure: a lasting problem
 
 # (job row, session, how late or None) — supplied by the dispatcher, which builds the feature context.
@@ -35,8 +40,16 @@ JobRunner = Callable[[ScheduledJob, AsyncSession, timedelta | None], Awaitable[N
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Callable[[], datetime], grace: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime],
+        grace: timedelta,
+        *,
+        prepared: Collection[str] = (),
+    ) -> None:
         self.db = db
+        self.prepared = prepared  # job kinds that may start PREPARE_AHEAD early
         self.clock = clock
         self.grace = grace
         self.runner: JobRunner | None = None
@@ -76,11 +89,13 @@ class Scheduler:
         async with self.db.transaction() as session:
             rows = (
                 await session.execute(
-                    select(ScheduledJob.id, ScheduledJob.due_at).where(ScheduledJob.status == "pending")
+                    select(ScheduledJob.id, ScheduledJob.due_at, ScheduledJob.kind).where(
+                        ScheduledJob.status == "pending"
+                    )
                 )
             ).all()
-        for job_id, due_at in rows:
-            self._arm(job_id, due_at)
+        for job_id, due_at, kind in rows:
+            self._arm(job_id, due_at, kind)
         log.info("scheduler: %d pending job(s) rebuilt from the database", len(rows))
         return len(rows)
 
@@ -100,7 +115,7 @@ class Scheduler:
         job_id = row.id
 
         async def arm() -> None:
-            self._arm(job_id, due_at)
+            self._arm(job_id, due_at, kind)
 
         after_commit(session, arm)
         return job_id
@@ -128,27 +143,29 @@ class Scheduler:
             .where(ScheduledJob.id == job_id, ScheduledJob.status == "pending")
             .values(due_at=due_at)
         )
+        kind = await session.scalar(select(ScheduledJob.kind).where(ScheduledJob.id == job_id)) or ""
 
         async def arm() -> None:
-            self._arm(job_id, due_at)
+            self._arm(job_id, due_at, kind)
 
         after_commit(session, arm)
 
-    def _arm(self, job_id: int, due_at: datetime) -> None:
+    def _arm(self, job_id: int, due_at: datetime, kind: str = "") -> None:
         if not self._aps.running:
             return  # start() rebuilds everything from the database
-        run_at = max(due_at, self.clock())
+        wake = due_at - PREPARE_AHEAD if kind in self.prepared else due_at
+        run_at = max(wake, self.clock())
         self._aps.add_job(
             self.fire,
             DateTrigger(run_date=run_at),
-            args=[job_id],
+            args=[job_id, kind],
             id=f"job-{job_id}",
             replace_existing=True,
             misfire_grace_time=None,  # our own policy decides, in fire()
             coalesce=True,
         )
 
-    async def fire(self, job_id: int) -> None:
+    async def fire(self, job_id: int, kind: str = "") -> None:
         if self.runner is None:
             raise RuntimeError("scheduler not started")
         if self._ready is not None and not self._ready.is_set():
@@ -164,7 +181,7 @@ class Scheduler:
                     return
                 now = self.clock()
                 if row.due_at > now + timedelta(seconds=1):  # moved later meanwhile
-                    self._arm(job_id, row.due_at)
+                    self._arm(job_id, row.due_at, row.kind)
                     return
                 late = now - row.due_at
                 # A payload may opt out of skipping: closing a poll late beats never closing it.
@@ -202,4 +219,4 @@ class Scheduler:
             return
         log.exception("scheduler: job %s failed; retrying in %s", job_id, delay)
         self._failing[job_id] = (first, min(delay * 2, RETRY_MAX))
-        self._arm(job_id, now + delay)
+        self._arm(job_id, now + delay)  # a retry is late anyway: no need to start early

@@ -8,6 +8,7 @@ SYNC_TIMEOUT_MS = 30_000
 TIMELINE_LIMIT = 50
 BACKOFF_START, BACKOFF_MAX = 1.0, 15.0  # a recovered homeserver is noticed within 15 s
 SEND_ATTEMPTS = 7
+PARALLEL_ROOMS = 8  # rooms whose part of a sync batch is handled at the same time (PostgreSQL)
 UNDECRYPTABLE_EVERY = timedelta(hours=1)
 SYNC_FILTER = {
     "room": {

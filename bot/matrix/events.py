@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +11,7 @@ from nio.api import MessageDirection
 
 from bot import directs
 from bot.dispatch import Incoming
+from bot.matrix.constants import PARALLEL_ROOMS
 from storage.models import BotRoom
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,34 @@ class EventsMixin:
             self._note_creators(room_id, [*info.state, *info.timeline.events])
             if room_id not in self._direct and directs.joined_as_direct(info.state, self.user_id):
                 self._direct.add(room_id)  # a DM joined before bot_rooms.direct existed
-            complete &= await self._process_room(room_id, info, since)
-        return complete
+        return await self._process_rooms(list(resp.rooms.join.items()), since) and complete
+
+    async def _process_rooms(self, rooms: list[tuple[str, Any]], since: str | None) -> bool:
+        """Each room's events in order; different rooms side by side (``PARALLEL_ROOMS`` at a time).
+
+        Only on PostgreSQL: SQLite has one writer, and a handler holds it while its reply is sent, so rooms
+        in parallel would only queue for that lock (and could run into its busy timeout under load).
+        """
+        if self.db.is_sqlite or len(rooms) < 2:
+            complete = True
+            for room_id, info in rooms:
+                complete &= await self._process_room(room_id, info, since)
+            return complete
+        limit = asyncio.Semaphore(PARALLEL_ROOMS)
+
+        async def one(room_id: str, info: Any) -> bool:
+            async with limit:
+                return await self._process_room(room_id, info, since)
+
+        tasks = [asyncio.create_task(one(room_id, info)) for room_id, info in rooms]
+        try:
+            return all(await asyncio.gather(*tasks))
+        except BaseException:
+            # The batch is redone (a lost homeserver): let no room go on handling alongside the redo.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
 
     async def _process_room(self, room_id: str, info: Any, since: str | None) -> bool:
         guard = self.failures.run

@@ -7,4 +7,4 @@ queries are in ``store``, their texts in ``present`` and ``texts``. Import order
 ``!hilfe`` lists the commands in.
 """
 
-from commands.faq import addressing, answering, curation, feedback, learning  # noqa: F401  (register them)
+from commands.faq import addressing, answering, curation, feedback, learned  # noqa: F401  (register them)

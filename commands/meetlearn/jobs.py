@@ -63,7 +63,7 @@ async def announce_job(ctx: Context, payload: dict[str, Any]) -> None:
     await _top_up_series(ctx, s)
 
 
-@job("meetlearn.remind")
+@job("meetlearn.remind", prepare_ahead=True)
 async def remind_job(ctx: Context, payload: dict[str, Any]) -> None:
     s = await _current(ctx, payload)
     if s is None:
@@ -102,7 +102,7 @@ async def _dm_reminders(ctx: Context, v: present.View, offset: timedelta, users:
             log.exception("meetlearn: DM reminder to %s failed", user)
 
 
-@job("meetlearn.start")
+@job("meetlearn.start", prepare_ahead=True)
 async def start_job(ctx: Context, payload: dict[str, Any]) -> None:
     s = await _current(ctx, payload)
     if s is None:

@@ -14,7 +14,6 @@ import random
 import secrets
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 from nio import JoinResponse
@@ -25,7 +24,7 @@ from bot.dev.localsynapse import LocalSynapse
 from storage.db import Database
 from tests.conftest import E2E_DB, new_database_url
 from tests.support.process import BotProcess, Killer, bot_account
-from tests.support.voters import OPTIONS, RESPONSE, START, reply_target, send, voter
+from tests.support.voters import OPTIONS, START, reply_target, send, stream_votes, voter
 
 pytestmark = pytest.mark.e2e
 
@@ -70,30 +69,14 @@ async def test_kill9_during_vote_burst_counts_each_vote_once(synapse: LocalSynap
         start = await coord.wait_for(
             room, lambda e: e.get("type") == START and e.get("sender") == bot_id, timeout=30, what="poll"
         )
-        answer_ids = [a["id"] for a in start["content"][START]["answers"]]
-
         choices = [rng.randrange(len(OPTIONS)) for _ in range(VOTERS)]
         native = [i % 2 == 0 for i in range(VOTERS)]
         rng.shuffle(native)
         kinds = list(KILLS)
         rng.shuffle(kinds)
-        commands: list[str] = []
-        votes: list[str] = []
         done = asyncio.Event()
         killing = asyncio.create_task(killer.run(kinds, done))
-        for i, client in enumerate(voters):
-            if native[i]:
-                content: dict[str, Any] = {
-                    "m.relates_to": {"rel_type": "m.reference", "event_id": start["event_id"]},
-                    RESPONSE: {"answers": [answer_ids[choices[i]]]},
-                }
-                votes.append(await send(client, room, RESPONSE, content))
-            else:
-                body = f"!stimme 1 {choices[i] + 1}"
-                event_id = await send(client, room, "m.room.message", {"msgtype": "m.text", "body": body})
-                votes.append(event_id)
-                commands.append(event_id)
-            await asyncio.sleep(rng.uniform(0.05, 0.6))
+        votes, commands = await stream_votes(voters, room, start, choices, native, rng=rng, pause=(0.05, 0.6))
         for event_id in commands:
             await coord.wait_reply(room, event_id, timeout=90)
         done.set()

@@ -30,7 +30,7 @@ from bot.dev.localsynapse import LocalSynapse, _free_port
 from storage.db import Database
 from tests.conftest import new_database_url
 from tests.support.process import ROOT, BotProcess, bot_account
-from tests.support.voters import OPTIONS, RESPONSE, START, reply_target, send, voter
+from tests.support.voters import OPTIONS, START, reply_target, stream_votes, voter
 
 pytestmark = [pytest.mark.e2e, pytest.mark.once]  # picks its databases itself
 
@@ -47,12 +47,23 @@ async def until(cond: Any, timeout: float, what: str) -> float:
     return time.monotonic() - started
 
 
-async def role(port: int) -> tuple[str, float]:
-    """``/health``'s role and the ``lotsenbot_active`` gauge of the process serving ``port``."""
+async def role(port: int, timeout: float = 60) -> tuple[str, float]:
+    """``/health``'s role and the ``lotsenbot_active`` gauge of the process serving ``port``.
+
+    A process that has just taken over answers 503 ("no sync yet") until its first sync is done; that is
+    waited for (how long it takes depends on the machine's load), any other answer is a failure at once.
+    """
+    started = time.monotonic()
     async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/health") as r:
-            assert r.status == 200, await r.text()
-            health = await r.json()
+        while True:
+            async with http.get(f"http://127.0.0.1:{port}/health") as r:
+                text = await r.text()
+                if r.status == 200:
+                    health = await r.json()
+                    break
+            assert r.status == 503 and "no sync yet" in text, (r.status, text)
+            assert time.monotonic() - started < timeout, f"no first sync after {timeout} s: {text}"
+            await asyncio.sleep(0.2)
         async with http.get(f"http://127.0.0.1:{port}/metrics") as r:
             gauge = next(
                 float(line.split()[1])
@@ -122,34 +133,25 @@ async def test_standby_takes_over_after_kill9_and_nothing_is_lost_or_doubled(
         start = await coord.wait_for(
             room, lambda e: e.get("type") == START and e.get("sender") == bot_id, timeout=30, what="poll"
         )
-        answer_ids = [a["id"] for a in start["content"][START]["answers"]]
         assert "Lotsenbot running" not in second.log_text(), "the standby must not act while the active lives"
 
         choices = [rng.randrange(len(OPTIONS)) for _ in range(VOTERS)]
         native = [i % 2 == 0 for i in range(VOTERS)]
         rng.shuffle(native)
         kill_after = VOTERS // 3
-        commands: list[str] = []
-        votes: list[str] = []
         watch: asyncio.Task[float] | None = None
-        for i, client in enumerate(voters):
+
+        async def kill_the_active(i: int) -> None:
+            nonlocal watch
             if i == kill_after:
                 await first.kill9()
                 watch = asyncio.create_task(
                     until(lambda: "Lotsenbot running" in second.log_text(), 60, "the standby to take over")
                 )
-            if native[i]:
-                content: dict[str, Any] = {
-                    "m.relates_to": {"rel_type": "m.reference", "event_id": start["event_id"]},
-                    RESPONSE: {"answers": [answer_ids[choices[i]]]},
-                }
-                votes.append(await send(client, room, RESPONSE, content))
-            else:
-                body = f"!stimme 1 {choices[i] + 1}"
-                event_id = await send(client, room, "m.room.message", {"msgtype": "m.text", "body": body})
-                votes.append(event_id)
-                commands.append(event_id)
-            await asyncio.sleep(rng.uniform(0.1, 0.4))
+
+        votes, commands = await stream_votes(
+            voters, room, start, choices, native, rng=rng, pause=(0.1, 0.4), before_vote=kill_the_active
+        )
         assert watch is not None
         takeover = await watch  # seconds from the kill to the standby's "Lotsenbot running"
         assert await role(port) == ("active", 1.0)

@@ -6,6 +6,8 @@ They log in without syncing and only send, which keeps a few dozen of them cheap
 from __future__ import annotations
 
 import asyncio
+import random
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from nio import AsyncClient, LoginResponse, RoomSendResponse
@@ -37,3 +39,41 @@ def reply_target(event: dict[str, Any]) -> str | None:
     """The event id a bot reply answers (its m.in_reply_to), or None."""
     rel = event.get("content", {}).get("m.relates_to") or {}
     return (rel.get("m.in_reply_to") or {}).get("event_id")
+
+
+async def stream_votes(
+    voters: Sequence[AsyncClient],
+    room: str,
+    poll: dict[str, Any],
+    choices: Sequence[int],
+    native: Sequence[bool],
+    *,
+    rng: random.Random,
+    pause: tuple[float, float],
+    before_vote: Callable[[int], Awaitable[None]] | None = None,
+) -> tuple[list[str], list[str]]:
+    """Each voter votes once, one after the other with a random pause: in the poll widget where
+    ``native[i]``, otherwise as ``!stimme 1 <n>`` (option ``choices[i]``, 0-based, of ``poll``: the bot's
+    poll start event). ``before_vote(i)`` runs before voter ``i`` votes (a test kills the bot there).
+
+    Returns the event ids of all votes and of the ``!stimme`` commands among them, in sending order.
+    """
+    answer_ids = [a["id"] for a in poll["content"][START]["answers"]]
+    votes: list[str] = []
+    commands: list[str] = []
+    for i, client in enumerate(voters):
+        if before_vote is not None:
+            await before_vote(i)
+        if native[i]:
+            content: dict[str, Any] = {
+                "m.relates_to": {"rel_type": "m.reference", "event_id": poll["event_id"]},
+                RESPONSE: {"answers": [answer_ids[choices[i]]]},
+            }
+            votes.append(await send(client, room, RESPONSE, content))
+        else:
+            body = f"!stimme 1 {choices[i] + 1}"
+            event_id = await send(client, room, "m.room.message", {"msgtype": "m.text", "body": body})
+            votes.append(event_id)
+            commands.append(event_id)
+        await asyncio.sleep(rng.uniform(*pause))
+    return votes, commands

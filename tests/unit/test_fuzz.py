@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.framework import UsageError, registry, tokenize
+from bot.framework import UsageError, fold, registry, tokenize
 from bot.render import to_html, to_plain
 from tests.support.fake import COORDINATOR as COORD
 from tests.support.fake import LOTSE, Harness
@@ -259,3 +260,17 @@ def test_markdown_in_any_argument_is_shown_as_typed(tmp_path: Path) -> None:
     finally:
         loop.run_until_complete(harness.close())
         loop.close()
+
+
+def _fold_reference(text: str) -> str:
+    """``fold`` without its ASCII shortcut: the full normalisation, written out as the oracle."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text() | st.sampled_from(HOSTILE + NAMES))
+def test_fold_shortcut_for_ascii_matches_the_full_normalisation(text: str) -> None:
+    assert fold(text) == _fold_reference(text)
+    assert fold("Schließen") == fold("SCHLIESSEN") == "schliessen" and fold("Ändern") == "aendern"

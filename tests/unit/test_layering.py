@@ -1,7 +1,10 @@
-"""The core does not reach up into the features: ``bot/config.py`` validates feature tables through the
-models the features registered (``bot.config.register_settings``), not by importing ``commands``.
+"""The layers stay apart, checked in a fresh interpreter (where no other test has imported anything yet):
 
-Checked in a fresh interpreter, where no other test has imported a feature yet.
+- production never loads the development helpers (``bot/dev/``: local Synapse, test client, demo): what
+  ``lotsenbot run`` imports (the CLI, the app, every feature, the lazily imported crypto set-up and the
+  operations commands) leaves ``sys.modules`` without any ``bot.dev`` module;
+- the core does not reach up into the features: ``bot/config.py`` validates feature tables through the
+  models the features registered (``bot.config.register_settings``), not by importing ``commands``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+RUNTIME = (
+    "import bot.cli, bot.app, bot.leader, bot.matrix, bot.ops, bot.crypto.setup, bot.crypto.cli\n"
+    "from commands import load_all\n"
+    "load_all()\n"
+)
+
 
 def _loaded_after(imports: str, prefix: str) -> list[str]:
+    """Modules named ``prefix`` or below it that a fresh interpreter holds after running ``imports``."""
     probe = (
         f"import sys\n{imports}\n"
         f"print(' '.join(m for m in sys.modules if m == {prefix!r} or m.startswith({prefix + '.'!r})))"
@@ -22,6 +32,15 @@ def _loaded_after(imports: str, prefix: str) -> list[str]:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
     return result.stdout.split()
+
+
+def test_the_runtime_app_loads_nothing_from_bot_dev() -> None:
+    assert _loaded_after(RUNTIME, "bot.dev") == [], "runtime code imports a development helper"
+
+
+def test_the_probe_sees_a_dev_import() -> None:
+    """The same probe reports a development module once one is imported (so the test above can fail)."""
+    assert "bot.dev.localsynapse" in _loaded_after(RUNTIME + "import bot.dev.demo", "bot.dev")
 
 
 def test_the_config_module_imports_no_feature() -> None:
