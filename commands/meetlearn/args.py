@@ -93,6 +93,8 @@ class Minutes(ArgType):
             shown = " ".join(t.text for t in tokens[: found[1] if found else 1])
             raise UsageError(ctx.t("ml.bad_duration", value=escape_md(shorten(shown))))
         return found
+
+
 SPEAKER = Flag(
     "referent", Text(), aliases=("referentin", "speaker"), label={"de": "Rolle/Team", "en": "role/team"}
 )
