@@ -73,6 +73,7 @@ def status_bodies(coord: Lotse, room: str, bot_id: str) -> list[str]:
     return bodies
 
 
+@pytest.mark.timeout(1200)  # ~400 s on a quiet 2-core machine: 50 new DMs under the limit, and a restart
 async def test_fanout_to_50_survives_kill9_none_lost_none_doubled(
     tight: LocalSynapse, tmp_path: Path
 ) -> None:
