@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ async def backlog(client: AsyncClient, room_id: str, info: Any, since: str) -> l
 async def catchup(client: AsyncClient, user_id: str, state: Path) -> None:
     saved = json.loads(state.read_text())
     client.user_id, client.device_id, client.access_token = user_id, saved["device"], saved["token"]
+    print(f"ready {time.time()}", flush=True)  # started and imported: what the bot's "running" line means
     resp = await client.sync(timeout=0, since=saved["since"], sync_filter=json.dumps(FILTER))
     assert isinstance(resp, SyncResponse), resp
     answered = 0

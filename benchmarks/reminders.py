@@ -41,7 +41,7 @@ from storage.meetlearn import MeetSession  # noqa: E402
 BERLIN = ZoneInfo("Europe/Berlin")
 OFFSET_S = 7.5  # half a second off the whole-second starts, so no reminder coincides with a start
 FIRST_START_S = 25  # seconds from the beginning until the first session starts
-SETUP_S_PER_SESSION = 2.5  # per `!meetlearn neu` on a busy machine: no reminder is due during set-up
+SETUP_S_PER_SESSION = 6.0  # per `!meetlearn neu` on a busy machine: no reminder is due during set-up
 
 
 async def _user(hs: LocalSynapse, localpart: str, root: Path) -> Lotse:

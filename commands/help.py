@@ -54,9 +54,9 @@ class Task:
 
 
 def _may_start_polls(ctx: Context) -> bool:
-    from commands.polls.settings import settings
+    from commands.polls.service import may_start
 
-    return ctx.is_coordinator or settings(ctx).create == "everyone"
+    return may_start(ctx)
 
 
 OVERVIEW: tuple[tuple[dict[str, str], tuple[Task, ...]], ...] = (

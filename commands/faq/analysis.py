@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from commands.faq import weights
 from commands.faq.kb import Entry
 from commands.faq.stemming import german_stem
 
@@ -229,3 +230,29 @@ def noun_shares(entries: Iterable[Entry]) -> dict[str, float]:
             pair = counts[key] = [0, 0]
         pair[0 if word[0].isupper() else 1] += n
     return {k: up / (up + low) for k, (up, low) in counts.items()}
+
+
+Fields = list[tuple[list[Token], float]]
+
+
+def tokenise_entries(entries: Sequence[Entry]) -> tuple[list[Fields], list[list[set[str]]], set[str]]:
+    """Each entry's fields as tokens with their weight, its joined neighbour words, and the vocabulary."""
+    tokenised: list[Fields] = []
+    joins: list[list[set[str]]] = []
+    vocab: set[str] = set()
+    for entry in entries:
+        questions = [tokenise(q) for q in entry.questions]
+        tags = [tokenise(t) for t in (*entry.tags, entry.id.replace("-", " ").replace("_", " "))]
+        fields = [(toks, weights.FIELD_QUESTION) for toks in questions]
+        fields.append(([t for toks in tags for t in toks], weights.FIELD_TAG))
+        link_text = " ".join(link.title for link in entry.links)
+        fields.append((tokenise(f"{entry.answer}\n{link_text}"), weights.FIELD_ANSWER))
+        tokenised.append(fields)
+        # Compounds are written apart as often as together ('Open Data Day' / 'Opendataday'):
+        # questions and tags also index their neighbouring words joined.
+        joins.append([joined(toks) for toks in questions] + [set().union(*map(joined, tags))])
+        for toks, _ in fields:
+            for t in toks:
+                vocab.add(t.text)
+                vocab.update(t.parts)
+    return tokenised, joins, vocab

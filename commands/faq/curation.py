@@ -21,6 +21,7 @@ from bot.render import escape_md
 from commands.faq import learning, runtime, store
 from commands.faq.kb import Entry, suggest_id, update_entry, write_entry
 from commands.faq.present import one_line, render_open, render_statistics, short, who
+from commands.faq.reflow import reflow
 from commands.faq.settings import writable
 from commands.faq.texts import FAQ
 from storage.faq import FaqQuestion, FaqUnanswered
@@ -103,7 +104,7 @@ async def faq_antworten(
     if item.status == "dismissed":
         raise UserError(ctx.t("faq.dismissed_already", number=nr))
     entry = await _entry(ctx, eintrag) if eintrag else None
-    answer = (text or "").strip() or (entry.answer if entry else "")
+    answer = (text or "").strip() or (reflow(entry.answer) if entry else "")  # paragraphs, not hard breaks
     if not answer:
         raise UserError(ctx.t("faq.answer_missing", number=nr))
     md = ctx.t("faq.answer_to_asker", question=escape_md(short(asked.question, 300)), answer=answer)

@@ -15,9 +15,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from commands.faq import weights
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
+    Fields,
     Token,
     analyse,
     analysed,
@@ -27,6 +29,7 @@ from commands.faq.analysis import (
     noun_shares,
     stem,
     tokenise,
+    tokenise_entries,
 )
 from commands.faq.compounds import BUILTIN_ATOMS, CompoundSplitter, latin_plural, number_variants
 from commands.faq.decision import Calibration, Decision, Match, Thresholds, decide
@@ -36,31 +39,6 @@ from commands.faq.thesaurus import general_synonyms
 from commands.faq.typos import TypoIndex
 
 _MAX_CONCEPTS = 48
-
-INTENT_BONUS = 0.2  # same kind of question (how/what/where/...): decides between entries on one topic
-FIELD_QUESTION = 1.0
-FIELD_TAG = 0.85
-FIELD_ANSWER = 0.5
-#: a phrasing learned from use (a choice, a coordinator's assignment): a question field, a little weaker
-FIELD_LEARNED = 0.9
-#: a question this similar (idf-weighted share of shared stems) to one that got a 👎 for an entry ...
-MISMATCH_SIMILAR = 0.6
-#: ... scores this much lower for that entry, per 👎 (so it is offered rather than answered)
-MISMATCH_FACTOR = 0.6
-DERIVED = 0.85  # compound parts and de-prefixed verbs found inside an entry
-FORM_PARTS = 0.9
-FORM_SYNONYM = 0.9
-FORM_THESAURUS = 0.75  # a general German synonym (OpenThesaurus): right more often than not, not always
-THESAURUS_CERTAINTY = 0.5  # ... so a question known only through synonyms is half known
-FORM_TYPO = {1: 0.8, 2: 0.65}
-FORM_MORPH = 0.75  # same word family, different ending: 'genehmigt' ~ 'Genehmigung'
-FORM_MORPH_KNOWN = 0.55  # ... when the word itself occurs in the KB, trust the exact form more
-FORM_PREFIX = 0.7  # verb without its prefix: 'anschauen' ~ 'nachschauen'
-UNKNOWN_PART = 0.5  # share of weight for compound parts the KB never uses
-#: weight of a question word the KB only ever writes in lower case (a verb or adjective such as
-#: 'beantragen', 'passiert', 'neu') relative to a noun: the topic of a question is its nouns, so a
-#: rare verb should not outweigh them ('Reisekostenerstattung beantragen')
-VERB_WEIGHT = 0.6
 
 
 @dataclass(slots=True)
@@ -79,32 +57,6 @@ class _Concept:
 class _QuestionTerm:
     term: str
     parts: tuple[str, ...]
-
-
-_Fields = list[tuple[list[Token], float]]
-
-
-def _tokenise_entries(entries: Sequence[Entry]) -> tuple[list[_Fields], list[list[set[str]]], set[str]]:
-    """Each entry's fields as tokens with their weight, its joined neighbour words, and the vocabulary."""
-    tokenised: list[_Fields] = []
-    joins: list[list[set[str]]] = []
-    vocab: set[str] = set()
-    for entry in entries:
-        questions = [tokenise(q) for q in entry.questions]
-        tags = [tokenise(t) for t in (*entry.tags, entry.id.replace("-", " ").replace("_", " "))]
-        fields = [(toks, FIELD_QUESTION) for toks in questions]
-        fields.append(([t for toks in tags for t in toks], FIELD_TAG))
-        link_text = " ".join(link.title for link in entry.links)
-        fields.append((tokenise(f"{entry.answer}\n{link_text}"), FIELD_ANSWER))
-        tokenised.append(fields)
-        # Compounds are written apart as often as together ('Open Data Day' / 'Opendataday'):
-        # questions and tags also index their neighbouring words joined.
-        joins.append([joined(toks) for toks in questions] + [set().union(*map(joined, tags))])
-        for toks, _ in fields:
-            for t in toks:
-                vocab.add(t.text)
-                vocab.update(t.parts)
-    return tokenised, joins, vocab
 
 
 class FaqIndex:
@@ -143,7 +95,7 @@ class FaqIndex:
     # -- build
 
     def _build(self, synonyms: Sequence[Sequence[str]]) -> None:
-        tokenised, joins, vocab = _tokenise_entries(self.entries)
+        tokenised, joins, vocab = tokenise_entries(self.entries)
         self.splitter = CompoundSplitter(vocab | BUILTIN_ATOMS)
         self.typos = TypoIndex(vocab)
         self._postings = self._index_terms(tokenised, joins)
@@ -168,7 +120,7 @@ class FaqIndex:
                 self._synonyms.append(variants)
 
     def _index_terms(
-        self, tokenised: list[_Fields], joins: list[list[set[str]]]
+        self, tokenised: list[Fields], joins: list[list[set[str]]]
     ) -> dict[str, dict[int, float]]:
         """Postings: term -> {entry: best field weight}, derived terms (parts, joins) weighing less."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -189,18 +141,18 @@ class FaqIndex:
                         derived.update(exp[1])
                 for term in full:
                     local.setdefault(term, weight)
-                dw = weight * DERIVED
+                dw = weight * weights.DERIVED
                 for term in derived:
                     local.setdefault(term, dw)
             for term, w in local.items():
                 postings[term][doc] = w
         return dict(postings)
 
-    def _question_terms(self, fields: _Fields) -> list[list[_QuestionTerm]]:
+    def _question_terms(self, fields: Fields) -> list[list[_QuestionTerm]]:
         """Each phrasing of an entry's question as weighted terms, for reverse coverage."""
         qs: list[list[_QuestionTerm]] = []
         for toks, weight in fields:
-            if weight != FIELD_QUESTION:
+            if weight != weights.FIELD_QUESTION:
                 continue
             terms: dict[str, _QuestionTerm] = {}
             for t in toks:
@@ -264,7 +216,7 @@ class FaqIndex:
         c = self._direct_forms(tok, term)
         for cand in self._family(term):
             near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
-            c.forms.append(((cand,), FORM_MORPH if not c.known or near else FORM_MORPH_KNOWN))
+            c.forms.append(((cand,), weights.FORM_MORPH if not c.known or near else weights.FORM_MORPH_KNOWN))
             if not c.known:
                 c.weight, c.known = self._idf[cand], True
         if not c.known:
@@ -279,12 +231,12 @@ class FaqIndex:
         idf, postings = self._idf, self._postings
         c = _Concept(idf.get(term, idf.get(tok.text, self._idf_unknown)), False, [((term,), 1.0)])
         if tok.text != term and tok.text in postings:  # written together where the KB writes apart
-            c.forms.append(((tok.text,), FORM_PARTS))
+            c.forms.append(((tok.text,), weights.FORM_PARTS))
         c.known = term in postings or tok.text in postings
         parts = tok.parts or self._split(tok.text)
         part_stems = tuple(stem(p) for p in parts)
         if part_stems and any(p in postings for p in part_stems):
-            c.forms.append((part_stems, FORM_PARTS))
+            c.forms.append((part_stems, weights.FORM_PARTS))
             if not c.known and part_stems[0] in postings:
                 c.weight = sum(idf.get(p, self._idf_unknown) for p in part_stems) / len(part_stems)
                 c.known = True
@@ -295,7 +247,7 @@ class FaqIndex:
             # 'akte' stands for 'e-akte'; inside a longer word it replaces only its own part, so
             # 'e-government-gesetz' does not fully match an entry that merely says 'government'.
             alt = tuple(e if p != e and p.endswith(e) else p for p in parts) if tok.parts else (e,)
-            c.forms.append((tuple(stem(p) for p in alt), FORM_PARTS))
+            c.forms.append((tuple(stem(p) for p in alt), weights.FORM_PARTS))
         return c
 
     def _fallback_forms(self, c: _Concept, tok: Token) -> None:
@@ -304,38 +256,38 @@ class FaqIndex:
         for other in number_variants(tok.text):  # 'Themen' ~ 'Thema', 'Daten' ~ 'Datum'
             ostem = stem(other)
             if ostem in postings:
-                c.forms.append(((ostem,), FORM_MORPH))
+                c.forms.append(((ostem,), weights.FORM_MORPH))
                 c.weight, c.known = idf[ostem], True
                 return
         for pre in PREFIXES:
             rest = tok.text[len(pre) :]
             if tok.text.startswith(pre) and len(rest) >= 5 and stem(rest) in postings:
-                c.forms.append(((stem(rest),), FORM_PREFIX))
+                c.forms.append(((stem(rest),), weights.FORM_PREFIX))
                 c.weight, c.known = idf[stem(rest)], True
                 return
         for synonym in self._general.get(tok.text):
             other = analysed(synonym)
             if other and all(t in postings for t in other):
-                c.forms.append((other, FORM_THESAURUS))
+                c.forms.append((other, weights.FORM_THESAURUS))
                 if not c.known:
-                    c.known, c.certainty = True, THESAURUS_CERTAINTY
+                    c.known, c.certainty = True, weights.THESAURUS_CERTAINTY
         if c.known:
             return
         for cand, dist in self.typos.lookup(tok.text):
             cstem = stem(cand)
             if cstem in postings:
-                c.forms.append(((cstem,), FORM_TYPO[dist]))
+                c.forms.append(((cstem,), weights.FORM_TYPO[dist]))
                 c.weight = idf[cstem]
                 c.known = True
 
     def _noun_factor(self, forms: list[tuple[tuple[str, ...], float]]) -> float:
-        """1 for nouns, down to VERB_WEIGHT for words the KB only writes in lower case."""
+        """1 for nouns, down to weights.VERB_WEIGHT for words the KB only writes in lower case."""
         for terms, _ in forms:
             if len(terms) > 1:
                 return 1.0  # a compound split into known parts is a noun
             share = self._noun_share.get(terms[0])
             if share is not None:
-                return VERB_WEIGHT + (1.0 - VERB_WEIGHT) * share
+                return weights.VERB_WEIGHT + (1.0 - weights.VERB_WEIGHT) * share
         return 1.0
 
     def _expand_joins(self, concepts: list[_Concept], texts: list[str]) -> None:
@@ -345,7 +297,7 @@ class FaqIndex:
                 term = "".join(texts[i:j])
                 if term in self._postings:
                     for c in concepts[i:j]:
-                        c.forms.append(((term,), FORM_PARTS))
+                        c.forms.append(((term,), weights.FORM_PARTS))
                         if not c.known:
                             c.known, c.weight = True, self._idf[term]
 
@@ -382,7 +334,7 @@ class FaqIndex:
                         if other == v:
                             continue
                         for c in concepts[start : start + n]:
-                            c.forms.append((other, FORM_SYNONYM))
+                            c.forms.append((other, weights.FORM_SYNONYM))
                             if not c.known and any(t in self._postings for t in other):
                                 c.known = True
                                 c.weight = max(self._idf.get(t, 0.0) for t in other)
@@ -402,7 +354,7 @@ class FaqIndex:
             best: dict[int, float] = {}
             for terms, fweight in c.forms:
                 query_terms.update(terms)
-                norm = sum(idf.get(t, unknown * UNKNOWN_PART) for t in terms) or 1.0
+                norm = sum(idf.get(t, unknown * weights.UNKNOWN_PART) for t in terms) or 1.0
                 acc: dict[int, float] = defaultdict(float)
                 for t in terms:
                     p = postings.get(t)
@@ -434,7 +386,7 @@ class FaqIndex:
             # own question is about what was asked (so 'Open Data' prefers 'Was bedeutet Open Data?').
             rank = cov * (0.75 + 0.25 * rev)
             if asked is not None and asked in self._intents[doc]:
-                rank *= 1.0 + INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
+                rank *= 1.0 + weights.INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
             out.append((doc, rank, cov, rev, topic[doc] / nouns if nouns else 1.0))
         out.sort(key=lambda r: (-r[1], r[0]))
         return out, known
@@ -452,7 +404,7 @@ class FaqIndex:
                     hit += idf.get(t.term, 0.0)
                 elif t.parts:
                     share = sum(1 for p in t.parts if p in query_terms) / len(t.parts)
-                    hit += idf.get(t.term, 0.0) * share * DERIVED
+                    hit += idf.get(t.term, 0.0) * share * weights.DERIVED
             best = max(best, hit / norm)
         return best
 
@@ -495,7 +447,7 @@ class FaqIndex:
         """Teach the entry the words of ``text`` that the KB does not use yet (cheap: only they change).
 
         Only new vocabulary is learned ('verschwitzt', 'Kopierer', 'Perso'), at question-field weight
-        ``FIELD_LEARNED``; words the KB already uses keep their entries, and the learned text does not
+        ``weights.FIELD_LEARNED``; words the KB already uses keep their entries, and the learned text does not
         count as the entry's own question for reverse coverage: on the dev sets both made a learned
         phrasing pull other questions to the wrong entry (docs/faq-eval.md). The compound and spelling
         vocabularies stay the KB's own, so a Lotse's typo never becomes a known word.
@@ -508,10 +460,10 @@ class FaqIndex:
         derived: set[str] = joined(toks)
         for t in set(toks):
             full, more = self._doc_terms(t)
-            local[full[0]] = FIELD_LEARNED
+            local[full[0]] = weights.FIELD_LEARNED
             derived.update(more)
         for term in derived:
-            local.setdefault(term, FIELD_LEARNED * DERIVED)
+            local.setdefault(term, weights.FIELD_LEARNED * weights.DERIVED)
         n = max(1, len(self.entries))
         for term, weight in local.items():
             if term in self._postings:
@@ -540,8 +492,8 @@ class FaqIndex:
         for m in matches:
             factor = 1.0
             for stems, count in self._mismatches.get(self._doc_of[m.entry.id], ()):
-                if self._similarity(asked, stems) >= MISMATCH_SIMILAR:
-                    factor *= MISMATCH_FACTOR ** min(count, 3)
+                if self._similarity(asked, stems) >= weights.MISMATCH_SIMILAR:
+                    factor *= weights.MISMATCH_FACTOR ** min(count, 3)
             out.append(m if factor == 1.0 else Match(m.entry, m.score * factor, m.features))
         return tuple(sorted(out, key=lambda m: -m.score))
 

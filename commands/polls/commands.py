@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.context import Context
 from bot.framework import Arg, Duration, Flag, Int, Text, UserError, When, Words, command
 from bot.render import escape_md
-from commands.polls import present, service, store
+from commands.polls import present, receipts, service, store
 from commands.polls.choices import parse_choices, parse_points
 from commands.polls.refs import NR, PollRef, Ref, resolve, resolve_managed
 from commands.polls.service import MAX_OPTIONS, close_poll, record_vote
@@ -103,6 +103,11 @@ async def _check_can_vote(ctx: Context, poll: Poll, *, points: bool) -> bool:
     return ctx.is_dm or not poll.anonymous
 
 
+def _in_poll_room(ctx: Context, poll: Poll) -> bool:
+    """Typed in the poll's own room (not a DM, not another room): confirmed by the room's receipt."""
+    return not ctx.is_dm and ctx.room_id == poll.room_id
+
+
 async def _redirect_to_dm(ctx: Context, poll: Poll, *, said_choice: bool) -> None:
     """An anonymous vote typed in the room is not counted: remove it if we may, and open the DM."""
     removed = False
@@ -154,6 +159,9 @@ async def stimme(ctx: Context, nr: Ref, auswahl: list[str] | None) -> None:
         raise UserError(ctx.t("polls.missing_choice", number=poll.number))
     selections = parse_choices(ctx, poll, auswahl)
     await record_vote(ctx, poll, selections, "command")
+    if _in_poll_room(ctx, poll):  # one edited message for everyone, not a reply each (receipts.py)
+        await receipts.add_line(ctx, poll, present.receipt_line(ctx.lang, poll, selections))
+        return
     if not selections:
         await ctx.reply(ctx.t("polls.unvoted", number=poll.number))
     elif poll.secret and not ctx.is_dm:
@@ -196,13 +204,13 @@ async def punkte(ctx: Context, nr: Ref, verteilung: list[str] | None) -> None:
         )
     allocation = parse_points(ctx, poll, verteilung)
     await record_vote(ctx, poll, allocation, "command")
+    if _in_poll_room(ctx, poll):
+        await receipts.add_line(ctx, poll, present.receipt_line(ctx.lang, poll, allocation))
+        return
     if not allocation:
         await ctx.reply(ctx.t("polls.unvoted", number=poll.number))
         return
-    choice = ", ".join(
-        f"{a}. {escape_md(poll.options[int(a) - 1])} = {n}"
-        for a, n in sorted(allocation.items(), key=lambda item: int(item[0]))
-    )
+    choice = present.points_choice(poll, allocation)
     left = (poll.points or 0) - sum(allocation.values())
     if poll.secret and not ctx.is_dm:
         await ctx.reply(ctx.t("polls.vote_ok_secret", number=poll.number))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import Context
 from bot.fanout import still_needed, still_wanted
-from bot.framework import job
+from bot.framework import job, startup
 from bot.render import escape_md
-from commands.polls import present, store
+from commands.polls import present, receipts, store
 from commands.polls.service import CLOSE_JOB, REMIND_JOB, close_poll, ms
 
 # The reminder's DM fan-outs, keyed "<kind>:<poll id>": named polls skip who voted meanwhile; anonymous
@@ -67,3 +68,26 @@ async def _not_voted(session: AsyncSession, payload: dict[str, Any], user_id: st
     """Right before each DM of a named poll: who voted meanwhile is not reminded any more."""
     poll = await store.by_id(session, int(payload["poll_id"]))
     return poll is not None and user_id not in (await store.current_tally(session, poll)).ballots
+
+
+@startup
+async def receipts_after_restart(ctx: Context) -> None:
+    """Show recent receipts once more (a crash may have kept lines from being shown); drop finished ones."""
+    for poll_id in await store.receipt_polls(ctx.session):
+        poll = await store.by_id(ctx.session, poll_id)
+        data = await store.receipt(ctx.session, poll_id)
+        if poll is None or data is None or not poll.is_open:
+            await store.drop_receipt(ctx.session, poll_id)
+            continue
+        if ctx.now() - datetime.fromisoformat(data["started"]) < receipts.ROUND:
+            # As a job: it waits for the first sync, before which the bot cannot send to the room.
+            payload = {"room_id": poll.room_id, "poll_id": poll.id}
+            await ctx.scheduler.schedule(ctx.session, receipts.RECEIPT_JOB, ctx.now(), payload)
+    await store.prune_receipt_messages(ctx.session)
+
+
+@job(receipts.RECEIPT_JOB)
+async def show_receipt(ctx: Context, payload: dict[str, Any]) -> None:
+    poll = await store.by_id(ctx.session, int(payload["poll_id"]))
+    if poll is not None and poll.is_open:
+        await receipts.show_again(ctx, poll)

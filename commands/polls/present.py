@@ -110,6 +110,42 @@ def reaction_hint(ctx: Context, poll: Poll) -> str:
     )
 
 
+def receipt_markdown(lang: str, prefix: str, poll: Poll, lines: Sequence[tuple[str, str]]) -> str:
+    """The one message that confirms the votes typed in the room: a line per person, oldest first.
+
+    ``lines`` are (display name, what was counted); the name is escaped here, the counted text is
+    Markdown made by ``receipt_line``.
+    """
+    if poll.is_points:
+        command = "punkte" if i18n.base(lang) == "de" else "points"
+    else:
+        command = "stimme" if i18n.base(lang) == "de" else "vote"
+    title = i18n.t(lang, "polls.receipt_title", number=poll.number, prefix=prefix, command=command)
+    body = [f"- {escape_md(name)}: {counted}" for name, counted in lines]
+    footer = "polls.receipt_footer_secret" if poll.secret else "polls.receipt_footer"
+    return "\n".join([title, *body, "", i18n.t(lang, footer, number=poll.number, prefix=prefix)])
+
+
+def receipt_line(lang: str, poll: Poll, selections: list[str] | dict[str, int]) -> str:
+    """What a typed vote counted as, for the receipt: the options, the points, or just "gezählt"."""
+    if not selections:
+        return i18n.t(lang, "polls.receipt_withdrawn")
+    if poll.secret:  # the room sees the receipt; the choice stays secret until the end
+        return i18n.t(lang, "polls.receipt_counted")
+    if isinstance(selections, dict):
+        choice = points_choice(poll, selections)
+        left = (poll.points or 0) - sum(selections.values())
+        return i18n.t(lang, "polls.receipt_points", choice=choice, left=left, budget=poll.points)
+    return choice_text(poll, selections)
+
+
+def points_choice(poll: Poll, allocation: dict[str, int]) -> str:
+    return ", ".join(
+        f"{a}. {escape_md(poll.options[int(a) - 1])} = {n}"
+        for a, n in sorted(allocation.items(), key=lambda item: int(item[0]))
+    )
+
+
 # ------------------------------------------------------------------------------------------ results
 
 

@@ -47,9 +47,14 @@ def may_redact(ctx: Context, room_id: str, user_id: str) -> bool:
     return ctx.messenger.power_level(room_id, user_id) >= ctx.messenger.redact_level(room_id)
 
 
+def may_start(ctx: Context) -> bool:
+    """Whether this person may start polls at all (``[features.polls] create``); ``!hilfe`` asks it too."""
+    return ctx.is_coordinator or settings(ctx).create == "everyone"
+
+
 def start_refusal(ctx: Context) -> str | None:
     """Why this person may not start a poll here (also asked before a guided dialog begins), or None."""
-    if settings(ctx).create != "everyone" and not ctx.is_coordinator:
+    if not may_start(ctx):
         # Same words as the dispatcher's refusal: to the user this is just a coordinator command.
         name = "umfrage" if ctx.lang != "en" else "poll"
         return ctx.t("dispatch.coordinators_only", command=f"{ctx.prefix}{name}")

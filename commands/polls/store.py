@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.polls import msc3381
 from commands.polls.tally import Response, Tally, tally
+from storage.models import KeyValue
 from storage.polls import Poll, PollBallot, PollResponse
 
 # PollResponse.source of a number reaction on a secret poll: stored already redacted, so it never counts.
@@ -190,3 +192,52 @@ async def rewrite_ballots(session: AsyncSession, poll: Poll) -> None:
     await session.execute(
         update(PollBallot).where(PollBallot.poll_id == poll.id).values(selections=PollBallot.selections)
     )
+
+
+# ------------------------------------------------------------------------- receipts of typed votes
+
+RECEIPT_KEY = "polls.receipt:"  # + poll id: the current round and its lines (written with each vote)
+RECEIPT_MESSAGE_KEY = "polls.receipt_msg:"  # + round token: "" while its first send is under way, then the id
+
+
+async def receipt(session: AsyncSession, poll_id: int) -> dict[str, Any] | None:
+    """The poll's current receipt round (``commands.polls.receipts``), or None."""
+    row = await session.get(KeyValue, f"{RECEIPT_KEY}{poll_id}")
+    return None if row is None else dict(json.loads(row.value))
+
+
+async def save_receipt(session: AsyncSession, poll_id: int, data: dict[str, Any]) -> None:
+    await session.merge(KeyValue(key=f"{RECEIPT_KEY}{poll_id}", value=json.dumps(data)))
+
+
+async def receipt_polls(session: AsyncSession) -> list[int]:
+    keys = await session.scalars(select(KeyValue.key).where(KeyValue.key.like(f"{RECEIPT_KEY}%")))
+    return [int(key.removeprefix(RECEIPT_KEY)) for key in keys]
+
+
+async def drop_receipt(session: AsyncSession, poll_id: int) -> None:
+    row = await session.get(KeyValue, f"{RECEIPT_KEY}{poll_id}")
+    if row is not None:
+        token = json.loads(row.value).get("token")
+        await session.delete(row)
+        await session.execute(delete(KeyValue).where(KeyValue.key == f"{RECEIPT_MESSAGE_KEY}{token}"))
+
+
+async def receipt_message(session: AsyncSession, token: str) -> str | None:
+    row = await session.get(KeyValue, f"{RECEIPT_MESSAGE_KEY}{token}")
+    return None if row is None else row.value
+
+
+async def save_receipt_message(session: AsyncSession, token: str, event_id: str) -> None:
+    await session.merge(KeyValue(key=f"{RECEIPT_MESSAGE_KEY}{token}", value=event_id))
+
+
+async def prune_receipt_messages(session: AsyncSession) -> None:
+    """Forget the messages of rounds that are over (the current round of each poll stays)."""
+    current = {
+        str((await receipt(session, poll_id) or {}).get("token")) for poll_id in await receipt_polls(session)
+    }
+    keys = await session.scalars(select(KeyValue.key).where(KeyValue.key.like(f"{RECEIPT_MESSAGE_KEY}%")))
+    stale = [key for key in keys if key.removeprefix(RECEIPT_MESSAGE_KEY) not in current]
+    if stale:
+        await session.execute(delete(KeyValue).where(KeyValue.key.in_(stale)))

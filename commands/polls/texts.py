@@ -428,6 +428,25 @@ i18n.register(
             "de": "Anonyme Umfrage: keine Angaben zu einzelnen Personen.",
             "en": "Anonymous poll: no data on individual people.",
         },
+        # ------------------------------------------------------------------- receipt of typed votes
+        "polls.receipt_title": {
+            "de": "🗳️ **Umfrage #{number}** – per `{prefix}{command}` gezählt:",
+            "en": "🗳️ **Poll #{number}** – counted from `{prefix}{command}`:",
+        },
+        "polls.receipt_footer": {
+            "de": "Es zählt immer deine letzte Stimme; `{prefix}ergebnis {number}` zeigt den Stand.",
+            "en": "Your latest vote counts; `{prefix}results {number}` shows the standings.",
+        },
+        "polls.receipt_footer_secret": {
+            "de": "Es zählt immer deine letzte Stimme. Das Ergebnis gibt es nach dem Ende.",
+            "en": "Your latest vote counts. The result comes after the end.",
+        },
+        "polls.receipt_counted": {"de": "gezählt", "en": "counted"},
+        "polls.receipt_withdrawn": {"de": "zurückgenommen", "en": "withdrawn"},
+        "polls.receipt_points": {
+            "de": "{choice} ({left} von {budget} Punkten übrig)",
+            "en": "{choice} ({left} of {budget} points left)",
+        },
         # ------------------------------------------------------------------------------ reminder
         "polls.reminder_title": {
             "de": "Erinnerung per Direktnachricht zu Umfrage #{number} „{question}“ (endet am {when})",

@@ -58,6 +58,8 @@ SIE = {
     "polls.change_hint": "Ändern können Sie sie bis zum Ende mit einer neuen Nachricht; "
     "`{prefix}stimme {number} keine` nimmt sie zurück.",
     "polls.unvoted": "Ihre Stimme für Umfrage #{number} ist zurückgenommen.",
+    "polls.receipt_footer": "Es zählt immer Ihre letzte Stimme; `{prefix}ergebnis {number}` zeigt den Stand.",
+    "polls.receipt_footer_secret": "Es zählt immer Ihre letzte Stimme. Das Ergebnis gibt es nach dem Ende.",
     "polls.anonymous_in_room": "🕶️ Umfrage #{number} ist anonym: Diese Nachricht zähle ich nicht. Stimmen Sie "
     "bitte im Direktchat mit mir ab – ich habe Ihnen dort geschrieben.",
     "polls.vote_removed": "Ihre Nachricht hier habe ich entfernt.",

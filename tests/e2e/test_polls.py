@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import text
 
 from tests.conftest import BotRunner, team_room
 from tests.support.lotse import Lotse
+from tests.support.voters import OPTIONS, listed, name_of, send, voter, wait_listed
 
 pytestmark = pytest.mark.e2e
 
@@ -120,8 +122,9 @@ async def test_deadline_closes_and_reminder_dms_only_non_voters(lotsen: Any, bot
     coord, anna, bernd, room = await setup(lotsen, bot)
     line = '!umfrage "Kurzentschlossen?" "Ja" "Nein" --bis in 0,5 Minuten --erinnern 0,3 Minuten'
     start = await start_poll(coord, anna, bot, room, line, 1)
-    reply = await anna.ask(room, "!stimme 1 1")
-    assert "zählt: 1. Ja" in reply
+    await anna.send(room, "!stimme 1 1")
+    listed = await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id])
+    assert listed[name_of(anna.user_id)] == ["1. Ja"]
     for lotse in (coord, bernd):  # by DM, through the fan-out queue; the room sees the progress only
         reminder = await dm_from_bot(lotse, bot, room, "⏰ Umfrage #1", timeout=30)
         assert reminder["content"]["m.mentions"] == {"user_ids": [lotse.user_id]}
@@ -236,8 +239,11 @@ async def test_points_poll_and_refusals(lotsen: Any, bot: BotRunner) -> None:
     assert "!punkte 1 1=3 2=2" in message["content"]["body"]
     over = await anna.ask(room, "!punkte 1 1=4 2=3")
     assert "Das sind 7 Punkte, du hast aber nur 5. Nichts gespeichert" in over
-    assert "3, 3. Bildarchiv = 2" in await anna.ask(room, "!punkte 1 1=3 3=2")
-    assert "2. E-Akte = 5" in await bernd.ask(room, "!punkte 1 2=5")
+    await anna.send(room, "!punkte 1 1=3 3=2")
+    await bernd.send(room, "!punkte 1 2=5")
+    listed = await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id, bernd.user_id])
+    assert "3, 3. Bildarchiv = 2" in listed[name_of(anna.user_id)][0]
+    assert "2. E-Akte = 5" in listed[name_of(bernd.user_id)][0]
     result = await coord.ask(room, "!umfrage schließen 1")
     ranked = [line for line in result.splitlines() if line.startswith("`")]
     assert "Platz 1: E-Akte** (5 Punkte)" in ranked[0] and "Platz 2: Reisekosten** (3 Punkte)" in ranked[1]
@@ -250,7 +256,8 @@ async def test_restart_mid_poll_loses_nothing_and_closes_once(lotsen: Any, bot: 
     coord, anna, bernd, room = await setup(lotsen, bot)
     line = '!umfrage "Neustart?" "Ja" "Nein" --bis in 0,25 Minuten'
     start = await start_poll(coord, anna, bot, room, line, 1)
-    assert "zählt: 1. Ja" in await anna.ask(room, "!stimme 1 1")
+    await anna.send(room, "!stimme 1 1")
+    await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id])
 
     await bot.stop()
     await bernd.send_event(room, RESPONSE, response(start, ["2"]))  # while the bot is down
@@ -275,3 +282,53 @@ async def test_restart_mid_poll_loses_nothing_and_closes_once(lotsen: Any, bot: 
     ]
     charts = [e for e in coord.messages_from(room, bot.user_id) if e["content"].get("msgtype") == "m.image"]
     assert (len(ends), len(results), len(charts)) == (1, 1, 1)
+
+
+async def test_a_vote_burst_is_counted_once_and_confirmed_in_one_message(
+    lotsen: Any, bot: BotRunner, synapse: Any
+) -> None:
+    """Issue 16, item 6: 30 Lotsen vote at once (20 typed, 10 in the widget). Every vote counts once, every
+    typed vote is confirmed by name, and the room gets one receipt message (edited), not a reply each."""
+    coord = await lotsen("koordination")
+    await bot.start(coordinators={"users": [coord.user_id]})
+    sem, tag = asyncio.Semaphore(8), secrets.token_hex(3)
+    people = await asyncio.gather(*(voter(synapse, f"lotse{i:02d}-{tag}", sem) for i in range(30)))
+    try:
+        room = await coord.create_room(invite=[bot.user_id, *(p.user_id for p in people)], encrypted=False)
+        await asyncio.gather(*(p.join(room) for p in people))
+        await coord.wait_member(room, bot.user_id)
+        start = await start_poll(
+            coord, coord, bot, room, '!umfrage "Welcher Termin?" "Montag" "Dienstag" "Mittwoch"', 1
+        )
+        await coord.wait_for(room, by_bot(bot, "m.room.message", "ist gestartet"), what="the poll's notice")
+        before = len(coord.messages_from(room, bot.user_id))
+        typed, clicked = people[:20], people[20:]
+
+        async def vote(i: int, client: Any) -> str:
+            if client in clicked:
+                return await send(client, room, RESPONSE, response(start, [str(i % 3 + 1)]))
+            body = f"!stimme 1 {i % 3 + 1}"
+            return await send(client, room, "m.room.message", {"msgtype": "m.text", "body": body})
+
+        votes = await asyncio.gather(*(vote(i, p) for i, p in enumerate(people)))
+        found = await wait_listed(lambda: coord.events.get(room, []), bot.user_id, [p.user_id for p in typed])
+        for i, client in enumerate(typed):
+            assert found[name_of(client.user_id)] == [f"{i % 3 + 1}. {OPTIONS[i % 3]}"], (
+                "listed once, as cast"
+            )
+        assert not any(name_of(p.user_id) in found for p in clicked), "widget clicks need no confirmation"
+        result = await coord.ask(room, "!ergebnis 1")
+        assert "30 von 31 Mitgliedern haben abgestimmt" in result, result
+        for n, option in enumerate(OPTIONS):
+            assert f"**{n + 1}. {option}** (10 Stimmen)" in result, result
+        await asyncio.sleep(2)  # a would-be late reply or second receipt has time to arrive
+        after = coord.messages_from(room, bot.user_id)[before:]
+        new = [e for e in after if (e["content"].get("m.relates_to") or {}).get("rel_type") != "m.replace"]
+        replies = [e for e in new if (e["content"].get("m.relates_to") or {}).get("m.in_reply_to")]
+        assert not [r for r in replies if r["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] in votes]
+        assert len(new) == 2, [
+            e["content"].get("body", "")[:60] for e in new
+        ]  # the receipt + the !ergebnis reply
+        assert len(listed(coord.events.get(room, []), bot.user_id)) == 20
+    finally:
+        await asyncio.gather(*(p.close() for p in people))

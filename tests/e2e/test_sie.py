@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import BotRunner, team_room
 from tests.support.duform import PRONOUN
+from tests.support.voters import name_of, wait_listed
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +40,11 @@ async def test_a_formal_bot_says_sie_in_help_polls_and_errors(lotsen: Any, bot: 
         room, by_bot(bot, "m.room.message", "Sie können bis zu 2 Antworten wählen."), what="the poll's info"
     )
     assert "Es fehlt Ihre Auswahl." in await anna.ask(room, "!stimme 1")
-    assert "✅ Ihre Stimme für Umfrage #1 zählt: 2. Dienstag." in await anna.ask(room, "!stimme 1 2")
+    await anna.send(room, "!stimme 1 2")  # confirmed in the room's vote receipt
+    listed = await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id])
+    assert listed[name_of(anna.user_id)] == ["2. Dienstag"]
+    receipt = await anna.wait_for(room, by_bot(bot, "m.room.message", "Es zählt immer Ihre letzte Stimme"))
+    assert "Umfrage #1" in receipt["content"]["body"]
 
     bodies = [str(e["content"].get("body", "")) for e in anna.messages_from(room, bot.user_id)]
     assert len(bodies) >= 5

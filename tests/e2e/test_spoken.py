@@ -3,6 +3,7 @@ command – with the date it took in the confirmation and a one-word undo."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ import pytest
 
 from bot.timeparse import format_de
 from tests.conftest import BotRunner, team_room
+from tests.support.voters import name_of, wait_listed
 
 pytestmark = pytest.mark.e2e
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,12 +39,14 @@ async def test_points_by_name_and_ranks_with_zeros(lotsen: Any, bot: BotRunner) 
         lambda e: e.get("sender") == bot.user_id and "Umfrage #1" in str(e["content"]),
         what="points poll",
     )
-    ok = await anna.ask(room, "!punkte 1 E-Akte=3 KI im Amt=2")
-    assert "1. E-Akte = 3, 2. KI im Amt = 2" in ok
-    again = await anna.ask(room, "!punkte 1 e=3 ki=2")  # unique beginnings, any case
-    assert "1. E-Akte = 3, 2. KI im Amt = 2" in again
-    unknown = await anna.ask(room, "!punkte 1 Smart City=1")
+    await anna.send(room, "!punkte 1 E-Akte=3 KI im Amt=2")  # confirmed in the room's vote receipt
+    listed = await wait_listed(lambda: anna.events.get(room, []), bot.user_id, [anna.user_id])
+    assert "1. E-Akte = 3, 2. KI im Amt = 2" in listed[name_of(anna.user_id)][0]
+    again = await anna.send(room, "!punkte 1 e=3 ki=2")  # unique beginnings, any case: the same vote
+    unknown = await anna.ask(room, "!punkte 1 Smart City=1")  # answered after `again` was handled
     assert "passt zu keiner Option" in unknown and "3. Bürgerbüro online" in unknown
+    refusals = [e for e in anna.messages_from(room, bot.user_id) if "m.in_reply_to" in json.dumps(e)]
+    assert not [e for e in refusals if e["content"]["m.relates_to"]["m.in_reply_to"]["event_id"] == again]
     result = await coord.ask(room, "!umfrage schließen 1")
     ranked = [line for line in result.splitlines() if line.startswith("`")]
     assert "**Platz 1: E-Akte** (3 Punkte)" in ranked[0] and "**Platz 2: KI im Amt** (2 Punkte)" in ranked[1]

@@ -77,3 +77,55 @@ async def stream_votes(
             commands.append(event_id)
         await asyncio.sleep(rng.uniform(*pause))
     return votes, commands
+
+
+# ----------------------------------------------------------------------------- the room's vote receipt
+
+
+def name_of(user_id: str) -> str:
+    """The display name Synapse gives a user registered without one: the localpart."""
+    return user_id[1:].split(":", 1)[0]
+
+
+def receipts(events: list[dict[str, Any]], bot_id: str) -> dict[str, str]:
+    """The bot's vote receipts (``commands/polls/receipts.py``) as they read now: message id → newest text."""
+    shown: dict[str, str] = {}
+    for event in events:
+        if event.get("sender") != bot_id or event.get("type") != "m.room.message":
+            continue
+        content = event.get("content") or {}
+        rel = content.get("m.relates_to") or {}
+        if rel.get("rel_type") == "m.replace":
+            if rel.get("event_id") in shown:
+                shown[rel["event_id"]] = str((content.get("m.new_content") or {}).get("body", ""))
+        elif " – per " in str(content.get("body", "")):
+            shown[str(event.get("event_id"))] = str(content.get("body", ""))
+    return shown
+
+
+def listed(events: list[dict[str, Any]], bot_id: str) -> dict[str, list[str]]:
+    """Display name → what the receipts say was counted for them (one entry per receipt naming them)."""
+    found: dict[str, list[str]] = {}
+    for text in receipts(events, bot_id).values():
+        for line in text.splitlines():
+            if line.startswith("- ") and ": " in line:
+                name, counted = line[2:].split(": ", 1)
+                found.setdefault(name, []).append(counted)
+    return found
+
+
+async def wait_listed(
+    events: Callable[[], list[dict[str, Any]]], bot_id: str, user_ids: list[str], timeout: float = 60
+) -> dict[str, list[str]]:
+    """Wait until the receipts name each of ``user_ids``; returns ``listed``. Polls the observer's events."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = listed(events(), bot_id)
+        missing = [u for u in user_ids if name_of(u) not in found]
+        if not missing:
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(
+                f"the vote receipt does not list {missing[:5]} (of {len(missing)}) after {timeout} s"
+            )
+        await asyncio.sleep(0.2)

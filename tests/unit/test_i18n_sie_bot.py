@@ -17,6 +17,7 @@ from tests.support.duform import PRONOUN
 from tests.support.fake import COORDINATOR as COORD
 from tests.support.fake import LOTSE, Harness
 from tests.support.fake import TEAM_ROOM as ROOM
+from tests.support.receipt import receipt
 
 
 @pytest.fixture
@@ -53,8 +54,9 @@ async def test_a_poll_in_sie_form_with_german_dates(h: Harness) -> None:
     assert "Endet am" in posted and "12:00" in posted  # German date format, not "Ends on"
     [missing] = await h.say(ROOM, LOTSE, "!stimme 1")
     assert "Es fehlt Ihre Auswahl." in missing
-    [ok] = await h.say(ROOM, LOTSE, "!stimme 1 2")
-    assert ok.startswith("✅ Ihre Stimme für Umfrage #1 zählt: ")
+    await h.say(ROOM, LOTSE, "!stimme 1 2")
+    ok = await receipt(h)  # typed in the room: confirmed in the room's vote receipt
+    assert f"{LOTSE}: 2. " in ok and "Es zählt immer Ihre letzte Stimme" in ok
     formal(*replies, posted, missing, ok)
 
 

@@ -4,11 +4,13 @@
   ``lotsenbot run`` imports (the CLI, the app, every feature, the lazily imported crypto set-up and the
   operations commands) leaves ``sys.modules`` without any ``bot.dev`` module;
 - the core does not reach up into the features: ``bot/config.py`` validates feature tables through the
-  models the features registered (``bot.config.register_settings``), not by importing ``commands``.
+  models the features registered (``bot.config.register_settings``), not by importing ``commands``, and
+  no module of ``bot/`` but the entry points (``app.py``, ``cli.py``) has an import statement for one.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +52,21 @@ def test_the_config_module_imports_no_feature() -> None:
 def test_the_probe_sees_a_feature_import() -> None:
     """The same probe reports features once they are loaded (so the test above can fail)."""
     assert "commands.polls.settings" in _loaded_after("import commands.polls.settings", "commands")
+
+
+def test_only_the_entry_points_of_bot_import_features() -> None:
+    entry_points = {ROOT / "bot" / "app.py", ROOT / "bot" / "cli.py"}
+    found = []
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        if path in entry_points:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+                for name in names
+                if name == "commands" or name.startswith("commands.")
+            ]
+    assert found == []

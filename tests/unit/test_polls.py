@@ -16,6 +16,7 @@ from commands.polls import msc3381
 from storage.models import ScheduledJob
 from storage.polls import Poll, PollBallot, PollResponse
 from tests.support.fake import BOT, Harness, Sent
+from tests.support.receipt import receipt
 
 ROOM = "!team:test"
 OTHER_ROOM = "!andere:test"
@@ -219,14 +220,14 @@ async def test_reactions_and_commands_count_as_latest_response(h: Harness) -> No
     )
     assert "**3. Bibliothek** (1 Stimme)" in await results(h)
     h.clock.advance(seconds=1)
-    [ok] = await h.say(ROOM, ANNA, "!stimme 1 1")
-    assert ok == "✅ Deine Stimme für Umfrage #1 zählt: 1. Archiv."
+    await h.say(ROOM, ANNA, "!stimme 1 1")  # confirmed in the room's receipt, not by a reply
+    assert f"{ANNA}: 1. Archiv" in await receipt(h)
     assert "**1. Archiv** (1 Stimme)" in await results(h)
     await h.event(ROOM, ANNA, "m.room.redaction", {"redacts": reaction})  # older one: no change
     assert "**1. Archiv** (1 Stimme)" in await results(h)
     h.clock.advance(seconds=1)
-    [withdrawn] = await h.say(ROOM, ANNA, "!stimme 1 keine")
-    assert "zurückgenommen" in withdrawn
+    await h.say(ROOM, ANNA, "!stimme 1 keine")
+    assert f"{ANNA}: zurückgenommen" in await receipt(h)
     assert "Niemand hat abgestimmt" in await results(h)
 
 
@@ -313,10 +314,10 @@ async def test_bad_votes_are_explained_and_not_recorded(h: Harness, line: str, e
 
 async def test_multiple_choice_by_number_and_by_name(h: Harness) -> None:
     await start_poll(h, '!umfrage "Themen?" "Open Data" "E-Akte" "Prozesse" --mehrfach 2')
-    [ok] = await h.say(ROOM, ANNA, "!stimme 1 1, 3")
-    assert "1. Open Data, 3. Prozesse" in ok
-    [by_name] = await h.say(ROOM, BERND, "!stimme #1 e-akte")
-    assert "2. E-Akte" in by_name
+    await h.say(ROOM, ANNA, "!stimme 1 1, 3")
+    assert f"{ANNA}: 1. Open Data, 3. Prozesse" in await receipt(h)
+    await h.say(ROOM, BERND, "!stimme #1 e-akte")
+    assert f"{BERND}: 2. E-Akte" in await receipt(h)
     reply = await results(h)
     assert "Mehrfachauswahl" in reply and "2 von 4 Mitgliedern haben abgestimmt" in reply
     assert "50 % – **1. Open Data** (1 Stimme)" in reply
@@ -463,8 +464,9 @@ async def test_closing_by_hand_cancels_the_deadline(h: Harness) -> None:
 async def test_secret_poll_shows_only_turnout_until_closed(h: Harness) -> None:
     start = (await start_poll(h, '!umfrage "Wer moderiert?" "Archiv" "Museum" --geheim')).event_id
     await vote(h, start, ANNA, ["1"])
-    [ok] = await h.say(ROOM, BERND, "!stimme 1 2")
-    assert ok == "✅ Deine Stimme für Umfrage #1 zählt. Das Ergebnis gibt es nach dem Ende."
+    await h.say(ROOM, BERND, "!stimme 1 2")
+    shown = await receipt(h)
+    assert f"{BERND}: gezählt" in shown and "Museum" not in shown  # the choice stays secret
     interim = await results(h)
     assert "geheim" in interim and "2 von 4" in interim
     assert "Archiv" not in interim and "Museum" not in interim
@@ -566,8 +568,8 @@ async def test_points_poll_like_the_2019_idea_vote(h: Harness) -> None:
     assert "Punkte-Umfrage" in vote_cmd
     async with h.db.transaction() as session:
         assert (await session.scalars(select(PollResponse))).all() == []
-    [ok] = await h.say(ROOM, ANNA, "!punkte 1 1=3 3=2")
-    assert "1. Reisekosten = 3, 3. Bildarchiv = 2" in ok and "0 von 5" in ok
+    await h.say(ROOM, ANNA, "!punkte 1 1=3 3=2")
+    assert f"{ANNA}: 1. Reisekosten = 3, 3. Bildarchiv = 2 (0 von 5 Punkten übrig)" in await receipt(h)
     await h.say(ROOM, BERND, "!punkte 1 1=2 2=3")
     await h.say(ROOM, CARLA, "!punkte 1 2=1")
     await h.say(ROOM, COORD, "!umfrage schließen 1")
@@ -642,8 +644,8 @@ async def test_english_aliases_and_texts(tmp_path: Path) -> None:
         h.room(ROOM, [COORD, ANNA], power={COORD: 100})
         await h.say(ROOM, COORD, '!poll "Which day?" "Monday" "Tuesday" --until in 2 Stunden')
         assert any("Ends on" in sent.body for sent in h.messenger.sent)
-        [ok] = await h.say(ROOM, ANNA, "!vote 1 2")
-        assert ok == "✅ Your vote in poll #1 counts: 2. Tuesday."
+        await h.say(ROOM, ANNA, "!vote 1 2")
+        assert f"{ANNA}: 2. Tuesday" in await receipt(h)
         *_, chart = await h.say(ROOM, COORD, "!poll close 1")
         assert chart == "poll-1.png"
     finally:

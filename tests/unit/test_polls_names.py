@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from commands.polls.names import NameProblem, Unreadable, resolve_option, split_allocation
 from tests.support.fake import Harness
+from tests.support.receipt import receipt
 
 ROOM = "!team:test"
 COORD = "@koordination:test"
@@ -80,10 +81,10 @@ async def test_points_by_name_then_ranks_with_ties_and_zeros(h: Harness) -> None
     await h.say(
         ROOM, COORD, '!umfrage "Was zuerst?" "E-Akte" "KI im Amt" "Bürgerbüro online" "Open Data" --punkte 5'
     )
-    [ok] = await h.say(ROOM, ANNA, "!punkte 1 E-Akte=3 KI im Amt=2")
-    assert "1. E-Akte = 3, 2. KI im Amt = 2" in ok
-    [ok2] = await h.say(ROOM, BERND, "!punkte 1 bürgerbüro=3 ki=2")
-    assert "2. KI im Amt = 2, 3. Bürgerbüro online = 3" in ok2
+    await h.say(ROOM, ANNA, "!punkte 1 E-Akte=3 KI im Amt=2")
+    assert f"{ANNA}: 1. E-Akte = 3, 2. KI im Amt = 2" in await receipt(h)
+    await h.say(ROOM, BERND, "!punkte 1 bürgerbüro=3 ki=2")
+    assert f"{BERND}: 2. KI im Amt = 2, 3. Bürgerbüro online = 3" in await receipt(h)
     await h.say(ROOM, CARLA, "!punkte 1 buergerbuero=3")
     await h.say(ROOM, COORD, "!umfrage schließen 1")
     result = next(b for b in h.messenger.bodies() if "Ergebnis Umfrage #1" in b)
@@ -114,7 +115,7 @@ async def test_unclear_names_get_a_german_message_with_the_options(h: Harness) -
 
 async def test_vote_by_name(h: Harness) -> None:
     await h.say(ROOM, COORD, '!umfrage "Welcher Tag?" "Montag" "Dienstag" "Mittwoch"')
-    [ok] = await h.say(ROOM, ANNA, "!stimme 1 diens")
-    assert "2. Dienstag" in ok
+    await h.say(ROOM, ANNA, "!stimme 1 diens")
+    assert f"{ANNA}: 2. Dienstag" in await receipt(h)
     [unclear] = await h.say(ROOM, ANNA, "!stimme 1 m")
     assert "passt zu mehreren Optionen" in unclear

@@ -13,6 +13,7 @@ from bot.fanout import FanoutWorker
 from storage.models import ScheduledJob
 from storage.retro import Retro, RetroInterview
 from tests.support.fake import Harness
+from tests.support.receipt import receipt
 
 ROOM = "!team:test"
 OTHER = "!andere:test"
@@ -409,8 +410,9 @@ async def test_points_vote_after_closing_uses_the_polls_feature(h: Harness) -> N
     assert "Geheimes Einzelthema" not in poll  # hidden in the summary, hidden in the vote
     [again] = await h.say(ROOM, COORD, "!retro abstimmen 1")
     assert "läuft schon eine Abstimmung" in again
-    [voted] = await h.say(ROOM, LOTSEN[1], "!punkte 1 1=3 2=2")
-    assert "⚠️" not in voted
+    voted = await h.say(ROOM, LOTSEN[1], "!punkte 1 1=3 2=2")
+    assert not any("⚠️" in v for v in voted)
+    assert f"{LOTSEN[1]}: 1. " in await receipt(h)  # confirmed like any points vote (the room's receipt)
     async with h.db.transaction() as session:
         retro = await session.scalar(select(Retro))
     assert retro is not None and retro.vote_poll_id is not None

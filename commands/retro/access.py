@@ -1,4 +1,4 @@
-"""Shared pieces of the retro feature: settings, lookups and the access rules every command follows.
+"""Who may do what with a retro, and the lookups by number that check it.
 
 Access rules, in one place:
 * taking part (interview, ``!feedback``, ``!bewertung``, ``!meinfeedback``) only in a DM with the bot and only
@@ -10,21 +10,16 @@ Access rules, in one place:
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from bot.config import feature_settings, register_settings
 from bot.context import Context
 from bot.framework import UserError
 from bot.permissions import Permissions
-from bot.render import escape_md
-from bot.timeparse import format_de, format_en
 from commands.retro import store
 from storage.retro import Retro
 
 log = logging.getLogger(__name__)
 
+<<<<<<< HEAD:commands/retro/common.py
 GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
 
 
@@ -57,6 +52,8 @@ def label(retro: Retro) -> str:
 def categories_line(retro: Retro) -> str:
     return " · ".join(escape_md(c) for c in retro.categories)
 
+=======
+>>>>>>> main:commands/retro/access.py
 
 def is_member(ctx: Context, retro: Retro) -> bool:
     return ctx.sender in ctx.messenger.room_members(retro.room_id)
