@@ -19,41 +19,6 @@ from storage.retro import Retro
 
 log = logging.getLogger(__name__)
 
-<<<<<<< HEAD:commands/retro/common.py
-GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
-
-
-@register_settings("retro")
-class RetroSettings(BaseModel):
-    """``[features.retro]`` in the config."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    min_group: int = Field(3, ge=1, le=100)
-    # `!retro start` also invites everyone of the room by DM (bot/fanout.py). Off by default: with it on,
-    # a kill -9 during the interviews left one Lotse's messages undecryptable (README, "DM fan-out").
-    invite_by_dm: bool = False
-
-
-def settings(ctx: Context) -> RetroSettings:
-    return feature_settings(ctx.config, "retro", RetroSettings)
-
-
-def when(ctx: Context, moment: datetime) -> str:
-    local = moment.astimezone(ctx.tz)
-    return format_de(local) if ctx.lang != "en" else format_en(local)
-
-
-def label(retro: Retro) -> str:
-    """``#3 „Titel“`` with the title escaped."""
-    return f"#{retro.number} „{escape_md(retro.title)}“"
-
-
-def categories_line(retro: Retro) -> str:
-    return " · ".join(escape_md(c) for c in retro.categories)
-
-=======
->>>>>>> main:commands/retro/access.py
 
 def is_member(ctx: Context, retro: Retro) -> bool:
     return ctx.sender in ctx.messenger.room_members(retro.room_id)

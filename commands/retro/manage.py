@@ -155,14 +155,9 @@ async def retro_start(
         retro_row.remind_job_id = await ctx.scheduler.schedule(
             ctx.session, "retro.remind", remind_at, payload, timezone=ctx.config.bot.timezone
         )
-<<<<<<< HEAD
-    await ctx.say(_announcement(ctx, retro_row))
+    await ctx.say(present.announcement(ctx, retro_row))
     if settings(ctx).invite_by_dm:
         await _invite_by_dm(ctx, retro_row)
-=======
-    await ctx.say(present.announcement(ctx, retro_row))
-    await _invite_by_dm(ctx, retro_row)
->>>>>>> main
 
 
 async def _invite_by_dm(ctx: Context, retro_row: Retro) -> None:
