@@ -6,7 +6,7 @@ and was lost as feedback. Now a DM that is no question is never answered from th
 
 - closing words ("fertig", "das war's") get a short acknowledgement;
 - feedback-like sentences ("… wäre toll", "mir hat … gefallen") are offered to the sender's open
-  retro, using the retro feature's public parts (its store and its `!feedback` command);
+  retro, found through the retro feature's service (and its `!feedback` command);
 - any other statement gets a brief question back instead of a guess.
 """
 
@@ -18,8 +18,7 @@ from bot import i18n
 from bot.context import Context
 from bot.framework import fold
 from bot.render import escape_md
-from commands.retro import store as retro_store
-from commands.retro.common import categories_line, is_member, label
+from commands.retro import service as retro
 
 _CLOSING = {
     "fertig",
@@ -92,15 +91,14 @@ async def handle_statement(ctx: Context, text: str) -> None:
         await ctx.reply(ctx.t("faq.dm.closing"))
         return
     if is_feedback_like(text):
-        retros = [r for r in await retro_store.open_retros(ctx.session) if is_member(ctx, r)]
-        if retros:
-            retro = retros[0]
+        target = await retro.feedback_target(ctx)
+        if target is not None:
             await ctx.reply(
                 ctx.t(
                     "faq.dm.to_retro",
-                    retro=label(retro),
-                    number=retro.number,
-                    categories=categories_line(retro),
+                    retro=target.label,
+                    number=target.number,
+                    categories=target.categories,
                     text=escape_md(" ".join(text.split())),
                 )
             )

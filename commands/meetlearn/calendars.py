@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from typing import Any
 
 from bot.context import Context
 from commands.meetlearn import store
@@ -18,18 +19,23 @@ from commands.meetlearn.recurrence import Rule
 from storage.meetlearn import MeetSeries, MeetSession
 
 
-def single_event(ctx: Context, s: MeetSession) -> CalEvent:
-    v = view(s)
+def _event(ctx: Context, v: View, uid: str, sequence: int, **more: Any) -> CalEvent:
+    """The VEVENT of one date as people see it; ``more`` marks it cancelled or as a series' override."""
     return CalEvent(
-        uid=s.uid,
+        uid=uid,
         start=v.starts_at,
         duration=v.duration,
         summary=ctx.t("ml.ics_summary", topic=v.topic),
         description=calendar_text(ctx, v),
         url=v.link,
-        sequence=s.sequence,
-        cancelled=v.status == "cancelled",
+        sequence=sequence,
+        **more,
     )
+
+
+def single_event(ctx: Context, s: MeetSession) -> CalEvent:
+    v = view(s)
+    return _event(ctx, v, s.uid, s.sequence, cancelled=v.status == "cancelled")
 
 
 def _master_event(ctx: Context, series: MeetSeries, rule: Rule, rows: Sequence[MeetSession]) -> CalEvent:
@@ -82,19 +88,7 @@ async def series_events(ctx: Context, series: MeetSeries) -> list[CalEvent]:
         )
         if not differs:
             continue
-        v = view(r)
-        events.append(
-            CalEvent(
-                uid=series.uid,
-                start=v.starts_at,
-                duration=v.duration,
-                summary=ctx.t("ml.ics_summary", topic=v.topic),
-                description=calendar_text(ctx, v),
-                url=v.link,
-                sequence=r.sequence,
-                recurrence_id=r.original_start,
-            )
-        )
+        events.append(_event(ctx, view(r), series.uid, r.sequence, recurrence_id=r.original_start))
     return events
 
 

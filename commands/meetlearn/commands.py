@@ -22,7 +22,6 @@ from commands.meetlearn.args import (
     DURATION,
     LINK,
     MEET,
-    NR,
     PREVIEW,
     SERIES,
     SPEAKER,
@@ -37,8 +36,6 @@ from commands.meetlearn.args import (
 from commands.meetlearn.recurrence import Rule
 from commands.meetlearn.settings import cfg
 from storage.meetlearn import MeetSeries
-
-__all__ = ["MEET", "NR"]  # the topic commands file their commands under the same group
 
 log = logging.getLogger(__name__)
 

@@ -108,9 +108,10 @@ def _speaker_line(ctx: Context, v: View) -> str:
     return ctx.t("ml.speaker_line", speaker=escape_md(v.speaker)) if v.speaker else ""
 
 
-def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
+def _opening(ctx: Context, v: View, title: str) -> list[str]:
+    """Title, date with duration, speaker (if any) and link: how announcements and reminders begin."""
     lines = [
-        ctx.t("ml.announce_title", topic=escape_md(v.topic), id=v.id),
+        title,
         ctx.t(
             "ml.when_line", when=when_text(ctx, v.starts_at), minutes=int(v.duration.total_seconds() // 60)
         ),
@@ -118,6 +119,11 @@ def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
     if v.speaker:
         lines.append(_speaker_line(ctx, v))
     lines.append(ctx.t("ml.link_line", link=md_link(v.link, ctx)))
+    return lines
+
+
+def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
+    lines = _opening(ctx, v, ctx.t("ml.announce_title", topic=escape_md(v.topic), id=v.id))
     if series is not None:
         lines.append(ctx.t("ml.series_line", series=series.id, rule=describe_rule(ctx, series_rule(series))))
     if v.description:
@@ -127,15 +133,8 @@ def announcement_md(ctx: Context, v: View, series: MeetSeries | None) -> str:
 
 
 def reminder_md(ctx: Context, v: View, offset: timedelta, yes: int | None) -> str:
-    lines = [
-        ctx.t("ml.remind_title", rel=offset_text(ctx, offset), topic=escape_md(v.topic), id=v.id),
-        ctx.t(
-            "ml.when_line", when=when_text(ctx, v.starts_at), minutes=int(v.duration.total_seconds() // 60)
-        ),
-    ]
-    if v.speaker:
-        lines.append(_speaker_line(ctx, v))
-    lines.append(ctx.t("ml.link_line", link=md_link(v.link, ctx)))
+    title = ctx.t("ml.remind_title", rel=offset_text(ctx, offset), topic=escape_md(v.topic), id=v.id)
+    lines = _opening(ctx, v, title)
     if yes is not None:
         lines += [
             "",

@@ -25,8 +25,6 @@ from commands.meetlearn.recurrence import Rule
 from commands.meetlearn.reminders import announce, cancel_jobs, plan_jobs
 from commands.meetlearn.seriesops import top_up
 from commands.meetlearn.settings import cfg
-from commands.meetlearn.store import may_see as may_see  # for the topic ideas, which belong to a room too
-from commands.meetlearn.store import visible_rooms as visible_rooms
 from storage.meetlearn import MeetSeries, MeetSession
 
 log = logging.getLogger(__name__)

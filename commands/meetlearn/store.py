@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.context import Context
 from bot.framework import UserError
 from commands.meetlearn.settings import cfg
-from storage.meetlearn import MeetMessage, MeetRoomSettings, MeetRsvp, MeetSeries, MeetSession
+from storage.meetlearn import MeetMessage, MeetRoomSettings, MeetRsvp, MeetSeries, MeetSession, MeetTopic
 
 YES, NO = "yes", "no"
 
@@ -212,3 +212,28 @@ async def reaction_rsvp(ctx: Context, event_id: str) -> MeetRsvp | None:
         select(MeetRsvp).where(MeetRsvp.event_id == event_id, MeetRsvp.source == "reaction")
     )
     return rows.scalar_one_or_none()
+
+
+# ------------------------------------------------------------------------------------------- topic ideas
+
+
+async def open_topics(ctx: Context, room_id: str) -> list[MeetTopic]:
+    rows = await ctx.session.execute(
+        select(MeetTopic)
+        .where(MeetTopic.room_id == room_id, MeetTopic.status == "open")
+        .order_by(MeetTopic.id)
+    )
+    return list(rows.scalars())
+
+
+async def topic(ctx: Context, topic_id: int) -> MeetTopic | None:
+    return await ctx.session.get(MeetTopic, topic_id)
+
+
+async def add_topic(ctx: Context, room_id: str, text: str) -> MeetTopic:
+    row = MeetTopic(
+        room_id=room_id, text=text, suggested_by=ctx.sender, created_at=ctx.now(), status="open", extra={}
+    )
+    ctx.session.add(row)
+    await ctx.session.flush()
+    return row

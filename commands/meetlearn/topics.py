@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.context import Context
 from bot.framework import Arg, Flag, Int, Perm, Rest, UserError, When, command, fold
 from bot.render import escape_md
-from commands.meetlearn import service as svc
-from commands.meetlearn.commands import MEET, NR
+from commands.meetlearn import store
+from commands.meetlearn.args import MEET, NR
+from commands.meetlearn.service import MAX_TOPIC
 from commands.polls import service as polls
-from storage.meetlearn import MeetTopic
 
 MAX_TOPICS = 200
 MIN_POLL_TOPICS, MAX_POLL_TOPICS, DEFAULT_POINTS = 2, 20, 5
@@ -23,19 +21,10 @@ def _home_room(ctx: Context) -> str:
     """Ideas belong to a team room; from a DM, to the one team room the sender is in."""
     if not ctx.is_dm:
         return ctx.room_id
-    rooms = svc.visible_rooms(ctx)
+    rooms = store.visible_rooms(ctx)
     if len(rooms) != 1:
         raise UserError(ctx.t("ml.topic_which_room"))
     return rooms[0]
-
-
-async def open_topics(ctx: Context, room_id: str) -> list[MeetTopic]:
-    rows = await ctx.session.execute(
-        select(MeetTopic)
-        .where(MeetTopic.room_id == room_id, MeetTopic.status == "open")
-        .order_by(MeetTopic.id)
-    )
-    return list(rows.scalars())
 
 
 @command(
@@ -51,21 +40,17 @@ async def vorschlagen(ctx: Context, thema: str) -> None:
     text = " ".join(thema.strip().strip(QUOTE_CHARS).split())
     if not text:
         raise UserError(ctx.t("ml.topic_empty"))
-    if len(text) > svc.MAX_TOPIC:
-        raise UserError(ctx.t("ml.too_long", what=ctx.t("ml.what_topic"), limit=svc.MAX_TOPIC, got=len(text)))
+    if len(text) > MAX_TOPIC:
+        raise UserError(ctx.t("ml.too_long", what=ctx.t("ml.what_topic"), limit=MAX_TOPIC, got=len(text)))
     room_id = _home_room(ctx)
-    existing = await open_topics(ctx, room_id)
+    existing = await store.open_topics(ctx, room_id)
     for topic in existing:
         if fold(topic.text) == fold(text):
             await ctx.reply(ctx.t("ml.topic_exists", id=topic.id))
             return
     if len(existing) >= MAX_TOPICS:
         raise UserError(ctx.t("ml.topic_full", max=MAX_TOPICS))
-    row = MeetTopic(
-        room_id=room_id, text=text, suggested_by=ctx.sender, created_at=ctx.now(), status="open", extra={}
-    )
-    ctx.session.add(row)
-    await ctx.session.flush()
+    row = await store.add_topic(ctx, room_id, text)
     await ctx.reply(ctx.t("ml.topic_added", id=row.id, topic=escape_md(text)))
 
 
@@ -77,7 +62,7 @@ async def vorschlagen(ctx: Context, thema: str) -> None:
 )
 async def themen(ctx: Context) -> None:
     room_id = _home_room(ctx)
-    topics = await open_topics(ctx, room_id)
+    topics = await store.open_topics(ctx, room_id)
     if not topics:
         await ctx.reply(ctx.t("ml.topics_empty"))
         return
@@ -101,8 +86,8 @@ async def themen(ctx: Context) -> None:
     examples=["!thema entfernen 4"],
 )
 async def entfernen(ctx: Context, nr: int) -> None:
-    row = await ctx.session.get(MeetTopic, nr)
-    if row is None or row.status != "open" or not svc.may_see(ctx, row.room_id):
+    row = await store.topic(ctx, nr)
+    if row is None or row.status != "open" or not store.may_see(ctx, row.room_id):
         raise UserError(ctx.t("ml.topic_unknown", id=nr))
     if row.suggested_by != ctx.sender and not ctx.is_coordinator:
         raise UserError(ctx.t("ml.topic_not_yours", id=nr))
@@ -135,7 +120,7 @@ async def entfernen(ctx: Context, nr: int) -> None:
 async def themen_umfrage(ctx: Context, punkte: int | None, bis: datetime | None) -> None:
     if ctx.is_dm:
         raise UserError(ctx.t("ml.not_in_dm"))
-    topics = await open_topics(ctx, ctx.room_id)
+    topics = await store.open_topics(ctx, ctx.room_id)
     if len(topics) < MIN_POLL_TOPICS:
         raise UserError(ctx.t("ml.poll_too_few", n=len(topics)))
     if len(topics) > MAX_POLL_TOPICS:

@@ -15,11 +15,16 @@ from storage.polls import Poll
 log = logging.getLogger(__name__)
 
 
+async def _poll_of(ctx: Context, incoming: Incoming) -> Poll | None:
+    """The poll whose start event this response or end refers to (``m.reference``), or None."""
+    start = msc3381.referenced_event(incoming.content)
+    return await store.by_start_event(ctx.session, incoming.room_id, start) if start else None
+
+
 @event_hook(msc3381.RESPONSE, msc3381.STABLE_RESPONSE)
 async def on_poll_response(ctx: Context, incoming: Incoming) -> bool:
     """A click in Element's poll widget: stored as it came, judged later by the tally rules."""
-    start = msc3381.referenced_event(incoming.content)
-    poll = await store.by_start_event(ctx.session, incoming.room_id, start) if start else None
+    poll = await _poll_of(ctx, incoming)
     if poll is None:
         return False
     if poll.anonymous or poll.is_points:
@@ -111,8 +116,7 @@ async def on_redaction(ctx: Context, incoming: Incoming) -> bool:
 @event_hook(msc3381.END, msc3381.STABLE_END)
 async def on_poll_end(ctx: Context, incoming: Incoming) -> bool:
     """Someone ended the poll in Element: valid from the creator or anyone allowed to redact (MSC3381)."""
-    start = msc3381.referenced_event(incoming.content)
-    poll = await store.by_start_event(ctx.session, incoming.room_id, start) if start else None
+    poll = await _poll_of(ctx, incoming)
     if poll is None:
         return False
     if not poll.is_open:

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time
-from typing import Any
-
-from sqlalchemy import select
 
 from bot import render, timeparse
 from bot.config import USER_ID
@@ -27,10 +24,12 @@ from bot.framework import (
     Words,
     command,
     fold,
-    job,
 )
 from bot.render import escape_md
-from commands.retro.common import GROUP, is_coordinator_for, may_see, visible_retro, when
+from commands.retro import store
+from commands.retro.access import is_coordinator_for, may_see, visible_retro
+from commands.retro.present import action_line
+from commands.retro.texts import GROUP
 from storage.retro import Retro, RetroAction
 
 DUE_TIME = time(9, 0)  # "--bis 01.12." means the morning of that day: the reminder comes when work starts
@@ -79,17 +78,6 @@ def resolve_person(ctx: Context, room_id: str, text: str) -> str:
     raise UserError(ctx.t("retro.err.person_ambiguous", name=escape_md(text[:60])))
 
 
-def _describe(ctx: Context, action: RetroAction, retro: Retro) -> str:
-    extra = []
-    if action.responsible:
-        who = ctx.messenger.display_name(retro.room_id, action.responsible)
-        extra.append(ctx.t("retro.action.responsible", who=escape_md(who)))
-    if action.due_at is not None:
-        extra.append(ctx.t("retro.action.due", when=when(ctx, action.due_at)))
-    extra.append(ctx.t("retro.action.from", number=retro.number))
-    return f"**#{action.id}** {escape_md(action.text)} ({'; '.join(extra)})"
-
-
 @command(
     "maßnahme",
     "action",
@@ -136,7 +124,7 @@ async def massnahme(
             },  # still due after a downtime
             timezone=ctx.config.bot.timezone,
         )
-    markdown = ctx.t("retro.action.created", action=_describe(ctx, action, retro), id=action.id)
+    markdown = ctx.t("retro.action.created", action=action_line(ctx, action, retro), id=action.id)
     content = render.message(
         markdown,
         reply_to=ctx.event_id,
@@ -181,38 +169,14 @@ async def massnahme_erledigt(ctx: Context, id: int) -> None:
     examples=["!maßnahmen"],
 )
 async def massnahmen(ctx: Context) -> None:
-    query: Any = (
-        select(RetroAction, Retro)
-        .join(Retro, Retro.id == RetroAction.retro_id)
-        .where(RetroAction.status == "open")
-        .order_by(RetroAction.due_at.is_(None), RetroAction.due_at, RetroAction.id)
-    )
     if ctx.is_dm:
-        query = query.where(RetroAction.responsible == ctx.sender)
+        rows = await store.open_actions(ctx.session, responsible=ctx.sender)
     else:
-        query = query.where(Retro.room_id == ctx.room_id)
-    rows = (await ctx.session.execute(query)).all()
+        rows = await store.open_actions(ctx.session, room_id=ctx.room_id)
     if not rows:
         await ctx.reply(ctx.t("retro.action.none_dm" if ctx.is_dm else "retro.action.none"))
         return
     lines = [ctx.t("retro.action.list_title")]
-    lines += [f"- {_describe(ctx, a, r)}" for a, r in rows]
+    lines += [f"- {action_line(ctx, a, r)}" for a, r in rows]
     lines.append(ctx.t("retro.action.list_howto"))
     await ctx.reply("\n".join(lines))
-
-
-@job("retro.action_due")
-async def action_due(ctx: Context, payload: dict[str, Any]) -> None:
-    action = await ctx.session.get(RetroAction, int(payload["action_id"]))
-    if action is None or action.status != "open":
-        return
-    retro = await ctx.session.get(Retro, action.retro_id)
-    if retro is None:
-        return
-    text = (
-        ctx.t("retro.action.reminder", action=_describe(ctx, action, retro), id=action.id) + ctx.late_note()
-    )
-    if action.responsible:
-        await ctx.dm(action.responsible, text)
-    else:
-        await ctx.say(text, room_id=retro.room_id)

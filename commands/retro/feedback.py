@@ -11,9 +11,10 @@ from bot.context import Context
 from bot.framework import Arg, Int, Rest, Text, UserError, command, fold, unquote
 from bot.render import code_md, escape_md
 from commands.retro import store
+from commands.retro.access import participant_retro, require_dm
 from commands.retro.analysis import MAX_ITEM_CHARS, match_category
-from commands.retro.common import GROUP, label, participant_retro, require_dm
-from commands.retro.texts import PRIVACY, amount
+from commands.retro.present import label
+from commands.retro.texts import GROUP, PRIVACY, amount
 from storage.retro import Retro, RetroItem
 
 NUMBER = Arg("nummer", Int(1), label={"de": "Retro-Nr.", "en": "retro no."})

@@ -20,7 +20,7 @@ from commands.retro.analysis import (
     parse_rating,
     split_answer,
 )
-from commands.retro.common import label
+from commands.retro.present import label
 from commands.retro.texts import amount
 from storage.retro import Retro, RetroInterview
 

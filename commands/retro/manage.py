@@ -11,7 +11,8 @@ from bot.context import Context
 from bot.fanout import still_wanted
 from bot.framework import Arg, Choice, Duration, Flag, Int, Perm, Text, UserError, When, command
 from bot.render import escape_md
-from commands.retro import interview, lifecycle, store
+from commands.retro import interview, present, service, store
+from commands.retro.access import is_coordinator_for, is_member, participant_retro, visible_retro
 from commands.retro.analysis import (
     FORMAT_CHOICES,
     MAX_QUESTION_CHARS,
@@ -21,19 +22,10 @@ from commands.retro.analysis import (
     categories_for,
     normalize_question,
 )
-from commands.retro.common import (
-    GROUP,
-    categories_line,
-    is_coordinator_for,
-    is_member,
-    label,
-    participant_retro,
-    settings,
-    visible_retro,
-    when,
-)
+from commands.retro.present import label, when
 from commands.retro.report import export_csv, export_markdown
-from commands.retro.texts import PRIVACY, amount
+from commands.retro.settings import settings
+from commands.retro.texts import GROUP, PRIVACY, amount
 from storage.retro import Retro
 
 DEFAULT_REMINDER = timedelta(days=1)
@@ -163,8 +155,9 @@ async def retro_start(
         retro_row.remind_job_id = await ctx.scheduler.schedule(
             ctx.session, "retro.remind", remind_at, payload, timezone=ctx.config.bot.timezone
         )
-    await ctx.say(_announcement(ctx, retro_row))
-    await _invite_by_dm(ctx, retro_row)
+    await ctx.say(present.announcement(ctx, retro_row))
+    if settings(ctx).invite_by_dm:
+        await _invite_by_dm(ctx, retro_row)
 
 
 async def _invite_by_dm(ctx: Context, retro_row: Retro) -> None:
@@ -227,26 +220,6 @@ def _remind_at(ctx: Context, bis: datetime | None, erinnern: timedelta | None) -
     return remind_at
 
 
-def _announcement(ctx: Context, retro_row: Retro) -> str:
-    parts = [
-        ctx.t(
-            "retro.announce",
-            retro=label(retro_row),
-            categories=categories_line(retro_row),
-            number=retro_row.number,
-            steps=len(retro_row.categories) + len(retro_row.questions),
-        )
-    ]
-    if retro_row.questions:
-        lines = [ctx.t("retro.announce.questions")]
-        lines += [f"{i}. {escape_md(q)}" for i, q in enumerate(retro_row.questions, start=1)]
-        parts.append("\n".join(lines))
-    if retro_row.closes_at is not None:
-        parts.append(ctx.t("retro.announce.until", when=when(ctx, retro_row.closes_at)))
-    parts.append(ctx.t("retro.announce.privacy", min_group=settings(ctx).min_group))
-    return "\n\n".join(parts)
-
-
 @command(
     "retro status",
     group=GROUP,
@@ -273,19 +246,11 @@ async def retro_status(ctx: Context, nummer: int | None) -> None:
     lines = []
     for r in retros:
         counts = await store.counts(ctx.session, r)
-        if r.is_open:
-            state = (
-                ctx.t("retro.status.until", when=when(ctx, r.closes_at))
-                if r.closes_at
-                else ctx.t("retro.status.open")
-            )
-        else:
-            state = ctx.t("retro.status.closed", when=when(ctx, r.closed_at or r.created_at))
         lines.append(
             ctx.t(
                 "retro.status.line",
                 retro=label(r),
-                state=state,
+                state=present.state(ctx, r),
                 items=amount(ctx.t, "items", counts.items),
                 ratings=amount(ctx.t, "ratings", counts.ratings),
                 people=amount(ctx.t, "people", counts.people),
@@ -313,7 +278,7 @@ async def retro_ende(ctx: Context, nummer: int) -> None:
         raise UserError(ctx.t("retro.err.not_coordinator_there", number=nummer))
     if not found.is_open:
         raise UserError(ctx.t("retro.err.already_closed", number=nummer))
-    await lifecycle.close(ctx, found)
+    await service.close(ctx, found)
     if ctx.room_id != found.room_id:
         await ctx.reply(ctx.t("retro.closed_elsewhere", number=nummer))
 
@@ -332,8 +297,8 @@ async def retro_export(ctx: Context, nummer: int) -> None:
     found = await visible_retro(ctx, nummer)
     if found.is_open:
         raise UserError(ctx.t("retro.err.export_open", number=nummer))
-    report = await lifecycle.report_for(ctx, found)
-    actions = await lifecycle.actions_of(ctx, found)
+    report = await service.report_for(ctx, found)
+    actions = await store.actions_of(ctx.session, found)
 
     def who(user_id: str) -> str:
         return ctx.messenger.display_name(found.room_id, user_id)
@@ -364,16 +329,13 @@ async def retros(ctx: Context) -> None:
     lines = [ctx.t("retro.list.title")]
     for r in found:
         counts = await store.counts(ctx.session, r)
-        if r.is_open:
-            state = (
-                ctx.t("retro.status.until", when=when(ctx, r.closes_at))
-                if r.closes_at
-                else ctx.t("retro.status.open")
-            )
-        else:
-            state = ctx.t("retro.status.closed", when=when(ctx, r.closed_at or r.created_at))
         lines.append(
-            ctx.t("retro.list.line", retro=label(r), state=state, items=amount(ctx.t, "items", counts.items))
+            ctx.t(
+                "retro.list.line",
+                retro=label(r),
+                state=present.state(ctx, r),
+                items=amount(ctx.t, "items", counts.items),
+            )
         )
     await ctx.reply("\n".join(lines))
 

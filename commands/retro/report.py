@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.render import escape_md
 from bot.timeparse import format_de, format_en
 from commands.retro.analysis import (
@@ -114,37 +111,6 @@ def build_report(
         categories=categories,
         questions=questions,
     )
-
-
-async def earlier_averages(session: AsyncSession, retro: Retro, min_group: int) -> dict[str, list[float]]:
-    """Averages of this retro's questions in earlier closed retros of the same room (shown ones only)."""
-    wanted = {normalize_question(q) for q in retro.questions}
-    if not wanted:
-        return {}
-    earlier = (
-        await session.scalars(
-            select(Retro)
-            .where(Retro.room_id == retro.room_id, Retro.status == "closed", Retro.number < retro.number)
-            .order_by(Retro.number)
-        )
-    ).all()
-    found: dict[str, list[float]] = defaultdict(list)
-    for old in earlier:
-        matches = {i: normalize_question(q) for i, q in enumerate(old.questions)}
-        matches = {i: key for i, key in matches.items() if key in wanted}
-        if not matches:
-            continue
-        rows = await session.scalars(
-            select(RetroRating).where(RetroRating.retro_id == old.id, RetroRating.question.in_(list(matches)))
-        )
-        values: dict[int, list[int]] = defaultdict(list)
-        for row in rows:
-            values[row.question].append(row.value)
-        for index, key in matches.items():
-            stats = rating_stats(values.get(index, []))
-            if stats.count >= min_group and stats.average is not None:
-                found[key].append(stats.average)
-    return dict(found)
 
 
 def chart_rows(report: Report) -> list[ChartRow]:

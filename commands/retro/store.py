@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.retro import Retro, RetroInterview, RetroItem, RetroRating
+from storage.retro import Retro, RetroAction, RetroInterview, RetroItem, RetroRating
 
 
 def new_secret() -> str:
@@ -48,6 +48,16 @@ async def open_retros(session: AsyncSession, room_ids: list[str] | None = None) 
 
 async def retros_in(session: AsyncSession, room_ids: list[str], limit: int = 20) -> list[Retro]:
     query = select(Retro).where(Retro.room_id.in_(room_ids)).order_by(Retro.number.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def closed_before(session: AsyncSession, retro: Retro) -> list[Retro]:
+    """The closed retros of the same room with a lower number, oldest first (for the trend)."""
+    query = (
+        select(Retro)
+        .where(Retro.room_id == retro.room_id, Retro.status == "closed", Retro.number < retro.number)
+        .order_by(Retro.number)
+    )
     return list((await session.scalars(query)).all())
 
 
@@ -105,6 +115,14 @@ async def own_ratings(session: AsyncSession, retro: Retro, rater: str) -> dict[i
     return {r.question: r.value for r in rows}
 
 
+async def ratings_of_questions(
+    session: AsyncSession, retro: Retro, questions: list[int]
+) -> list[RetroRating]:
+    """The ratings given to these questions (by index) of ``retro``."""
+    query = select(RetroRating).where(RetroRating.retro_id == retro.id, RetroRating.question.in_(questions))
+    return list((await session.scalars(query)).all())
+
+
 async def set_rating(
     session: AsyncSession, retro: Retro, rater: str, question: int, value: int
 ) -> int | None:
@@ -117,6 +135,32 @@ async def set_rating(
     previous = row.value
     row.value = value
     return previous
+
+
+# --------------------------------------------------------------------------------------------- actions
+
+
+async def actions_of(session: AsyncSession, retro: Retro) -> list[RetroAction]:
+    query = select(RetroAction).where(RetroAction.retro_id == retro.id).order_by(RetroAction.id)
+    return list((await session.scalars(query)).all())
+
+
+async def open_actions(
+    session: AsyncSession, *, responsible: str | None = None, room_id: str | None = None
+) -> list[tuple[RetroAction, Retro]]:
+    """Open actions with their retro, those with a due date first (soonest first), then by number; only
+    those of ``responsible`` and/or of the retros of ``room_id`` when given."""
+    query: Any = (
+        select(RetroAction, Retro)
+        .join(Retro, Retro.id == RetroAction.retro_id)
+        .where(RetroAction.status == "open")
+        .order_by(RetroAction.due_at.is_(None), RetroAction.due_at, RetroAction.id)
+    )
+    if responsible is not None:
+        query = query.where(RetroAction.responsible == responsible)
+    if room_id is not None:
+        query = query.where(Retro.room_id == room_id)
+    return [(action, retro) for action, retro in (await session.execute(query)).all()]
 
 
 # ------------------------------------------------------------------------------------------------ counts

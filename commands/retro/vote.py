@@ -12,9 +12,10 @@ from datetime import datetime
 from bot.context import Context
 from bot.framework import Arg, Flag, Int, Perm, UserError, When, command, fold
 from commands.polls import service as polls
-from commands.retro import lifecycle
-from commands.retro.common import GROUP, is_coordinator_for, visible_retro
+from commands.retro import service
+from commands.retro.access import is_coordinator_for, visible_retro
 from commands.retro.report import Report
+from commands.retro.texts import GROUP
 from storage.polls import Poll
 
 MAX_OPTIONS = 20  # the polls feature's limit
@@ -87,7 +88,7 @@ async def retro_abstimmen(
         existing = await ctx.session.get(Poll, retro.vote_poll_id)
         if existing is not None and existing.is_open:
             raise UserError(ctx.t("retro.err.vote_running", number=nummer, poll=existing.number))
-    options, left_out = vote_options(await lifecycle.report_for(ctx, retro))
+    options, left_out = vote_options(await service.report_for(ctx, retro))
     if len(options) < 2:
         raise UserError(ctx.t("retro.err.vote_too_few", number=nummer))
     question = ctx.t("retro.vote.question", number=retro.number, title=retro.title)  # polls escapes it

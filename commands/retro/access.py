@@ -1,4 +1,4 @@
-"""Shared pieces of the retro feature: settings, lookups and the access rules every command follows.
+"""Who may do what with a retro, and the lookups by number that check it.
 
 Access rules, in one place:
 * taking part (interview, ``!feedback``, ``!bewertung``, ``!meinfeedback``) only in a DM with the bot and only
@@ -10,49 +10,14 @@ Access rules, in one place:
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from bot.config import feature_settings, register_settings
 from bot.context import Context
 from bot.framework import UserError
 from bot.permissions import Permissions
-from bot.render import escape_md
-from bot.timeparse import format_de, format_en
 from commands.retro import store
 from storage.retro import Retro
 
 log = logging.getLogger(__name__)
-
-GROUP = {"de": "Retrospektiven", "en": "Retrospectives"}
-
-
-@register_settings("retro")
-class RetroSettings(BaseModel):
-    """``[features.retro]`` in the config."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    min_group: int = Field(3, ge=1, le=100)
-
-
-def settings(ctx: Context) -> RetroSettings:
-    return feature_settings(ctx.config, "retro", RetroSettings)
-
-
-def when(ctx: Context, moment: datetime) -> str:
-    local = moment.astimezone(ctx.tz)
-    return format_de(local) if ctx.lang != "en" else format_en(local)
-
-
-def label(retro: Retro) -> str:
-    """``#3 „Titel“`` with the title escaped."""
-    return f"#{retro.number} „{escape_md(retro.title)}“"
-
-
-def categories_line(retro: Retro) -> str:
-    return " · ".join(escape_md(c) for c in retro.categories)
 
 
 def is_member(ctx: Context, retro: Retro) -> bool:
