@@ -58,6 +58,8 @@ async def run(people: int, rate: float, burst: int, unlimited: bool) -> None:
             bot_id, cfg = await bot_account(hs, work, database_url=None, coordinators=[coord_id])
             if unlimited:
                 await lift_limit(hs, coord.client.access_token, bot_id)
+            with cfg.open("a") as config:
+                config.write("[features.retro]\ninvite_by_dm = true\n")
             bot = BotProcess(cfg, work / "bot.log")
             try:
                 await bot.start()

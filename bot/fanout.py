@@ -341,7 +341,7 @@ class FanoutWorker:
 
         key = (attempt.fan_id, attempt.seq)
         try:
-            room_id = attempt.room_id or await self.messenger.direct_room(attempt.user_id)
+            room_id = attempt.room_id or await self.messenger.direct_room(attempt.user_id, own_sync=False)
             async with self.db.transaction() as session:
                 row = await session.get(FanoutRecipient, key)
                 assert row is not None

@@ -90,6 +90,15 @@ async def import_data(db: Database, dump: dict[str, Any]) -> dict[str, int]:
 
 async def status(config: Config) -> tuple[bool, list[str]]:
     """A human-readable health report; ok is False if the bot could not work right now."""
+    db_ok, lines = await _database_lines(config)
+    hs_ok, hs_lines = await _homeserver_lines(config)
+    lines += hs_lines
+    lines.append(_session_line(config))
+    return db_ok and hs_ok, lines
+
+
+async def _database_lines(config: Config) -> tuple[bool, list[str]]:
+    """Schema, rooms, events and scheduled jobs, key backup and leadership, as the database has them."""
     lines: list[str] = []
     ok = True
     db = Database(config.database_url)
@@ -140,6 +149,13 @@ async def status(config: Config) -> tuple[bool, list[str]]:
         lines.append(f"database: ERROR {exc.__class__.__name__}: {exc}")
     finally:
         await db.close()
+    return ok, lines
+
+
+async def _homeserver_lines(config: Config) -> tuple[bool, list[str]]:
+    """Whether the homeserver answers, and then what it says about the bot's identity."""
+    lines: list[str] = []
+    ok = True
     url = config.matrix.homeserver + "/_matrix/client/versions"
     reachable = False
     try:
@@ -161,13 +177,15 @@ async def status(config: Config) -> tuple[bool, list[str]]:
         crypto_ok, crypto_lines = await status_lines(config)
         ok = ok and crypto_ok
         lines += crypto_lines
+    return ok, lines
+
+
+def _session_line(config: Config) -> str:
     session_file = config.bot.data_dir / "session.json"
     if session_file.exists():
         device = json.loads(session_file.read_text(encoding="utf-8")).get("device_id")
-        lines.append(f"session: device {device} (from {session_file})")
-    else:
-        lines.append("session: none stored yet (first start will log in)")
-    return ok, lines
+        return f"session: device {device} (from {session_file})"
+    return "session: none stored yet (first start will log in)"
 
 
 def _backup_line(state: dict[str, Any] | None) -> str:

@@ -102,8 +102,14 @@ class SendingMixin:
         if not isinstance(resp, RoomRedactResponse):
             raise SendError(f"could not redact {event_id}: {getattr(resp, 'message', resp)}")
 
-    async def direct_room(self, user_id: str) -> str:
-        """The bot's DM with a user, created (encrypted) on first use and remembered."""
+    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        """The bot's DM with a user, created (encrypted) on first use and remembered.
+
+        ``own_sync=False`` is for callers outside event handling (the DM fan-out, ``bot/fanout.py``): they
+        wait for the main sync loop to bring the new room instead of syncing themselves, since a second
+        sync running alongside the main loop's would get the same to-device messages, and nio decrypting an
+        Olm message twice breaks the session ("decryption failed", lost room keys).
+        """
         key = f"dm:{user_id}"
         async with self.db.transaction() as session:
             row = await session.get(KeyValue, key)
@@ -132,11 +138,22 @@ class SendingMixin:
             BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True, direct=True),
             KeyValue(key=key, value=resp.room_id),
         )
+        if not own_sync and await self._room_arrives(resp.room_id):
+            return resp.room_id
         # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
         # safe because the main loop keeps its own token and sees these events again (and deduplicates).
         await self.client.sync(timeout=0, sync_filter=json.dumps(SYNC_FILTER))
         await self._crypto_housekeeping()
         return resp.room_id
+
+    async def _room_arrives(self, room_id: str, seconds: float = 60) -> bool:
+        """Wait until the main sync loop has brought ``room_id`` into nio's rooms."""
+        deadline = time.monotonic() + seconds
+        while room_id not in self.client.rooms:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
 
     def _store_later(self, *rows: BotRoom | KeyValue) -> None:
         """Write in a background transaction, because ``direct_room`` runs inside a handler's transaction.

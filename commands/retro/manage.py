@@ -156,7 +156,8 @@ async def retro_start(
             ctx.session, "retro.remind", remind_at, payload, timezone=ctx.config.bot.timezone
         )
     await ctx.say(present.announcement(ctx, retro_row))
-    await _invite_by_dm(ctx, retro_row)
+    if settings(ctx).invite_by_dm:
+        await _invite_by_dm(ctx, retro_row)
 
 
 async def _invite_by_dm(ctx: Context, retro_row: Retro) -> None:

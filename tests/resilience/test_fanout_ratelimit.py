@@ -73,6 +73,7 @@ def status_bodies(coord: Lotse, room: str, bot_id: str) -> list[str]:
     return bodies
 
 
+@pytest.mark.timeout(1200)  # ~400 s on a quiet 2-core machine: 50 new DMs under the limit, and a restart
 async def test_fanout_to_50_survives_kill9_none_lost_none_doubled(
     tight: LocalSynapse, tmp_path: Path
 ) -> None:
@@ -85,6 +86,8 @@ async def test_fanout_to_50_survives_kill9_none_lost_none_doubled(
     bot_id, cfg = await bot_account(
         tight, tmp_path, database_url=db_url, coordinators=[coord.user_id], localpart=f"lotsenbot-{tag}"
     )
+    with cfg.open("a") as config:
+        config.write("[features.retro]\ninvite_by_dm = true\n")
     bot = BotProcess(cfg, tmp_path / "bot.log")
     db = Database(db_url)
 
@@ -217,7 +220,7 @@ async def test_every_429_is_waited_out_before_the_same_request_again(
         return check
 
     try:
-        await bot.start(coordinators={"users": [coord.user_id]})
+        await bot.start(coordinators={"users": [coord.user_id]}, features={"retro": {"invite_by_dm": True}})
         assert bot.app is not None
         room = await team_room(coord, bot, encrypted=False)
         for p in plain:

@@ -72,7 +72,7 @@ class FakeMessenger:
             raise RuntimeError(f"could not redact {event_id}: M_FORBIDDEN")
         self.redacted.append(event_id)
 
-    async def direct_room(self, user_id: str) -> str:
+    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
         room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
         self.members.setdefault(room, [BOT, user_id])
         return room

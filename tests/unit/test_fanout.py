@@ -39,7 +39,8 @@ class Crashing(FakeMessenger):
             raise asyncio.CancelledError  # the process is gone: nothing after the send runs
         return event_id
 
-    async def direct_room(self, user_id: str) -> str:
+    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        assert not own_sync, "the fan-out worker runs beside the sync loop: it must not sync itself"
         if user_id in self.refuse:
             raise SendError(f"could not open a DM with {user_id}: M_FORBIDDEN")
         return await super().direct_room(user_id)

@@ -9,7 +9,6 @@ with the file, the line and the import named.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,17 +61,9 @@ def offending_imports(root: Path = ROOT) -> list[str]:
     return found
 
 
-# Imports that still break the rule, named here (without line numbers) so the list can only shrink: an
-# entry that no longer occurs fails the test as well. Empty since the FAQ's DM asks retro's service.
-NOT_YET: set[str] = set()
-
-
 def test_features_import_each_other_only_through_service() -> None:
     offending = offending_imports()
-    new = [o for o in offending if re.sub(r":\d+ ", " ", o, count=1) not in NOT_YET]
-    assert new == [], "use the other feature's service.py instead:\n" + "\n".join(new)
-    gone = NOT_YET - {re.sub(r":\d+ ", " ", o, count=1) for o in offending}
-    assert not gone, f"fixed, remove from NOT_YET: {sorted(gone)}"
+    assert offending == [], "use the other feature's service.py instead:\n" + "\n".join(offending)
 
 
 def test_the_check_names_each_way_into_another_feature(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ async def make(tmp_path: Path, **features: dict[str, object]) -> Harness:
 
 @pytest.fixture
 async def h(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = await make(tmp_path)
+    harness = await make(tmp_path, retro={"invite_by_dm": True})
     yield harness
     await harness.close()
 
