@@ -44,8 +44,7 @@ log = logging.getLogger(__name__)
 ROUND = timedelta(minutes=15)
 MAX_LINES = 50
 RECEIPT_JOB = "poll.receipt"
-ATTEMPTS = 5
-BACKOFF = 1.0
+BACKOFF, BACKOFF_MAX = 1.0, 15.0
 
 
 async def add_line(ctx: Context, poll: Poll, counted: str) -> None:
@@ -111,13 +110,11 @@ class _Sender:
             try:
                 await self._show()
                 failures = 0
-            except Exception as exc:  # the lines stay in the database: the next vote or restart shows them
+            except Exception as exc:  # keep trying: the last vote of a burst has no later vote to wake us
                 failures += 1
                 log.warning("receipt of poll %d not shown (%s), attempt %d", self.poll_id, exc, failures)
-                if failures >= ATTEMPTS:
-                    return
                 self.dirty = True
-                await asyncio.sleep(BACKOFF * failures)
+                await asyncio.sleep(min(BACKOFF * failures, BACKOFF_MAX))
 
     async def _show(self) -> None:
         """Post the round's message, or edit it to show every line; sends are deduplicated by content."""
