@@ -1,8 +1,9 @@
 """Loading the formal-German ("de-Sie") overlays, and keying a command's inline texts by its name.
 
 The overlays are plain modules that register their texts when imported (``texts_sie.py`` next to a
-feature's ``texts.py``). ``load()`` imports them all after the features, from ``commands.load_all()``, so
-every process that can answer (bot, tests, CLI) has them; a feature without an overlay needs no entry.
+feature's ``texts.py``). ``commands.load_all()`` imports the features' overlays after the features (they
+look up command texts in the registry), so every process that can answer (bot, tests, CLI) has them; the
+bot's own overlay is imported here. ``bot`` names no feature module: the list lives in ``commands``.
 """
 
 from __future__ import annotations
@@ -12,18 +13,10 @@ from collections.abc import Mapping
 
 from bot import i18n
 
-OVERLAYS = (
-    "bot.texts_sie",
-    "commands.texts_sie",
-    "commands.polls.texts_sie",
-    "commands.meetlearn.texts_sie",
-    "commands.retro.texts_sie",
-    "commands.faq.texts_sie",
-)
 
-
-def load() -> None:
-    for name in OVERLAYS:
+def load(overlays: tuple[str, ...] = ()) -> None:
+    """Import the bot's own overlay and then ``overlays`` (module names, the features' ``texts_sie``)."""
+    for name in ("bot.texts_sie", *overlays):
         importlib.import_module(name)
 
 

@@ -14,6 +14,14 @@ FEATURES = (
     "commands.faq",
     "commands.undo",
 )
+# The formal-German ("de-Sie") overlays: a feature without one needs no entry.
+SIE_OVERLAYS = (
+    "commands.texts_sie",
+    "commands.polls.texts_sie",
+    "commands.meetlearn.texts_sie",
+    "commands.retro.texts_sie",
+    "commands.faq.texts_sie",
+)
 
 
 def load_all() -> None:
@@ -30,4 +38,4 @@ def load_all() -> None:
     registry.commands.sort(key=lambda cmd: feature_of(cmd.handler.__module__))
     from bot import variants
 
-    variants.load()  # the formal-German overlays; they look up command texts in the registry
+    variants.load(SIE_OVERLAYS)  # after the features: overlays look up command texts in the registry
