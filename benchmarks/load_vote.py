@@ -135,6 +135,7 @@ class Observer:
         self.versions: list[int] = []  # origin_server_ts of every receipt version (message or edit)
         self.messages = 0  # new messages from the bot (not edits) since ``mark``
         self.edits = 0
+        self.last_at = 0.0  # perf_counter() when the latest bot message (or edit) arrived
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
 
@@ -170,6 +171,7 @@ class Observer:
                         self.vote_ts[name] = int(source.get("origin_server_ts", 0))
                     continue
                 self.from_bot.append(source)
+                self.last_at = now
                 self._note_receipt(source, now)
                 rel = (source.get("content") or {}).get("m.relates_to") or {}
                 target = (rel.get("m.in_reply_to") or {}).get("event_id")
