@@ -59,7 +59,7 @@ class Thresholds:
     answer_topic: float = 0.3
     #: a match below ``confident`` is still answered if the character n-gram and the BM25 views
     #: put the same entry first (features["agree"] == 2) and it scores at least this; on the dev
-    #: sets 17 such answers were right, 2 wrong and 4 went to off-topic questions (docs/faq-eval.md)
+    #: sets 20 such answers were right, 2 wrong and 4 went to off-topic questions (docs/faq-eval.md)
     agree_answer: float = 0.4
 
 

@@ -401,17 +401,21 @@ class FaqIndex:
         its n-gram similarity relative to the best one: a relative blend, so it means the same on
         any KB. ``agree`` counts the other views (n-grams, BM25) that put this entry first.
         """
-        docs = [r[0] for r in out]
+        out.sort(key=lambda r: (-r[1], r[0]))
+        # Only the leaders can change places: an entry below (1 - CHAR_FUSION) of the best rank
+        # cannot overtake it, and the views' agreement matters for the top entry only.
+        docs = [r[0] for r in out[: weights.OPINION_SHORTLIST]]
         chars = self._opinions.char_scores(question, docs)
         lexical = self._opinions.bm25_scores(question, docs)
-        top_rank = max(r[1] for r in out)
+        top_rank = out[0][1]
         top_char = max(chars) or 1.0
         # ties go to the concept engine's order, which is the shortlist's order
         char_first = docs[chars.index(max(chars))] if max(chars) > 0 else -1
         bm25_first = docs[lexical.index(max(lexical))] if max(lexical) > 0 else -1
         fused = []
-        for (doc, rank, cov, rev, topic), c in zip(out, chars, strict=True):
-            rank += weights.CHAR_FUSION * top_rank * c / top_char
+        for i, (doc, rank, cov, rev, topic) in enumerate(out):
+            if i < len(chars):
+                rank += weights.CHAR_FUSION * top_rank * chars[i] / top_char
             agree = (doc == char_first) + (doc == bm25_first)
             fused.append((doc, rank, cov, rev, topic, agree))
         fused.sort(key=lambda r: (-r[1], r[0]))

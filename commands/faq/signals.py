@@ -24,19 +24,34 @@ from commands.faq.kb import Entry
 
 _WORD = re.compile(r"[^\W_]+")
 _MIN_N, _MAX_N = 3, 5
-#: the answer text counts half as much as the entry's questions and tags for the n-gram view
+#: the answer text counts half as much as the entry's questions and tags for the n-gram view, and
+#: only its beginning (where it names its topic): that bounds the build cost per entry; on the dev
+#: sets the whole answer, 400 or 150 characters or none gave top-1 within one question
 _ANSWER_SHARE = 0.5
+_ANSWER_CHARS = 400
 _BM25_K1, _BM25_B = 1.2, 0.75
+
+
+def _word_grams(word: str) -> tuple[str, ...]:
+    padded = f" {word[:40]} "
+    return tuple(padded[i : i + n] for n in range(_MIN_N, _MAX_N + 1) for i in range(len(padded) - n + 1))
+
+
+_GRAM_CACHE: dict[str, tuple[str, ...]] = {}
 
 
 def char_grams(text: str) -> Counter[str]:
     """Character 3- to 5-grams of each normalised word, with word boundaries marked by spaces."""
     out: Counter[str] = Counter()
-    for word in _WORD.findall(normalise(text[:20_000])):
-        padded = f" {word[:40]} "
-        for n in range(_MIN_N, _MAX_N + 1):
-            for i in range(len(padded) - n + 1):
-                out[padded[i : i + n]] += 1
+    for word, count in Counter(_WORD.findall(normalise(text[:20_000]))).items():
+        grams = _GRAM_CACHE.get(word)
+        if grams is None:
+            grams = _word_grams(word)
+            if len(_GRAM_CACHE) > 200_000:
+                _GRAM_CACHE.clear()
+            _GRAM_CACHE[word] = grams
+        for gram in grams:
+            out[gram] += count
     return out
 
 
@@ -44,49 +59,51 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text[:20_000]))
 
 
+def _tf_weight(count: int) -> float:
+    return 1.0 + math.log(count)
+
+
 class SecondOpinions:
     """Character n-gram and BM25 scores of given entries for a question (index positions = KB order)."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         n = max(1, len(entries))
-        raw: list[dict[str, float]] = []
+        self._grams: list[dict[str, float]] = []  # sublinear term frequency, idf applied at query time
         df: Counter[str] = Counter()
         self._tf: list[Counter[str]] = []
         self._lengths: list[int] = []
         wdf: Counter[str] = Counter()
         for e in entries:
             own = " ".join((*e.questions, *e.tags))
-            vec: dict[str, float] = {}
-            for gram, c in char_grams(own).items():
-                vec[gram] = 1.0 + math.log(c)
-            for gram, c in char_grams(e.answer).items():
-                vec[gram] = vec.get(gram, 0.0) + _ANSWER_SHARE * (1.0 + math.log(c))
-            raw.append(vec)
+            vec = {g: _tf_weight(c) for g, c in char_grams(own).items()}
+            for g, c in char_grams(e.answer[:_ANSWER_CHARS]).items():
+                vec[g] = vec.get(g, 0.0) + _ANSWER_SHARE * _tf_weight(c)
+            self._grams.append(vec)
             df.update(vec.keys())
-            toks = words(f"{own} {e.answer}")
-            tf = Counter(toks)
+            tf = Counter(words(f"{own} {e.answer}"))
             self._tf.append(tf)
-            self._lengths.append(len(toks))
+            self._lengths.append(sum(tf.values()))
             wdf.update(tf.keys())
-        self._gram_idf = {g: math.log((n + 1) / (d + 0.5)) for g, d in df.items()}
-        self._vectors: list[dict[str, float]] = []
-        for vec in raw:
-            weighted = {g: v * self._gram_idf[g] for g, v in vec.items()}
-            norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
-            self._vectors.append({g: v / norm for g, v in weighted.items()})
+        idf = self._gram_idf = {g: math.log((n + 1) / (d + 0.5)) for g, d in df.items()}
+        self._norms = [
+            math.sqrt(sum((v * idf[g]) ** 2 for g, v in vec.items())) or 1.0 for vec in self._grams
+        ]
         self._word_idf = {w: math.log(1 + (n - d + 0.5) / (d + 0.5)) for w, d in wdf.items()}
         self._avg = (sum(self._lengths) / n) or 1.0
 
     def char_scores(self, question: str, docs: Sequence[int]) -> list[float]:
         """Cosine of the question's n-gram TF-IDF vector with each entry's, in ``docs`` order."""
         idf = self._gram_idf
-        query = {g: (1.0 + math.log(c)) * idf[g] for g, c in char_grams(question).items() if g in idf}
-        norm = math.sqrt(sum(v * v for v in query.values())) or 1.0
-        items = sorted(query.items())  # a fixed order: float sums must not depend on the hash seed
+        # idf squared: once for the question's vector, once for the entry's
+        query = sorted(  # a fixed order: float sums must not depend on the hash seed
+            (g, _tf_weight(c) * idf[g]) for g, c in char_grams(question).items() if g in idf
+        )
+        qnorm = math.sqrt(sum(v * v for _, v in query)) or 1.0
+        query = [(g, v * idf[g]) for g, v in query]
         out = []
         for doc in docs:
-            vec = self._vectors[doc]
-            out.append(sum(v * vec.get(g, 0.0) for g, v in items) / norm)
+            vec = self._grams[doc]
+            out.append(sum(v * vec.get(g, 0.0) for g, v in query) / (qnorm * self._norms[doc]))
         return out
 
     def bm25_scores(self, question: str, docs: Sequence[int]) -> list[float]:
