@@ -77,17 +77,9 @@ class App:
             await self.matrix.login()
         await self.matrix.setup_crypto()
         await self.scheduler.start(self.dispatcher.run_job, ready=self.matrix.synced)
-        # The first sync (the homeserver gathering what came while the bot was down) is requested while
-        # the features' start-up hooks run (e.g. the FAQ index build); its events wait for the hooks.
-        hooks_done = asyncio.Event()
-        self._task = asyncio.create_task(
-            self.matrix.run(self.dispatcher, ready=hooks_done), name="lotsenbot-sync"
-        )
-        try:
-            await self.dispatcher.run_startup()
-        finally:
-            hooks_done.set()
+        await self.dispatcher.run_startup()
         self.fanout.start(ready=self.matrix.synced)
+        self._task = asyncio.create_task(self.matrix.run(self.dispatcher), name="lotsenbot-sync")
         self._freeze = asyncio.create_task(self._freeze_start_up_objects(), name="lotsenbot-gc-freeze")
         await self._start_metrics()
         log.info("Lotsenbot running as %s", self.config.matrix.user_id)

@@ -130,9 +130,8 @@ class MatrixBot(EventsMixin, TrustMixin, RoomsMixin, SendingMixin):
 
     # ----------------------------------------------------------------------------------- sync
 
-    async def run(self, dispatcher: Dispatcher, ready: asyncio.Event | None = None) -> None:
-        """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff. No event is
-        handled before ``ready`` is set (the start-up hooks, which run while the first sync is on its way)."""
+    async def run(self, dispatcher: Dispatcher) -> None:
+        """Sync until ``stop()``; a homeserver outage is waited out with exponential backoff."""
         self.dispatcher = dispatcher
         token = await self._prepare_run()
         first = True
@@ -162,8 +161,6 @@ class MatrixBot(EventsMixin, TrustMixin, RoomsMixin, SendingMixin):
             if backoff > BACKOFF_START:
                 log.info("homeserver reachable again")
             backoff = BACKOFF_START
-            if ready is not None:
-                await ready.wait()
             complete = await self._handle_batch(resp, token, first=first)
             if complete is None:  # lost the homeserver: redo the batch after a short wait
                 await self._sleep(backoff)
