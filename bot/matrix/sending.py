@@ -36,6 +36,29 @@ class SendingMixin:
         async with lock:  # keeps replies in order and the megolm session shared once
             return await self._send_locked(room_id, content, event_type=event_type, txn_id=txn_id)
 
+    async def prepare_send(self, room_id: str) -> None:
+        """Do now what an encrypted send would do first: query the members' keys and share the room key.
+
+        A message held back to its due instant (a reminder, ``Context.hold_until``) then only encrypts and
+        posts at that instant; sharing the key is a round trip of to-device messages, which at the instant
+        would delay the reminder by as much. Failures are left for the send itself to meet and report.
+        """
+        olm = self.client.olm
+        if olm is None or not self.is_encrypted(room_id):
+            return
+        async with self._send_lock.setdefault(room_id, asyncio.Lock()):
+            try:
+                if self.trust.enforce:
+                    await self.trust.refresh(list(self.client.rooms[room_id].users))
+                if not self.client.rooms[room_id].members_synced:
+                    await self.client.joined_members(room_id)
+                    if self.client.should_query_keys:
+                        await self.client.keys_query()
+                if olm.should_share_group_session(room_id) and room_id not in self.client.sharing_session:
+                    await self.client.share_group_session(room_id, ignore_unverified_devices=True)
+            except Exception as exc:  # the send will try again and say what went wrong
+                log.warning("preparing a send to %s failed (%s)", room_id, exc.__class__.__name__)
+
     async def _send_locked(
         self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str
     ) -> str:
