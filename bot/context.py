@@ -44,6 +44,7 @@ class Messenger(Protocol):
     user_id: str
 
     async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str: ...
+    async def prepare_send(self, room_id: str) -> None: ...
     async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]: ...
     def is_encrypted(self, room_id: str) -> bool: ...
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None: ...
@@ -147,11 +148,11 @@ class Context:
         self, content: dict[str, Any], *, room_id: str | None = None, event_type: str = "m.room.message"
     ) -> str:
         content = render.guard_mentions(content, event_type)
+        target = room_id or self.room_id
         if self.hold_until is not None:
+            await self.messenger.prepare_send(target)  # keys shared before the instant, not at it
             await sleep_until(self.hold_until)
-        return await self.messenger.send(
-            room_id or self.room_id, content, event_type=event_type, txn_id=self.next_txn()
-        )
+        return await self.messenger.send(target, content, event_type=event_type, txn_id=self.next_txn())
 
     async def upload(
         self,

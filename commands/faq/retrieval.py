@@ -35,6 +35,7 @@ from commands.faq.compounds import BUILTIN_ATOMS, CompoundSplitter, latin_plural
 from commands.faq.decision import Calibration, Decision, Match, Thresholds, decide
 from commands.faq.german import split_compound, unknown_weight
 from commands.faq.kb import Entry, KnowledgeBase
+from commands.faq.signals import SecondOpinions
 from commands.faq.thesaurus import general_synonyms
 from commands.faq.typos import TypoIndex
 
@@ -112,6 +113,7 @@ class FaqIndex:
             if len(term) >= 5:
                 self._families[term[:5]].append(term)
         self._general = general_synonyms(normalise)
+        self._opinions = SecondOpinions(self.entries)
         self._synonyms: list[list[tuple[str, ...]]] = []
         for group in synonyms:
             variants = [tuple(stem(t.text) for t in tokenise(v)) for v in group]
@@ -339,8 +341,8 @@ class FaqIndex:
                                 c.known = True
                                 c.weight = max(self._idf.get(t, 0.0) for t in other)
 
-    def _score_all(self, question: str) -> tuple[list[tuple[int, float, float, float, float]], float]:
-        """Candidates as (doc, rank_score, coverage, reverse), and the known share of the question."""
+    def _score_all(self, question: str) -> tuple[list[tuple[int, float, float, float, float, int]], float]:
+        """Candidates as (doc, rank, coverage, reverse, topic, agree), and the known share of the question."""
         concepts = self._concepts(question)
         if not concepts:
             return [], 0.0
@@ -388,8 +390,36 @@ class FaqIndex:
             if asked is not None and asked in self._intents[doc]:
                 rank *= 1.0 + weights.INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
             out.append((doc, rank, cov, rev, topic[doc] / nouns if nouns else 1.0))
+        return self._second_opinions(question, out), known
+
+    def _second_opinions(
+        self, question: str, out: list[tuple[int, float, float, float, float]]
+    ) -> list[tuple[int, float, float, float, float, int]]:
+        """Fuse the character n-gram view into the rank and count which views agree on each entry.
+
+        Each entry's rank gains ``weights.CHAR_FUSION`` times the shortlist's best rank, scaled by
+        its n-gram similarity relative to the best one: a relative blend, so it means the same on
+        any KB. ``agree`` counts the other views (n-grams, BM25) that put this entry first.
+        """
         out.sort(key=lambda r: (-r[1], r[0]))
-        return out, known
+        # Only the leaders can change places: an entry below (1 - CHAR_FUSION) of the best rank
+        # cannot overtake it, and the views' agreement matters for the top entry only.
+        docs = [r[0] for r in out[: weights.OPINION_SHORTLIST]]
+        chars = self._opinions.char_scores(question, docs)
+        lexical = self._opinions.bm25_scores(question, docs)
+        top_rank = out[0][1]
+        top_char = max(chars) or 1.0
+        # ties go to the concept engine's order, which is the shortlist's order
+        char_first = docs[chars.index(max(chars))] if max(chars) > 0 else -1
+        bm25_first = docs[lexical.index(max(lexical))] if max(lexical) > 0 else -1
+        fused = []
+        for i, (doc, rank, cov, rev, topic) in enumerate(out):
+            if i < len(chars):
+                rank += weights.CHAR_FUSION * top_rank * chars[i] / top_char
+            agree = (doc == char_first) + (doc == bm25_first)
+            fused.append((doc, rank, cov, rev, topic, agree))
+        fused.sort(key=lambda r: (-r[1], r[0]))
+        return fused
 
     def _reverse(self, doc: int, query_terms: set[str]) -> float:
         """Share of the entry's own question that the user asked about (best phrasing)."""
@@ -415,7 +445,7 @@ class FaqIndex:
             return []
         matches: list[Match] = []
         top = scored[: max(k, 1) + 1]
-        for i, (doc, rank, cov, rev, topic) in enumerate(top):
+        for i, (doc, rank, cov, rev, topic, agree) in enumerate(top):
             other = max((r[1] for j, r in enumerate(top) if j != i), default=0.0)
             # relative, so a lone weak candidate does not look like a clear winner
             gap = (rank - other) / max(rank, other, 0.25)
@@ -427,6 +457,7 @@ class FaqIndex:
                 "gap": gap,
                 "known": known,
                 "topic": topic,
+                "agree": float(agree),
             }
             matches.append(Match(self.entries[doc], score, feats))
         # Order by retrieval score; a runner-up never shows a higher confidence than the one above it.
@@ -494,7 +525,10 @@ class FaqIndex:
             for stems, count in self._mismatches.get(self._doc_of[m.entry.id], ()):
                 if self._similarity(asked, stems) >= weights.MISMATCH_SIMILAR:
                     factor *= weights.MISMATCH_FACTOR ** min(count, 3)
-            out.append(m if factor == 1.0 else Match(m.entry, m.score * factor, m.features))
+            if factor == 1.0:
+                out.append(m)
+            else:  # a 👎'd pairing: agreeing views must not make it an answer again (decision._agreed)
+                out.append(Match(m.entry, m.score * factor, {**m.features, "agree": 0.0}))
         return tuple(sorted(out, key=lambda m: -m.score))
 
     def _similarity(self, a: frozenset[str], b: frozenset[str]) -> float:

@@ -8,7 +8,9 @@ it. While one edit is on its way, later votes gather and go out together in the 
 sends stand between a vote and its line, however many people vote.
 
 * **Rounds.** A new receipt message starts when the current one is older than ``ROUND`` or holds
-  ``MAX_LINES`` people, so a late voter's line is near the bottom of the timeline, not far up.
+  ``MAX_LINES`` people, so a late voter's line is near the bottom of the timeline, not far up. The round
+  before stays stored until the next one starts: lines that joined it while an edit was on its way are
+  still to be shown when a vote opens the new round (in a burst they were lost otherwise).
 * **Nothing lost.** The lines are in the database, written with the vote. The sender keeps only the
   message's event id and what it showed, in memory; its sends carry transaction ids made from the round's
   token (and the content), so a repeat after a restart is deduplicated by the homeserver. At start, a job
@@ -53,7 +55,10 @@ async def add_line(ctx: Context, poll: Poll, counted: str) -> None:
     data = await store.receipt(ctx.session, poll.id)
     if data is None or _round_over(data, now, ctx.sender):
         number = int(data["round"]) + 1 if data else 1
+        previous = {"token": data["token"], "lines": data["lines"]} if data else None
         data = {"round": number, "token": secrets.token_hex(6), "started": now.isoformat(), "lines": {}}
+        if previous:
+            data["previous"] = previous
     lines: dict[str, str] = data["lines"]
     lines.pop(ctx.sender, None)  # a second vote moves the person's line to the end
     lines[ctx.sender] = counted
@@ -117,30 +122,37 @@ class _Sender:
                 await asyncio.sleep(min(BACKOFF * failures, BACKOFF_MAX))
 
     async def _show(self) -> None:
-        """Post the round's message, or edit it to show every line; sends are deduplicated by content."""
+        """Show the previous round's last lines (if any are still unshown), then the current round."""
         async with self.db.transaction() as session:
             data = await store.receipt(session, self.poll_id)
             poll = await store.by_id(session, self.poll_id)
-            event_id = await store.receipt_message(session, str(data["token"])) if data else None
-        if data is None or poll is None:
+            rounds = [r for r in ((data or {}).get("previous"), data) if r]
+            messages = [await store.receipt_message(session, str(r["token"])) for r in rounds]
+        if poll is None:
             return
-        names = [(self.messenger.display_name(self.room_id, u), text) for u, text in data["lines"].items()]
+        tokens = [str(r["token"]) for r in rounds]
+        self.shown = {t: d for t, d in self.shown.items() if t in tokens}  # rounds over are forgotten
+        for token, one, event_id in zip(tokens, rounds, messages, strict=True):
+            await self._show_round(poll, token, one["lines"], event_id)
+
+    async def _show_round(self, poll: Poll, token: str, lines: dict[str, str], event_id: str | None) -> None:
+        """Post the round's message, or edit it to show every line; sends are deduplicated by content."""
+        names = [(self.messenger.display_name(self.room_id, u), text) for u, text in lines.items()]
         markdown = present.receipt_markdown(self.lang, self.prefix, poll, names)
-        token = str(data["token"])
         digest = hashlib.sha256(markdown.encode()).hexdigest()[:16]
+        if self.shown.get(token) == digest:
+            return
         if not event_id:
             # "" = a first send was under way when the bot stopped: the homeserver returns that message,
             # which may show less than now, so an edit follows. None = never tried: it shows all there is.
             attempted = event_id == ""
             event_id = await self._first(token, markdown)
             if not attempted:
-                self.shown = {token: digest}
+                self.shown[token] = digest
                 return
-        if (
-            self.shown.get(token) != digest
-        ):  # after a restart (nothing in memory) the same edit is deduplicated
-            await self._send(edit_content(event_id, markdown), f"lbrc{token}.{digest}")
-            self.shown = {token: digest}
+        # After a restart (nothing in memory) the same edit is deduplicated by its transaction id.
+        await self._send(edit_content(event_id, markdown), f"lbrc{token}.{digest}")
+        self.shown[token] = digest
 
     async def _first(self, token: str, markdown: str) -> str:
         async with self.db.transaction() as session:

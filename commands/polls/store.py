@@ -218,9 +218,17 @@ async def receipt_polls(session: AsyncSession) -> list[int]:
 async def drop_receipt(session: AsyncSession, poll_id: int) -> None:
     row = await session.get(KeyValue, f"{RECEIPT_KEY}{poll_id}")
     if row is not None:
-        token = json.loads(row.value).get("token")
+        tokens = receipt_tokens(json.loads(row.value))
         await session.delete(row)
-        await session.execute(delete(KeyValue).where(KeyValue.key == f"{RECEIPT_MESSAGE_KEY}{token}"))
+        keys = [f"{RECEIPT_MESSAGE_KEY}{token}" for token in tokens]
+        await session.execute(delete(KeyValue).where(KeyValue.key.in_(keys)))
+
+
+def receipt_tokens(data: dict[str, Any]) -> list[str]:
+    """The round tokens a receipt still shows: the previous round's (until its last lines are out) and
+    the current one's."""
+    previous = data.get("previous") or {}
+    return [str(r["token"]) for r in (previous, data) if r.get("token")]
 
 
 async def receipt_message(session: AsyncSession, token: str) -> str | None:
@@ -233,9 +241,11 @@ async def save_receipt_message(session: AsyncSession, token: str, event_id: str)
 
 
 async def prune_receipt_messages(session: AsyncSession) -> None:
-    """Forget the messages of rounds that are over (the current round of each poll stays)."""
+    """Forget the messages of rounds that are over (the current and the previous round of each poll stay)."""
     current = {
-        str((await receipt(session, poll_id) or {}).get("token")) for poll_id in await receipt_polls(session)
+        token
+        for poll_id in await receipt_polls(session)
+        for token in receipt_tokens(await receipt(session, poll_id) or {})
     }
     keys = await session.scalars(select(KeyValue.key).where(KeyValue.key.like(f"{RECEIPT_MESSAGE_KEY}%")))
     stale = [key for key in keys if key.removeprefix(RECEIPT_MESSAGE_KEY) not in current]

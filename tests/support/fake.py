@@ -48,6 +48,7 @@ class FakeMessenger:
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     encrypted: set[str] = field(default_factory=set)
     redacted: list[str] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)  # rooms a held send was prepared for (keys shared)
     refuse_redactions: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
@@ -59,6 +60,9 @@ class FakeMessenger:
         self._by_txn[txn_id] = event_id
         self.sent.append(Sent(room_id, event_type, content, txn_id, event_id))
         return event_id
+
+    async def prepare_send(self, room_id: str) -> None:
+        self.prepared.append(room_id)
 
     async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
         self.uploads.append((filename, mimetype, data))

@@ -81,9 +81,15 @@ def test_report_has_one_line_per_set_and_a_spread_per_role(tmp_path: Path) -> No
 
 # Measured (docs/faq-eval.md): top-1 85.5 / 84.6 / 88.2 %, askers right 73.9 / 73.1 / 72.9 %, wrong
 # 2.2 / 6.9 / 1.2 % on it-servicedesk (dev) / personal / organisation (heldout). The goal (90 %,
-# 80 %, 5 %) is not reached yet; these floors only keep what was reached from sliding back.
+# 80 %, 5 %) is not reached yet; these floors only keep what was reached from sliding back. They hold
+# for the sets they were measured on; the sets written blind later (datenschutz, beschaffung) measure the
+# gap on unseen material and carry no floor of their own (first-run figures in docs/faq-eval.md).
+FLOORED_SETS = {"it-servicedesk", "personal", "organisation"}
+
+
 def test_independent_kbs_do_not_fall_behind_what_was_reached() -> None:
-    results = run_sets([s for s in load_sets(SETS) if s.name != "sample"])
+    results = run_sets([s for s in load_sets(SETS) if s.name in FLOORED_SETS])
+    assert {r.set.name for r in results} == FLOORED_SETS
     for r in results:
         v = r.values()
         assert v["top-1"] >= 0.82, r.set.name

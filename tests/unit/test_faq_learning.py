@@ -64,18 +64,18 @@ def test_a_thumbs_down_weakens_that_pairing_only(kb) -> None:  # type: ignore[no
 
 
 def test_simulation_learns_from_the_use_half_only(kb) -> None:  # type: ignore[no-untyped-def]
-    question = "hab mein kennwort verschwitzt"  # answered with a wrong entry ('verschwitzt' ~ 'verschicke')
-    cases = [EvalCase(question, "passwort-vergessen"), EvalCase("xyz", None)]
+    question = "neues smartphone, codes umziehen"  # answered with a wrong entry (the Diensthandy request)
+    cases = [EvalCase(question, "mfa-neues-handy"), EvalCase("xyz", None)]
     use, test = halves(cases)
     assert use == cases[:1] and test == cases[1:]
     index = FaqIndex.build(kb)
     wrong = index.decide(question).best
-    assert wrong is not None and wrong.entry.id != "passwort-vergessen"
+    assert wrong is not None and wrong.entry.id != "mfa-neues-handy"
     learned = simulate(index, use)
     assert learned == {"downvote": 1}
     again = index.decide(question)
     assert again.kind != "answer"  # the 👎'd pairing is offered at most, no longer answered
-    assert "passwort-vergessen" in {m.entry.id for m in again.choices}
+    assert "mfa-neues-handy" in {m.entry.id for m in again.choices}
 
 
 def test_eval_learning_reports_before_and_after_per_set() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -137,3 +138,40 @@ async def test_lines_not_shown_before_a_crash_are_shown_after_the_restart(
     new, _ = receipts_sent(h)
     assert len(new) == 1, "the resent first message is deduplicated by its transaction id"
     assert f"{VOTERS[0]}: 1. Montag" in latest(h) and f"{VOTERS[1]}: 2. Dienstag" in latest(h)
+
+
+def final_texts(h: Harness) -> list[str]:
+    """What each receipt message reads in the end: its newest edit, or the message as first sent."""
+    new, edits = receipts_sent(h)
+    final = {s.event_id: str(shown(s)["body"]) for s in new}
+    for edit in edits:  # in send order, so the last one wins, as in a client
+        final[edit.content["m.relates_to"]["event_id"]] = str(shown(edit)["body"])
+    return [final[s.event_id] for s in new]
+
+
+async def test_no_line_is_lost_when_a_burst_fills_a_receipt_while_an_edit_is_on_its_way(
+    h: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Votes that gathered during an edit must be shown even when the next vote starts a new receipt."""
+    await start(h)
+    plain_send = h.messenger.send
+    homeserver_free = asyncio.Event()
+    homeserver_free.set()
+
+    async def slow_send(*args: Any, **kwargs: Any) -> str:
+        await homeserver_free.wait()  # an edit on its way while later votes come in
+        return await plain_send(*args, **kwargs)
+
+    monkeypatch.setattr(h.messenger, "send", slow_send)
+    voters = VOTERS[: receipts.MAX_LINES + 8]
+    for i, voter in enumerate(voters):
+        if i == receipts.MAX_LINES - 5:
+            await receipts.settle()
+            homeserver_free.clear()  # the next edit hangs; the last lines of the full receipt gather
+        await h.say(ROOM, voter, f"!stimme 1 {i % 3 + 1}")
+    homeserver_free.set()
+    await receipts.settle()
+    texts = final_texts(h)
+    assert len(texts) == 2, "a full receipt starts a second one"
+    for voter in voters:
+        assert sum(t.count(f"{voter}:") for t in texts) == 1, f"{voter} not shown exactly once"

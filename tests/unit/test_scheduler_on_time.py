@@ -62,6 +62,14 @@ async def test_a_prepared_job_reads_early_and_posts_at_the_due_instant(h: Harnes
         job.payload["seen"] = seen  # a live list, so the test sees what the handler noted
         await original(job, session, late)
 
+    prepared_at: list[float] = []
+    prepare = h.messenger.prepare_send
+
+    async def timed_prepare(room_id: str) -> None:
+        prepared_at.append(loop.time())
+        await prepare(room_id)
+
+    h.messenger.prepare_send = timed_prepare  # type: ignore[method-assign]
     h.scheduler.runner = run_job
     await h.scheduler.fire(job_id, "test.prepared")
     assert h.messenger.bodies(ROOM) == ["Pünktlich: x"]
@@ -70,6 +78,8 @@ async def test_a_prepared_job_reads_early_and_posts_at_the_due_instant(h: Harnes
     assert believed == due  # and as of the due instant: "now" is never before it
     [posted] = sent_at
     assert posted - fired >= ahead - 0.002  # the message waited for the instant (timer granularity)
+    # the send was prepared (an encrypted room's key shared) before the instant, not at it
+    assert h.messenger.prepared == [ROOM] and prepared_at[0] - fired < ahead
     async with h.db.transaction() as session:
         row = await session.get(ScheduledJob, job_id)
         assert row is not None and row.status == "done" and row.note is None  # on time, no late note
