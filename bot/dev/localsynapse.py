@@ -11,13 +11,11 @@ requires Synapse; only `LocalSynapse.start()` does, and it runs Synapse with the
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import ctypes
 import hashlib
 import hmac
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -30,69 +28,27 @@ from typing import Any, Self
 import aiohttp
 import yaml
 
+from bot.dev.synapse_config import (
+    DEFAULT_RATE_LIMITS,
+    LOG_CONFIG_NAME,
+    LOOPBACK,
+    SIGNING_KEY_NAME,
+    effective_rate_limits,
+    homeserver_config,
+    log_config,
+    write_signing_key,
+)
+
 __all__ = ["DEFAULT_RATE_LIMITS", "LocalSynapse", "LocalSynapseError"]
 
 CONFIG_NAME = "homeserver.yaml"
-LOG_CONFIG_NAME = "log_config.yaml"
-SIGNING_KEY_NAME = "signing.key"
-DATABASE_NAME = "homeserver.db"
 SYNAPSE_LOG_NAME = "homeserver.log"
 STDIO_LOG_NAME = "synapse-stdio.log"
 PID_NAME = "localsynapse.pid"
 
-_LOOPBACK = "127.0.0.1"
-
-
-def _relaxed() -> dict[str, float]:
-    """Return a fresh limit that tests never hit (fresh dicts keep YAML free of anchors)."""
-    return {"per_second": 1000.0, "burst_count": 10000}
-
-
-def _default_rate_limits() -> dict[str, Any]:
-    """Return every Synapse `rc_*` limiter set to `_relaxed()`.
-
-    Synapse's defaults (e.g. 0.2 messages/s, 0.016 room creations/s, 0.003 logins/s) are tuned against
-    abuse and would make a test suite that logs in dozens of clients and creates many rooms flaky.
-    """
-    return {
-        "rc_message": _relaxed(),
-        "rc_registration": _relaxed(),
-        "rc_registration_token_validity": _relaxed(),
-        "rc_login": {"address": _relaxed(), "account": _relaxed(), "failed_attempts": _relaxed()},
-        "rc_joins": {"local": _relaxed(), "remote": _relaxed()},
-        "rc_joins_per_room": _relaxed(),
-        "rc_invites": {"per_room": _relaxed(), "per_user": _relaxed(), "per_issuer": _relaxed()},
-        "rc_third_party_invite": _relaxed(),
-        "rc_3pid_validation": _relaxed(),
-        "rc_admin_redaction": _relaxed(),
-        "rc_key_requests": _relaxed(),
-        "rc_media_create": _relaxed(),
-        "rc_presence": {"per_user": _relaxed()},
-        "rc_delayed_event_mgmt": _relaxed(),
-        "rc_room_creation": _relaxed(),
-        "rc_reports": _relaxed(),
-        "rc_user_directory": _relaxed(),
-        "rc_profile": _relaxed(),
-    }
-
-
-DEFAULT_RATE_LIMITS: dict[str, Any] = _default_rate_limits()
-"""The relaxed limits written into homeserver.yaml on every start; `rate_limits` is deep-merged over them."""
-
 
 class LocalSynapseError(RuntimeError):
     """Synapse could not be started or answered an admin request unexpectedly."""
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Merge `override` into a copy of `base`, so `{"rc_login": {"account": ...}}` keeps the other keys."""
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _port_is_free(port: int) -> bool:
@@ -100,7 +56,7 @@ def _port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((_LOOPBACK, port))
+            sock.bind((LOOPBACK, port))
         except OSError:
             return False
     return True
@@ -109,7 +65,7 @@ def _port_is_free(port: int) -> bool:
 def _free_port() -> int:
     """Ask the kernel for an unused loopback port (racy in theory, fine for a local test server)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((_LOOPBACK, 0))
+        sock.bind((LOOPBACK, 0))
         port: int = sock.getsockname()[1]
     return port
 
@@ -150,41 +106,6 @@ def _make_die_with_parent() -> Callable[[], None] | None:
 _die_with_parent = _make_die_with_parent()
 
 
-def _write_signing_key(path: Path) -> None:
-    """Write an ed25519 signing key in Synapse's `ed25519 <key id> <unpadded base64 seed>` format.
-
-    Doing this ourselves instead of `synapse.app.homeserver --generate-keys` saves one whole Synapse
-    start-up (about 2 s of imports) on every fresh data dir; any 32 random bytes are a valid seed.
-    """
-    seed = base64.b64encode(secrets.token_bytes(32)).decode("ascii").rstrip("=")
-    key_id = "a_" + secrets.token_hex(2)
-    path.write_text(f"ed25519 {key_id} {seed}\n", encoding="ascii")
-    path.chmod(0o600)
-
-
-def _log_config(log_file: str) -> dict[str, Any]:
-    """Return a logging config that keeps Synapse quiet (WARNING) and out of the test output."""
-    return {
-        "version": 1,
-        "formatters": {
-            "precise": {
-                "format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"
-            }
-        },
-        "handlers": {
-            "file": {
-                "class": "logging.FileHandler",
-                "formatter": "precise",
-                "filename": log_file,
-                "encoding": "utf8",
-            }
-        },
-        "loggers": {"synapse.storage.SQL": {"level": "WARNING"}},
-        "root": {"level": "WARNING", "handlers": ["file"]},
-        "disable_existing_loggers": False,
-    }
-
-
 class LocalSynapse:
     """A Synapse homeserver in `data_dir`, listening on 127.0.0.1 only, for tests and the demo.
 
@@ -220,7 +141,7 @@ class LocalSynapse:
     @property
     def url(self) -> str:
         """The client-server API base URL, e.g. `http://127.0.0.1:8448`."""
-        return f"http://{_LOOPBACK}:{self.port}"
+        return f"http://{LOOPBACK}:{self.port}"
 
     @property
     def config_path(self) -> Path:
@@ -374,10 +295,10 @@ class LocalSynapse:
     def _prepare_config(self) -> None:
         """Create homeserver.yaml (and key, log config) on first use; on reuse only patch what changed."""
         if not (self.data_dir / SIGNING_KEY_NAME).exists():
-            _write_signing_key(self.data_dir / SIGNING_KEY_NAME)
+            write_signing_key(self.data_dir / SIGNING_KEY_NAME)
         log_config_path = self.data_dir / LOG_CONFIG_NAME
         if not log_config_path.exists():
-            log_config_path.write_text(yaml.safe_dump(_log_config(SYNAPSE_LOG_NAME), sort_keys=False))
+            log_config_path.write_text(yaml.safe_dump(log_config(SYNAPSE_LOG_NAME), sort_keys=False))
 
         if self.config_path.exists():
             config: dict[str, Any] = yaml.safe_load(self.config_path.read_text()) or {}
@@ -405,50 +326,12 @@ class LocalSynapse:
         self._registration_secret = str(config["registration_shared_secret"])
 
     def _new_config(self) -> dict[str, Any]:
-        """Build the homeserver.yaml contents; paths are relative because Synapse runs in data_dir.
-
-        Relative paths keep a data dir relocatable (the demo's can be copied or moved).
-        """
-        config: dict[str, Any] = {
-            "server_name": self.server_name,
-            "public_baseurl": self.url + "/",
-            "listeners": [
-                {
-                    "port": self._port,
-                    "bind_addresses": [_LOOPBACK],
-                    "type": "http",
-                    "tls": False,
-                    "x_forwarded": False,
-                    # Client API only: no federation listener, and no gzip so responses cost less CPU.
-                    "resources": [{"names": ["client"], "compress": False}],
-                }
-            ],
-            "database": {"name": "sqlite3", "args": {"database": DATABASE_NAME}},
-            "log_config": LOG_CONFIG_NAME,
-            "media_store_path": "media_store",
-            "signing_key_path": SIGNING_KEY_NAME,
-            "registration_shared_secret": secrets.token_urlsafe(32),
-            "macaroon_secret_key": secrets.token_urlsafe(32),
-            "form_secret": secrets.token_urlsafe(32),
-            "enable_registration": False,
-            "report_stats": False,
-            # Never talk to other servers: no federation, no key notaries, no URL previews.
-            "federation_domain_whitelist": [],
-            "trusted_key_servers": [],
-            "suppress_key_server_warning": True,
-            "url_preview_enabled": False,
-            "presence": {"enabled": False},
-            "enable_metrics": False,
-            # bcrypt's default of 12 rounds costs ~0.25 s of CPU per registration and per password
-            # login; 4 rounds is plenty for throwaway test accounts.
-            "bcrypt_rounds": 4,
-        }
-        config.update(self._effective_rate_limits())
-        return config
+        """Build the homeserver.yaml contents (bot/dev/synapse_config.py)."""
+        return homeserver_config(self.server_name, self.url, self.port, self._rate_limits)
 
     def _effective_rate_limits(self) -> dict[str, Any]:
         """Return the relaxed defaults with the caller's `rate_limits` deep-merged over them."""
-        return _deep_merge(_default_rate_limits(), self._rate_limits or {})
+        return effective_rate_limits(self._rate_limits)
 
     async def _spawn(self) -> None:
         """Start Synapse with this interpreter, logging stdout/stderr to a file in data_dir."""
