@@ -16,6 +16,11 @@ after 1 leaves the key in the backup, and :meth:`KeyBackup.recover` fetches it w
 decrypted. If the upload fails (homeserver gone right after a sync) the key is written locally anyway and
 uploaded later: the bot never trades a working key for a backup.
 
+The held-back writes must not leak out early through another task's write while the upload is awaited
+(the account or an Olm session object is the same in memory): :class:`bot.crypto.gate.CryptoGate` makes
+every other Olm-changing nio call wait until the batch is settled. The Olm sessions are written before the
+account and in one transaction with it, so the account never lacks a one-time key whose session is missing.
+
 The backup key itself lives in secret storage (``bot.crypto.backup_key``), so a new device with the recovery
 key reads the backup. Every uploaded key carries an MSC4048 MAC made with that key, and only keys with a valid
 MAC are restored: the public key alone (which the homeserver knows) cannot plant a key the bot would use.
@@ -23,7 +28,7 @@ MAC are restored: the public key alone (which the homeserver knows) cannot plant
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -42,6 +47,7 @@ from nio.exceptions import EncryptionError, LocalProtocolError
 from bot.crypto import backup_format as fmt
 from bot.crypto.backup_key import BackupKeyStore
 from bot.crypto.canonical import verify_json
+from bot.crypto.gate import CryptoGate
 from bot.crypto.secrets import SecretStorage
 
 log = logging.getLogger(__name__)
@@ -81,7 +87,7 @@ class KeyBackup:
         self._mac_key: bytes | None = None
         self._retry_at = 0.0
         self._deferring = False
-        self._to_device_lock = asyncio.Lock()
+        self.gate = CryptoGate()  # to-device handling and Olm-changing calls take turns (bot/crypto/gate.py)
         self._olm_pending: dict[tuple[str, str], tuple[str, Any]] = {}
         self._account_pending = False
         self._megolm_pending: list[InboundGroupSession] = []
@@ -131,9 +137,10 @@ class KeyBackup:
         olm.save_account = self._on_save_account  # type: ignore[method-assign]
         olm.save_inbound_group_session = self._on_save_group_session  # type: ignore[method-assign]
         handle = self.client._handle_to_device
+        self.gate.install(self.client)
 
         async def handle_to_device(response: Any) -> None:
-            async with self._to_device_lock:  # a DM's extra sync may overlap the main loop's
+            async with self.gate.held():  # also a DM's extra sync that overlaps the main loop's
                 self._deferring = True
                 try:
                     await handle(response)
@@ -265,16 +272,23 @@ class KeyBackup:
                 log.exception("key backup: upload failed; the keys stay pending")
         assert self._save_session is not None and self._save_account is not None
         olm_pending, self._olm_pending = self._olm_pending, {}
-        if self._account_pending:
-            self._account_pending = False
-            self._save_account()
-        for curve_key, session in olm_pending.values():
-            self._save_session(curve_key, session)
+        account, self._account_pending = self._account_pending, False
+        with self._olm_transaction():  # sessions first: an account without their one-time keys wedges them
+            for curve_key, session in olm_pending.values():
+                self._save_session(curve_key, session)
+            if account:
+                self._save_account()
         if fresh:
             self._test_hook_kill()
         assert self._save_group_session is not None
         for session in fresh:
             self._save_group_session(session)
+
+    def _olm_transaction(self) -> Any:
+        """One SQLite transaction around the Olm writes, if nio's store is the usual peewee one."""
+        database = getattr(self.client.store, "database", None)
+        atomic = getattr(database, "atomic", None)
+        return atomic() if callable(atomic) else contextlib.nullcontext()
 
     def _test_hook_kill(self) -> None:
         """TEST HOOK, inert unless ``LOTSENBOT_TEST_KILL_IN_KEY_WINDOW`` names a file that does not exist yet:

@@ -161,7 +161,7 @@ class SendingMixin:
             BotRoom(room_id=resp.room_id, active_since_ms=int(time.time() * 1000), greeted=True, direct=True),
             KeyValue(key=key, value=resp.room_id),
         )
-        if not own_sync and await self._room_arrives(resp.room_id):
+        if not own_sync and await self._room_arrives(resp.room_id, user_id):
             return resp.room_id
         # nio learns about the new room only from a sync. This extra sync may run inside a handler; it is
         # safe because the main loop keeps its own token and sees these events again (and deduplicates).
@@ -169,14 +169,27 @@ class SendingMixin:
         await self._crypto_housekeeping()
         return resp.room_id
 
-    async def _room_arrives(self, room_id: str, seconds: float = 60) -> bool:
-        """Wait until the main sync loop has brought ``room_id`` into nio's rooms."""
+    async def _room_arrives(self, room_id: str, user_id: str, seconds: float = 60) -> bool:
+        """Wait until the main sync loop has brought ``room_id`` into nio's rooms, encrypted and with
+        ``user_id`` invited, and make sure nio will ask for that person's devices before the first send.
+
+        nio adds a room to ``client.rooms`` before it has applied the room's timeline (where a new room's
+        encryption and the invitation are) and marks the members for a device-key query only after it; it
+        awaits in between. A send in that gap shared the room key with nobody, so the first DM to a person
+        whose devices nio had not asked about yet (a fan-out invitation) was undecryptable for them.
+        """
         deadline = time.monotonic() + seconds
-        while room_id not in self.client.rooms:
+        while not self._room_ready(room_id, user_id):
             if time.monotonic() > deadline:
                 return False
             await asyncio.sleep(0.05)
+        if self.client.olm is not None:
+            self.client.olm.update_tracked_users(self.client.rooms[room_id])  # queried in room_send
         return True
+
+    def _room_ready(self, room_id: str, user_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return room is not None and room.encrypted and user_id in room.users
 
     def _store_later(self, *rows: BotRoom | KeyValue) -> None:
         """Write in a background transaction, because ``direct_room`` runs inside a handler's transaction.

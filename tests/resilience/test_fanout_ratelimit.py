@@ -150,16 +150,17 @@ async def test_fanout_to_50_survives_kill9_none_lost_none_doubled(
             f"{len(shown)} status versions"
         )
 
-        # Last, what the one encrypting Lotse reads. Known problem (README, issue #16): after a kill -9 the
-        # bot's encryption state towards a device can be behind what it already sent, and the DM then
-        # arrives but cannot be decrypted. That shows as an expected failure, not a pass; a DM that never
-        # arrived at all still fails.
-        found = await _in_any_room(reader, invitation, 60)
-        if found is None and reader.undecryptable:
-            pytest.xfail("known problem: the DM arrived, the reader could not decrypt it after the kill -9")
-        assert found is not None, "the invitation never reached the Lotse's client"
-        assert "`!retro 1`" in found["content"]["body"] or "!retro 1" in found["content"]["body"]
-        assert found["content"]["m.mentions"] == {"user_ids": [reader.user_id]}
+        # Last, what the two encrypting clients read: every invitation decrypts (the coordinator's DM is
+        # the first one the fan-out opens, the reader's the second). Before the fix, a DM opened while nio
+        # was still applying the sync that brought it went out under a room key shared with nobody.
+        for lotse in (coord, reader):
+            mention = {"user_ids": [lotse.user_id]}  # only the DM invitation mentions its one recipient
+            found = await _in_any_room(
+                lotse, lambda ev, m=mention: invitation(ev) and ev["content"].get("m.mentions") == m, 60
+            )
+            assert found is not None, f"{lotse.user_id}: invitation not readable ({lotse.undecryptable})"
+            assert "!retro 1" in found["content"]["body"]
+        assert not reader.undecryptable, reader.undecryptable
     finally:
         await db.close()
         await bot.stop()
