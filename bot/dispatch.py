@@ -127,22 +127,29 @@ class Dispatcher:
 
     # ------------------------------------------------------------------------------------- events
 
-    async def handle(self, event: Incoming) -> None:
-        """Handle one event at most once, whatever happens inside the feature."""
+    async def handle(self, event: Incoming, *, unseen: bool = False) -> None:
+        """Handle one event at most once, whatever happens inside the feature.
+
+        ``unseen``: the ledger was asked for the whole sync batch a moment ago (``Ledger.handled_among``)
+        and this event was not in it. In a group room the question is then not asked again: its row's
+        primary key is the event id, so a concurrent run that recorded it meanwhile makes the insert fail
+        before any effect is sent. A DM event is recorded under the current epoch's hash, which would not
+        clash with an older epoch's, so it is asked again in its transaction.
+        """
         started = time.perf_counter()
         try:
-            await self._handle(event)
+            await self._handle(event, unseen=unseen and not self.messenger.is_dm(event.room_id))
         finally:
             self.handle_seconds += time.perf_counter() - started
 
-    async def _handle(self, event: Incoming) -> None:
+    async def _handle(self, event: Incoming, *, unseen: bool) -> None:
         message: str | None = None
         await self.ledger.maintain()
         if self.ledger.too_old(event.room_id, event.ts_ms):
             return
         try:
             async with self.db.transaction() as session:
-                if await self.ledger.seen(session, event.event_id):
+                if not unseen and await self.ledger.seen(session, event.event_id):
                     return
                 self.ledger.record(session, event.event_id, event.room_id)
                 await session.flush()

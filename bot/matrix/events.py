@@ -90,16 +90,34 @@ class EventsMixin:
             if not await guard(f"room:{room_id}/gap", fill):
                 return False
             events = older + events
+        handled: set[str] = set()
+        asked: list[bool] = []
+
+        async def ask_ledger() -> None:
+            ids = [i for e in events if (i := (getattr(e, "source", None) or {}).get("event_id"))]
+            handled.update(await self._ledger_among(ids))
+            asked.append(True)
+
+        if not await guard(f"room:{room_id}/ledger", ask_ledger):
+            return False
         for event in events:
             key = (getattr(event, "source", None) or {}).get("event_id") or f"{room_id}/?"
+            if key in handled:
+                continue  # handled before (a redone batch): no transaction, no decryption again
+            unseen = bool(asked) and key.startswith("$")  # if the ledger gave no answer: each asks it
+            handled.add(key)  # the same event twice in one batch (gap and timeline overlap): once
             done = await guard(
                 key,
-                lambda e=event: self._on_room_event(room_id, e, since_ms),
+                lambda e=event, u=unseen: self._on_room_event(room_id, e, since_ms, unseen=u),
                 lambda ref, e=event: self._give_up(room_id, e, since_ms, ref),
             )
             if not done:
                 return False  # the rest of this room waits for the redo, in order
         return True
+
+    async def _ledger_among(self, event_ids: list[str]) -> set[str]:
+        assert self.dispatcher is not None
+        return await self.dispatcher.ledger.handled_among(event_ids) if event_ids else set()
 
     async def _give_up(self, room_id: str, event: Any, since_ms: int, ref: str) -> None:
         """Record an event that kept failing (and tell a command's sender), so the batch can go on."""
@@ -148,7 +166,7 @@ class EventsMixin:
         log.info("filled a gap of %d event(s) in %s", len(older), room_id)
         return older
 
-    async def _on_room_event(self, room_id: str, event: Any, since_ms: int) -> None:
+    async def _on_room_event(self, room_id: str, event: Any, since_ms: int, *, unseen: bool = False) -> None:
         source = getattr(event, "source", None) or {}
         sender = source.get("sender") or getattr(event, "sender", "")
         ts = source.get("origin_server_ts") or getattr(event, "server_timestamp", 0)
@@ -166,7 +184,7 @@ class EventsMixin:
         incoming = self._incoming(room_id, source, sender, ts)
         if incoming is not None:
             assert self.dispatcher is not None
-            await self.dispatcher.handle(incoming)
+            await self.dispatcher.handle(incoming, unseen=unseen)
 
     def _incoming(self, room_id: str, source: dict[str, Any], sender: str, ts: int) -> Incoming | None:
         """The event as features see it, or None for what the bot does not act on."""

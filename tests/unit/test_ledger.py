@@ -58,3 +58,39 @@ async def test_dm_events_leave_no_room_and_are_pruned_but_never_handled_twice(tm
         assert await h.say(DM, LOTSE, "!ping", event_id="$dm3")
     finally:
         await h.close()
+
+
+async def test_a_batch_asks_the_ledger_once_and_a_late_double_still_gets_one_reply(tmp_path: Path) -> None:
+    """``handled_among`` answers for a whole sync batch (group and DM forms, older epochs too); an event
+    handled meanwhile by another run is still answered once, though the dispatcher was told "unseen"."""
+    from bot.dispatch import Incoming
+
+    h = await Harness(tmp_path).start()
+    try:
+        h.room(ROOM, [COORD, LOTSE], power={COORD: 100})
+        h.room(DM, [LOTSE])
+        assert await h.say(ROOM, LOTSE, "!ping", event_id="$r1")
+        assert await h.say(DM, LOTSE, "!ping", event_id="$d1")
+        h.clock.advance(seconds=EPOCH.total_seconds() + 60)  # $d1 is now recorded under an older epoch
+        ledger_ = h.dispatcher.ledger
+        assert await ledger_.handled_among(["$r1", "$d1", "$r2", "$d2"]) == {"$r1", "$d1"}
+
+        def ping(event_id: str, room: str) -> Incoming:
+            ts = int(h.clock().timestamp() * 1000)
+            return Incoming(
+                event_id, room, LOTSE, "m.room.message", {"msgtype": "m.text", "body": "!ping"}, ts
+            )
+
+        before = len(h.messenger.sent)
+        # both were "unseen" when the batch asked, then another run handled them: no second reply
+        await h.dispatcher.handle(ping("$r1", ROOM), unseen=True)
+        await h.dispatcher.handle(ping("$d1", DM), unseen=True)
+        assert len(h.messenger.sent) == before
+        # (the fake homeserver, like Synapse for a day, would swallow a repeated reply: the ledger tells)
+        assert len([i for i, _room in await ledger(h) if i.startswith("dm:")]) == 1
+        await h.dispatcher.handle(ping("$r2", ROOM), unseen=True)
+        await h.dispatcher.handle(ping("$r2", ROOM), unseen=True)
+        assert len(h.messenger.sent) == before + 1
+        assert ("$r2", ROOM) in await ledger(h)
+    finally:
+        await h.close()

@@ -64,11 +64,11 @@ async def test_rooms_proceed_side_by_side_and_each_room_keeps_its_order(tmp_path
         other_done = asyncio.Event()
         handle = h.dispatcher.handle
 
-        async def handle_in_step(incoming: Any) -> None:
+        async def handle_in_step(incoming: Any, *, unseen: bool = False) -> None:
             if incoming.event_id == "$a":
                 # the team room waits for the other room: only possible if that one is not queued behind
                 await asyncio.wait_for(other_done.wait(), 20)
-            await handle(incoming)
+            await handle(incoming, unseen=unseen)
             if incoming.event_id == "$d":
                 other_done.set()
 

@@ -86,11 +86,11 @@ async def _run(h: Harness, tmp_path: Path, fail: dict[str, int]) -> tuple[Matrix
     bot.client.sync = sync  # type: ignore[method-assign]
     handle = h.dispatcher.handle
 
-    async def flaky(incoming: Any) -> None:
+    async def flaky(incoming: Any, *, unseen: bool = False) -> None:
         if fail.get(incoming.event_id, 0) > 0:
             fail[incoming.event_id] -= 1
             raise RuntimeError("UNIQUE constraint failed: bot_rooms.room_id")
-        await handle(incoming)
+        await handle(incoming, unseen=unseen)
 
     h.dispatcher.handle = flaky  # type: ignore[method-assign]
     await asyncio.wait_for(bot.run(h.dispatcher), 60)
