@@ -19,6 +19,7 @@ from bot.app import App
 from bot.config import Config
 from bot.dev.localsynapse import LocalSynapse
 from tests.support.lotse import PASSWORD, Lotse
+from tests.support.schedule import expected_seconds, longest_first
 
 # Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed
 # seed per test (HYPOTHESIS_PROFILE=ci, set by .ci/run): a gate must not fail on a counterexample that a
@@ -151,3 +152,15 @@ async def team_room(coordinator: Lotse, bot: BotRunner, *members: Lotse, encrypt
         await member.wait_member(room_id, bot.user_id)
         await coordinator.wait_member(room_id, member.user_id)
     return room_id
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the long tests start first, spread over the workers (tests/support/schedule.py)."""
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 0))
+    if workers < 2 or config.getoption("dist") != "worksteal":
+        return
+    seconds = {
+        item.nodeid: expected_seconds(item.nodeid, item.get_closest_marker("e2e") is not None)
+        for item in items
+    }
+    items[:] = longest_first(items, workers, lambda item: seconds[item.nodeid])
