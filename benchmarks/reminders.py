@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -122,11 +123,13 @@ async def setup_lead(coord: Lotse, room: str, count: int) -> float:
     return 15 + 2.5 * (time.monotonic() - began) * count
 
 
-async def run(n: int, load: bool, root: Path) -> dict[str, Any]:
+async def run(n: int, load: bool, root: Path, log_copy: Path | None = None) -> dict[str, Any]:
     windows = 2 if load else 1
     async with LocalSynapse(root / "synapse") as hs:
         db_url = f"sqlite+aiosqlite:///{root / 'bot.db'}"
-        bot_id, cfg = await bot_account(hs, root, database_url=db_url, log_level="WARNING")
+        bot_id, cfg = await bot_account(
+            hs, root, database_url=db_url, log_level="DEBUG" if log_copy else "WARNING"
+        )
         with cfg.open("a") as f:
             f.write(f"[features.meetlearn]\nreminder_offsets_seconds = [{OFFSET_S}]\nannounce_ping = false\n")
         bot = BotProcess(cfg, root / "bot.log")
@@ -196,6 +199,8 @@ async def run(n: int, load: bool, root: Path) -> dict[str, Any]:
             await coord.close()
             await lotse.close()
             await bot.stop()
+            if log_copy is not None:
+                shutil.copy(root / "bot.log", log_copy)
     return collect(plan, sessions, posted, null_posts, instants)
 
 
@@ -279,9 +284,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20, help="per room and window")
     parser.add_argument("--no-load", action="store_true", help="skip the window under load")
+    parser.add_argument("--log", type=Path, help="keep the bot's log (at DEBUG) in this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lotsenbot-bench-") as tmp:
-        result = asyncio.run(run(args.sessions, not args.no_load, Path(tmp)))
+        result = asyncio.run(run(args.sessions, not args.no_load, Path(tmp), args.log))
     ok = report(result)
     print(
         f"load average {os.getloadavg()[0]:.1f}; goal p50 ≤ 10 ms (window 1), max ≤ 30 ms under load "

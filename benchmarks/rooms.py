@@ -89,6 +89,16 @@ async def wait_for(
         await asyncio.sleep(0.5)
 
 
+async def join(client: AsyncClient, room: str) -> None:
+    """Join, retried a few times: a busy Synapse sometimes refuses one of many joins at once."""
+    for attempt in range(5):
+        resp = await client.join(room)
+        if getattr(resp, "room_id", None):
+            return
+        await asyncio.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"{client.user_id} could not join {room}: {resp}")
+
+
 async def set_up(
     owner: AsyncClient, others: list[AsyncClient], bot_id: str, n_rooms: int, concurrency: int
 ) -> list[str]:
@@ -99,14 +109,6 @@ async def set_up(
     )
     t_create = time.perf_counter() - t0
     print(f"set-up: {n_rooms} rooms created in {t_create:.0f} s ({n_rooms / t_create:.1f}/s)", flush=True)
-
-    async def join(client: AsyncClient, room: str) -> None:
-        for attempt in range(5):
-            resp = await client.join(room)
-            if getattr(resp, "room_id", None):
-                return
-            await asyncio.sleep(0.5 * (attempt + 1))
-        raise RuntimeError(f"{client.user_id} could not join {room}: {resp}")
 
     t1 = time.perf_counter()
     # member by member across all rooms: joins into one room queue behind each other in Synapse

@@ -44,7 +44,7 @@ from benchmarks.load_vote import (  # noqa: E402
     user,
     users,
 )
-from benchmarks.rooms import LogTail, batches, wait_for  # noqa: E402
+from benchmarks.rooms import LogTail, batches, join, wait_for  # noqa: E402
 from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.support.process import bot_password  # noqa: E402
@@ -78,15 +78,6 @@ async def make_rooms(
     took = time.perf_counter() - t0
     print(f"  set-up: {n} room(s) with {len(joiners) + 1} members in {took:.0f} s", flush=True)
     return rooms
-
-
-async def join(client: AsyncClient, room: str) -> None:
-    for attempt in range(5):
-        resp = await client.join(room)
-        if getattr(resp, "room_id", None):
-            return
-        await asyncio.sleep(0.5 * (attempt + 1))
-    raise RuntimeError(f"{client.user_id} could not join {room}: {resp}")
 
 
 async def stage_figures(

@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from commands.faq import weights
+from commands.faq import selfcal, weights
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
@@ -71,12 +71,20 @@ class FaqIndex:
         calibration: Calibration | None = None,
     ) -> None:
         self.entries: list[Entry] = list(entries)
-        self.thresholds = thresholds or Thresholds()
         self.calibration = calibration or Calibration()
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
         self._questions: list[list[list[_QuestionTerm]]] = []
         self._build(synonyms)
+        #: how well this KB finds its own left-out alternatives (commands/faq/selfcal.py); None if untested
+        self.paraphrase_level: float | None = None
+        if thresholds is None:
+            self.paraphrase_level = selfcal.paraphrase_level(
+                self.entries, lambda es: FaqIndex(es, synonyms, Thresholds(), self.calibration).search
+            )
+            base = Thresholds()
+            thresholds = replace(base, abstain=base.abstain * selfcal.abstain_scale(self.paraphrase_level))
+        self.thresholds = thresholds
         self._doc_of = {entry.id: doc for doc, entry in enumerate(self.entries)}
         #: 👎 evidence: entry -> [(stems of the question, how often)]
         self._mismatches: dict[int, list[tuple[frozenset[str], int]]] = {}

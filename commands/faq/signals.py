@@ -94,16 +94,16 @@ class SecondOpinions:
     def char_scores(self, question: str, docs: Sequence[int]) -> list[float]:
         """Cosine of the question's n-gram TF-IDF vector with each entry's, in ``docs`` order."""
         idf = self._gram_idf
-        # idf squared: once for the question's vector, once for the entry's
-        query = sorted(  # a fixed order: float sums must not depend on the hash seed
-            (g, _tf_weight(c) * idf[g]) for g, c in char_grams(question).items() if g in idf
-        )
-        qnorm = math.sqrt(sum(v * v for _, v in query)) or 1.0
-        query = [(g, v * idf[g]) for g, v in query]
+        query = {g: _tf_weight(c) * idf[g] for g, c in char_grams(question).items() if g in idf}
+        # fsum is exact, so the result does not depend on the (hash-seeded) order of the grams
+        qnorm = math.sqrt(math.fsum(v * v for v in query.values())) or 1.0
         out = []
         for doc in docs:
             vec = self._grams[doc]
-            out.append(sum(v * vec.get(g, 0.0) for g, v in query) / (qnorm * self._norms[doc]))
+            common = query.keys() & vec.keys()  # a C-level intersection: only shared grams are summed
+            # idf twice: once for the question's vector, once for the entry's
+            dot = math.fsum(query[g] * idf[g] * vec[g] for g in common)
+            out.append(dot / (qnorm * self._norms[doc]))
         return out
 
     def bm25_scores(self, question: str, docs: Sequence[int]) -> list[float]:
