@@ -33,8 +33,7 @@ from tests.support.process import ROOT, BotProcess, bot_account
 from tests.support.voters import (
     OPTIONS,
     START,
-    listed,
-    name_of,
+    assert_counted_once,
     reply_target,
     stream_votes,
     voter,
@@ -173,18 +172,10 @@ async def test_standby_takes_over_after_kill9_and_nothing_is_lost_or_doubled(
         result = str((await coord.wait_reply(room, result_cmd, timeout=60))["content"]["body"])
         await asyncio.sleep(3)  # give a would-be duplicate time to arrive
 
-        expected = Counter(choices)
-        for n, option in enumerate(OPTIONS):
-            amount = "1 Stimme" if expected[n] == 1 else f"{expected[n]} Stimmen"
-            assert f"**{n + 1}. {option}** ({amount})" in result, result
-        assert f"{VOTERS} von {VOTERS + 1} Mitgliedern haben abgestimmt" in result, result
         from_bot = coord.messages_from(room, bot_id)
-        replies = Counter(t for t in map(reply_target, from_bot) if t)
-        assert {k: n for k, n in replies.items() if n > 1} == {}, "a reply was sent twice"
-        assert set(replies) == {pings[0], result_cmd}, "every command answered, nothing else"
-        # Each typed vote is confirmed once, by name, in the room's vote receipt (no reply per vote).
-        assert all(len(confirmed[name_of(u)]) == 1 for u in typed), confirmed
-        assert all(len(v) == 1 for v in listed(coord.events[room], bot_id).values()), "a vote confirmed twice"
+        assert_counted_once(
+            result, choices, from_bot, {pings[0], result_cmd}, coord.events[room], bot_id, typed, confirmed
+        )
         secret_replies = Counter(t for t in map(reply_target, coord.messages_from(secret_room, bot_id)) if t)
         assert secret_replies == Counter([pings[1], after_kill])
         starts = [e for e in coord.events[room] if e.get("type") == START and e.get("sender") == bot_id]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -129,3 +130,30 @@ async def wait_listed(
                 f"the vote receipt does not list {missing[:5]} (of {len(missing)}) after {timeout} s"
             )
         await asyncio.sleep(0.2)
+
+
+def assert_counted_once(
+    result: str,
+    choices: Sequence[int],
+    from_bot: list[dict[str, Any]],
+    commands: set[str],
+    room_events: list[dict[str, Any]],
+    bot_id: str,
+    typed: Sequence[str],
+    confirmed: dict[str, list[str]],
+) -> Counter[str]:
+    """How both vote-burst tests end (kill -9, standby takeover): the result counts each vote once, each
+    command got one reply and nothing else did, each typed vote is confirmed once, by name, in the room's
+    vote receipt (no reply per vote). Returns what the bot's replies answered."""
+    expected = Counter(choices)
+    for n, option in enumerate(OPTIONS):
+        amount = "1 Stimme" if expected[n] == 1 else f"{expected[n]} Stimmen"
+        assert f"**{n + 1}. {option}** ({amount})" in result, result
+    voters = len(choices)
+    assert f"{voters} von {voters + 1} Mitgliedern haben abgestimmt" in result, result
+    replies = Counter(t for t in map(reply_target, from_bot) if t)
+    assert {k: n for k, n in replies.items() if n > 1} == {}, "a reply was sent twice"
+    assert set(replies) == commands, "every command answered, nothing else"
+    assert all(len(confirmed[name_of(u)]) == 1 for u in typed), confirmed
+    assert all(len(v) == 1 for v in listed(room_events, bot_id).values()), "a vote confirmed twice"
+    return replies
