@@ -10,6 +10,7 @@ score in [0, 1], which drives the answer / unsure / abstain decision.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -75,6 +76,7 @@ class FaqIndex:
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
         self._questions: list[list[list[_QuestionTerm]]] = []
+        self._reverse_cache: dict[int, list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]]] = {}
         self._build(synonyms)
         #: how well this KB finds its own left-out alternatives (commands/faq/selfcal.py); None if untested
         self.paraphrase_level: float | None = None
@@ -317,18 +319,20 @@ class FaqIndex:
             return []
         known = term in self._postings
         out: list[tuple[int, int, str]] = []
+        size = len(term)
         for cand in self._families.get(term[:5], ()):
-            if cand == term:
+            lo, hi = (len(cand), size) if len(cand) < size else (size, len(cand))
+            # the length tests first: they reject most of a family without comparing characters
+            if known:  # only an inflection away: one is the other plus at most three letters
+                if hi - lo <= 3 and cand != term and (term.startswith(cand) or cand.startswith(term)):
+                    out.append((-lo, hi - lo, cand))
                 continue
-            lo, hi = min(len(cand), len(term)), max(len(cand), len(term))
+            if lo < 6 or hi - lo > 5 or cand == term:  # hi - lcp <= 5 needs hi - lo <= 5
+                continue
             lcp = 5
             while lcp < lo and cand[lcp] == term[lcp]:
                 lcp += 1
-            if known:
-                ok = lcp == lo and hi - lo <= 3  # only an inflection away
-            else:
-                ok = lo >= 6 and lcp >= max(5, 0.6 * lo) and hi - lcp <= 5
-            if ok:
+            if lcp >= max(5, 0.6 * lo) and hi - lcp <= 5:
                 out.append((-lcp, hi - lo, cand))
         # Nearest relatives first, and a fixed order: the first one sets the concept's weight.
         return [cand for _, _, cand in sorted(out)[:8]]
@@ -354,7 +358,7 @@ class FaqIndex:
         concepts = self._concepts(question)
         if not concepts:
             return [], 0.0
-        idf, postings, unknown = self._idf, self._postings, self._idf_unknown
+        idf, unknown = self._idf, self._idf_unknown
         total = sum(c.weight for c in concepts) or 1.0
         coverage: dict[int, float] = defaultdict(float)
         topic: dict[int, float] = defaultdict(float)  # coverage of the question's nouns only
@@ -365,16 +369,8 @@ class FaqIndex:
             for terms, fweight in c.forms:
                 query_terms.update(terms)
                 norm = sum(idf.get(t, unknown * weights.UNKNOWN_PART) for t in terms) or 1.0
-                acc: dict[int, float] = defaultdict(float)
-                for t in terms:
-                    p = postings.get(t)
-                    if not p:
-                        continue
-                    w = idf[t]
-                    for doc, fw in p.items():
-                        acc[doc] += w * fw
                 scale = fweight / norm
-                for doc, v in acc.items():
+                for doc, v in self._form_hits(terms).items():
                     v *= scale
                     if v > best.get(doc, 0.0):
                         best[doc] = v
@@ -386,7 +382,8 @@ class FaqIndex:
             return [], 0.0
         known = sum(c.weight * c.certainty for c in concepts if c.known) / total
         # Ties broken by KB order, so the same question always gets the same answer.
-        shortlist = sorted(coverage.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+        # (nsmallest is sorted(...)[:30] without sorting every candidate)
+        shortlist = heapq.nsmallest(30, coverage.items(), key=lambda kv: (-kv[1], kv[0]))
         out = []
         asked = intent(question)
         for doc, cov in shortlist:
@@ -399,6 +396,28 @@ class FaqIndex:
                 rank *= 1.0 + weights.INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
             out.append((doc, rank, cov, rev, topic[doc] / nouns if nouns else 1.0))
         return self._second_opinions(question, out), known
+
+    def _form_hits(self, terms: tuple[str, ...]) -> dict[int, float]:
+        """Idf-weighted field weight of each entry holding a form's terms (summed over its terms).
+
+        A one-term form (most of them) returns its products directly: no accumulator per entry.
+        """
+        idf, postings = self._idf, self._postings
+        if len(terms) == 1:
+            p = postings.get(terms[0])
+            if not p:
+                return {}
+            w = idf[terms[0]]
+            return {doc: w * fw for doc, fw in p.items()}
+        acc: dict[int, float] = defaultdict(float)
+        for t in terms:
+            p = postings.get(t)
+            if not p:
+                continue
+            w = idf[t]
+            for doc, fw in p.items():
+                acc[doc] += w * fw
+        return acc
 
     def _second_opinions(
         self, question: str, out: list[tuple[int, float, float, float, float]]
@@ -431,20 +450,35 @@ class FaqIndex:
 
     def _reverse(self, doc: int, query_terms: set[str]) -> float:
         """Share of the entry's own question that the user asked about (best phrasing)."""
-        best, idf = 0.0, self._idf  # looked up, not kept: a learned phrasing changes a term's idf
-        for terms in self._questions[doc]:
-            norm = sum(idf.get(t.term, 0.0) for t in terms)
-            if norm <= 0:
-                continue
+        best = 0.0
+        for norm, terms in self._weighted_questions(doc):
             hit = 0.0
-            for t in terms:
-                if t.term in query_terms:
-                    hit += idf.get(t.term, 0.0)
-                elif t.parts:
-                    share = sum(1 for p in t.parts if p in query_terms) / len(t.parts)
-                    hit += idf.get(t.term, 0.0) * share * weights.DERIVED
+            for term, w, parts in terms:
+                if term in query_terms:
+                    hit += w
+                elif parts:
+                    share = sum(1 for p in parts if p in query_terms) / len(parts)
+                    hit += w * share * weights.DERIVED
             best = max(best, hit / norm)
         return best
+
+    def _weighted_questions(self, doc: int) -> list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]]:
+        """The entry's phrasings as (idf sum, [(term, idf, parts)]), skipping those without weight.
+
+        Kept per entry once asked for, and dropped when a learned phrasing changes the vocabulary
+        (add_phrasing), so the idf used is always the current one.
+        """
+        cached = self._reverse_cache.get(doc)
+        if cached is None:
+            idf = self._idf
+            cached = []
+            for terms in self._questions[doc]:
+                weighted = [(t.term, idf.get(t.term, 0.0), t.parts) for t in terms]
+                norm = sum(w for _, w, _ in weighted)
+                if norm > 0:
+                    cached.append((norm, weighted))
+            self._reverse_cache[doc] = cached
+        return cached
 
     def search(self, question: str, k: int = 3) -> list[Match]:
         """Top ``k`` entries with calibrated scores in [0, 1], best first."""
@@ -504,6 +538,7 @@ class FaqIndex:
         for term in derived:
             local.setdefault(term, weights.FIELD_LEARNED * weights.DERIVED)
         n = max(1, len(self.entries))
+        self._reverse_cache.clear()
         for term, weight in local.items():
             if term in self._postings:
                 continue  # a word the KB already uses: learning it for this entry misled more than helped

@@ -97,12 +97,14 @@ class SecondOpinions:
         query = {g: _tf_weight(c) * idf[g] for g, c in char_grams(question).items() if g in idf}
         # fsum is exact, so the result does not depend on the (hash-seeded) order of the grams
         qnorm = math.sqrt(math.fsum(v * v for v in query.values())) or 1.0
+        # idf twice: once for the question's vector, once for the entry's (applied once per question,
+        # not once per entry; the same products in the same order, so the same result to the bit)
+        twice = [(g, v * idf[g]) for g, v in query.items()]
         out = []
         for doc in docs:
             vec = self._grams[doc]
-            common = query.keys() & vec.keys()  # a C-level intersection: only shared grams are summed
-            # idf twice: once for the question's vector, once for the entry's
-            dot = math.fsum(query[g] * idf[g] * vec[g] for g in common)
+            # the question has far fewer grams than an entry: look each up once, sum only shared ones
+            dot = math.fsum([w * vec[g] for g, w in twice if g in vec])
             out.append(dot / (qnorm * self._norms[doc]))
         return out
 

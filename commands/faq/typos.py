@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from commands.faq.analysis import MAX_WORD
@@ -54,12 +55,12 @@ class TypoIndex:
         limit = self.max_distance(word)
         if limit == 0 or len(word) > MAX_WORD:
             return []
-        counts: dict[int, int] = defaultdict(int)
+        counts: Counter[int] = Counter()
         for g in _trigrams(word):
-            for i in self._grams.get(g, ()):
-                counts[i] += 1
+            counts.update(self._grams.get(g, ()))  # counted in C: common trigrams list thousands of words
         need = max(1, len(word) - 2 - 3 * limit)
-        ranked = sorted((c for c in counts.items() if c[1] >= need), key=lambda c: -c[1])[:40]
+        # nsmallest is sorted(...)[:40] (stable too) without sorting every candidate
+        ranked = heapq.nsmallest(40, (c for c in counts.items() if c[1] >= need), key=lambda c: -c[1])
         found: list[tuple[str, int]] = []
         for i, _ in ranked:
             cand = self.words[i]
