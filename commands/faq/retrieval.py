@@ -10,7 +10,6 @@ score in [0, 1], which drives the answer / unsure / abstain decision.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -59,6 +58,20 @@ class _Concept:
 class _QuestionTerm:
     term: str
     parts: tuple[str, ...]
+
+
+def _leaders(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
+    """The ``n`` best (entry, score) pairs, ties by KB order: ``sorted(...)[:n]`` of all of them.
+
+    Only the pairs at or above the n-th best score are sorted with a key; the cut itself is a
+    C-level sort of bare floats (hundreds of candidates per question on a large KB).
+    """
+    if len(scores) > n:
+        cut = sorted(scores.values(), reverse=True)[n - 1]
+        pairs = [kv for kv in scores.items() if kv[1] >= cut]
+    else:
+        pairs = list(scores.items())
+    return sorted(pairs, key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
 class FaqIndex:
@@ -370,20 +383,25 @@ class FaqIndex:
                 query_terms.update(terms)
                 norm = sum(idf.get(t, unknown * weights.UNKNOWN_PART) for t in terms) or 1.0
                 scale = fweight / norm
-                for doc, v in self._form_hits(terms).items():
+                hits = self._form_hits(terms)
+                if not best:  # the concept's first form with hits: nothing to compare against yet
+                    best = {doc: s for doc, v in hits.items() if (s := v * scale) > 0.0}
+                    continue
+                for doc, v in hits.items():
                     v *= scale
                     if v > best.get(doc, 0.0):
                         best[doc] = v
+            weight = c.weight
             for doc, v in best.items():
-                coverage[doc] += c.weight * v
-                if c.noun:
-                    topic[doc] += c.weight * v
+                coverage[doc] += weight * v
+            if c.noun:
+                for doc, v in best.items():
+                    topic[doc] += weight * v
         if not coverage:
             return [], 0.0
         known = sum(c.weight * c.certainty for c in concepts if c.known) / total
         # Ties broken by KB order, so the same question always gets the same answer.
-        # (nsmallest is sorted(...)[:30] without sorting every candidate)
-        shortlist = heapq.nsmallest(30, coverage.items(), key=lambda kv: (-kv[1], kv[0]))
+        shortlist = _leaders(coverage, 30)
         out = []
         asked = intent(question)
         for doc, cov in shortlist:
@@ -457,7 +475,7 @@ class FaqIndex:
                 if term in query_terms:
                     hit += w
                 elif parts:
-                    share = sum(1 for p in parts if p in query_terms) / len(parts)
+                    share = sum([p in query_terms for p in parts]) / len(parts)
                     hit += w * share * weights.DERIVED
             best = max(best, hit / norm)
         return best

@@ -99,12 +99,12 @@ class SecondOpinions:
         qnorm = math.sqrt(math.fsum(v * v for v in query.values())) or 1.0
         # idf twice: once for the question's vector, once for the entry's (applied once per question,
         # not once per entry; the same products in the same order, so the same result to the bit)
-        twice = [(g, v * idf[g]) for g, v in query.items()]
+        twice = {g: v * idf[g] for g, v in query.items()}
         out = []
         for doc in docs:
             vec = self._grams[doc]
-            # the question has far fewer grams than an entry: look each up once, sum only shared ones
-            dot = math.fsum([w * vec[g] for g, w in twice if g in vec])
+            # a C-level intersection (it walks the smaller side): only shared grams are summed
+            dot = math.fsum([twice[g] * vec[g] for g in twice.keys() & vec.keys()])
             out.append(dot / (qnorm * self._norms[doc]))
         return out
 
