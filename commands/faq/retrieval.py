@@ -89,6 +89,7 @@ class FaqIndex:
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
         self._questions: list[list[list[_QuestionTerm]]] = []
+        self._hits_cache: dict[str, dict[int, float]] = {}
         self._reverse_cache: dict[int, list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]]] = {}
         self._build(synonyms)
         #: how well this KB finds its own left-out alternatives (commands/faq/selfcal.py); None if untested
@@ -418,24 +419,29 @@ class FaqIndex:
     def _form_hits(self, terms: tuple[str, ...]) -> dict[int, float]:
         """Idf-weighted field weight of each entry holding a form's terms (summed over its terms).
 
-        A one-term form (most of them) returns its products directly: no accumulator per entry.
+        A one-term form (most of them) returns its term's products as they are: no accumulator.
+        The returned map may be shared: callers only read it.
         """
-        idf, postings = self._idf, self._postings
         if len(terms) == 1:
-            p = postings.get(terms[0])
-            if not p:
-                return {}
-            w = idf[terms[0]]
-            return {doc: w * fw for doc, fw in p.items()}
+            return self._term_hits(terms[0])
         acc: dict[int, float] = defaultdict(float)
         for t in terms:
-            p = postings.get(t)
-            if not p:
-                continue
-            w = idf[t]
-            for doc, fw in p.items():
-                acc[doc] += w * fw
+            for doc, v in self._term_hits(t).items():
+                acc[doc] += v
         return acc
+
+    def _term_hits(self, term: str) -> dict[int, float]:
+        """{entry: idf * field weight} of one term, kept once computed: common words recur in most
+        questions and their postings list most of a large KB. Dropped when a phrasing is learned."""
+        hits = self._hits_cache.get(term)
+        if hits is None:
+            p = self._postings.get(term)
+            w = self._idf.get(term, 0.0)
+            hits = {doc: w * fw for doc, fw in p.items()} if p else {}
+            if len(self._hits_cache) >= 5000:
+                self._hits_cache.clear()
+            self._hits_cache[term] = hits
+        return hits
 
     def _second_opinions(
         self, question: str, out: list[tuple[int, float, float, float, float]]
@@ -557,6 +563,7 @@ class FaqIndex:
             local.setdefault(term, weights.FIELD_LEARNED * weights.DERIVED)
         n = max(1, len(self.entries))
         self._reverse_cache.clear()
+        self._hits_cache.clear()
         for term, weight in local.items():
             if term in self._postings:
                 continue  # a word the KB already uses: learning it for this entry misled more than helped
