@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from nio import RoomCreateResponse, RoomRedactResponse, RoomSendResponse, UploadResponse
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
 from bot import render
 from bot.context import HomeserverUnavailable
@@ -20,6 +21,7 @@ from storage.idempotent import insert_ignore
 from storage.models import BotRoom, KeyValue
 
 log = logging.getLogger(__name__)
+REMEMBER_ATTEMPTS = 6  # background writes of a new DM's rows; each waits up to the busy timeout
 
 
 class SendError(RuntimeError):
@@ -200,12 +202,24 @@ class SendingMixin:
         """
 
         async def write() -> None:
-            try:
-                async with self.db.transaction() as session:
-                    for row in rows:
-                        await self._remember(session, row)
-            except Exception:
-                log.exception("could not remember a direct room")
+            # Each attempt waits up to SQLite's busy timeout; several handlers in a row that open DMs (a
+            # burst of typed votes) can hold the write lock longer than that on a busy machine, and a row
+            # lost here would forget after a restart that the room is a DM. So try again a few times.
+            for attempt in range(1, REMEMBER_ATTEMPTS + 1):
+                try:
+                    async with self.db.transaction() as session:
+                        for row in rows:
+                            await self._remember(session, row)
+                    return
+                except OperationalError as exc:
+                    if attempt == REMEMBER_ATTEMPTS:
+                        log.exception("could not remember a direct room")
+                        return
+                    log.warning("remembering a direct room waits (%s), attempt %d", exc.orig, attempt)
+                    await asyncio.sleep(attempt)
+                except Exception:
+                    log.exception("could not remember a direct room")
+                    return
 
         task = asyncio.create_task(write())
         self._background.add(task)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.dev.localsynapse import LocalSynapse
 
 ROOT = Path(__file__).resolve().parents[2]
+START_SECONDS = 60  # a bot start under CI load (3 workers, their Synapses, 2 cores) took up to ~35 s
 
 
 def write_config(
@@ -171,7 +172,7 @@ class Killer:
 
     async def kill_during_start(self) -> None:
         running = await self._until(
-            lambda: "Lotsenbot running" in self.bot.log_text()[self._log_offset :], timeout=30
+            lambda: "Lotsenbot running" in self.bot.log_text()[self._log_offset :], timeout=START_SECONDS
         )
         assert running, "the bot did not start"
         await asyncio.sleep(self.rng.uniform(0.0, 0.5))
