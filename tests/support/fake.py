@@ -82,6 +82,10 @@ class FakeMessenger:
         self.members.setdefault(room, [BOT, user_id])
         return room
 
+    async def known_direct_room(self, user_id: str) -> str | None:
+        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
+        return room if room in self.members else None
+
     def room_members(self, room_id: str) -> list[str]:
         return list(self.members.get(room_id, []))
 
