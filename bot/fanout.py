@@ -27,6 +27,11 @@ transaction, so a feature only *enqueues* (``Context.fan_out``, in its own trans
   200 verschickt") — not more often than every tenth of the way and ``STATUS_MIN_SECONDS``, since each
   edit costs one message of the same rate limit — and a last time with what was skipped or failed.
 * **Privacy.** ``storage/fanout.py``: a private fan-out lists everybody and never skips anyone.
+* **One DM that needs a new room** (``Context.dm``, ``queue_dm``) goes the same way, as a fan-out to one
+  person without a status message: opening the room takes seconds, and a handler awaiting it would hold
+  up every other room's commands (the sync loop waits for the handler, and on SQLite the handler's
+  transaction holds the single write lock meanwhile). Queued in the caller's transaction, it is sent at
+  most once like any fan-out, ahead of fan-outs due later than ``DM_WITHIN``; when done its row is deleted.
 """
 
 from __future__ import annotations
@@ -62,6 +67,8 @@ DEDUPE_WINDOW = timedelta(hours=20)  # Synapse remembers (device, transaction id
 STATUS_MIN_SECONDS = 30.0  # under the default 0.2 messages/s an edit then costs at most 1 of 6
 IDLE_POLL_SECONDS = 30.0
 BACKOFF_START, BACKOFF_MAX = 1.0, 15.0
+DM_KIND = "dm"  # the fan-outs of one that Context.dm queues
+DM_WITHIN = timedelta(days=1)  # their place in line: before fan-outs due later
 OPEN_AHEAD = 3  # DMs opened ahead of the sends (at most this many at a time)
 ATTEMPTS = 3  # unexpected errors for one person before they are counted as failed
 PRIVATE_TABLES = ("fanouts", "fanout_recipients")
@@ -109,6 +116,7 @@ async def enqueue(
     private: bool = False,
     payload: dict[str, Any] | None = None,
     room_id: str | None = None,
+    quiet: bool = False,
 ) -> Fanout | None:
     """Queue ``markdown`` for each recipient (in this order) and post the status message.
 
@@ -141,7 +149,8 @@ async def enqueue(
     ctx.session.add(fan)
     await ctx.session.flush()
     ctx.session.add_all(FanoutRecipient(fanout_id=fan.id, seq=i, user_id=p) for i, p in enumerate(people))
-    fan.status_event_id = await ctx.say(status_markdown(fan, final=False), room_id=fan.room_id)
+    if not quiet:
+        fan.status_event_id = await ctx.say(status_markdown(fan, final=False), room_id=fan.room_id)
     engine = ctx.session.bind
 
     async def wake() -> None:
@@ -151,6 +160,21 @@ async def enqueue(
 
     after_commit(ctx.session, wake)
     return fan
+
+
+async def queue_dm(ctx: Context, user_id: str, markdown: str) -> None:
+    """One DM to a person the bot has no DM room with yet: sent in the background, once (see above)."""
+    await enqueue(
+        ctx,
+        f"{DM_KIND}:{ctx.next_txn()}",  # the same for a redone event: queued once
+        [user_id],
+        markdown,
+        title="",
+        deadline=ctx.now() + DM_WITHIN,
+        private=True,  # its text and recipient are wiped from the disk once it is out
+        room_id=ctx.room_id or "",
+        quiet=True,
+    )
 
 
 def status_markdown(fan: Fanout, *, final: bool, eta_seconds: float | None = None) -> str:
@@ -414,6 +438,8 @@ class FanoutWorker:
         fan.state = "done"
         fan.finished_at = self.clock()
         await session.execute(FanoutRecipient.__table__.delete().where(FanoutRecipient.fanout_id == fan.id))
+        if fan.kind == DM_KIND:  # no status to edit, no counts anybody reads: nothing of it stays
+            await session.delete(fan)
         if fan.private:
             scrub_after_commit(session, full=PRIVATE_TABLES)
 

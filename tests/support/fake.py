@@ -78,13 +78,16 @@ class FakeMessenger:
         self.redacted.append(event_id)
 
     async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        return self._dm(user_id)
+
+    async def known_direct_room(self, user_id: str) -> str | None:
+        """Here every DM exists already (opening one takes no time), so ``ctx.dm`` sends right away."""
+        return self._dm(user_id)
+
+    def _dm(self, user_id: str) -> str:
         room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
         self.members.setdefault(room, [BOT, user_id])
         return room
-
-    async def known_direct_room(self, user_id: str) -> str | None:
-        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
-        return room if room in self.members else None
 
     def room_members(self, room_id: str) -> list[str]:
         return list(self.members.get(room_id, []))
@@ -137,14 +140,21 @@ def make_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
 class Harness:
     """A dispatcher over a real (SQLite) database and a fake messenger: feed it events, read replies."""
 
-    def __init__(self, tmp_path: Path, *, db_url: str | None = None, **sections: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        db_url: str | None = None,
+        messenger: FakeMessenger | None = None,
+        **sections: dict[str, Any],
+    ) -> None:
         from commands import load_all
 
         load_all()
         self.config = make_config(tmp_path, **sections)
         self._db_path = None if db_url else tmp_path / "test.db"
         self.db = Database(db_url or f"sqlite+aiosqlite:///{self._db_path}")
-        self.messenger = FakeMessenger()
+        self.messenger = messenger or FakeMessenger()
         self.clock = FakeClock()
         self.scheduler = Scheduler(self.db, self.clock, self.config.scheduler.misfire_grace)
         self.dispatcher = Dispatcher(

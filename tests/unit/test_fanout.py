@@ -217,6 +217,10 @@ class SlowOpening(Crashing):
         self.gate = asyncio.Event()
         self.busy = asyncio.Event()
 
+    async def known_direct_room(self, user_id: str) -> str | None:
+        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
+        return room if room in self.members else None
+
     async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
         if await self.known_direct_room(user_id) is None:
             self.opening += 1
