@@ -44,6 +44,7 @@ from nio import (  # noqa: E402
 from nio.api import RoomPreset  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from benchmarks._homeserver import add_argument, homeserver  # noqa: E402
 from benchmarks._vote_observer import Observer  # noqa: E402
 from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import store  # noqa: E402
@@ -133,6 +134,26 @@ async def counted_votes(db: Database, room: str) -> int:
     async with db.transaction() as session:
         poll = await session.scalar(select(Poll).where(Poll.room_id == room))
         return 0 if poll is None else (await store.current_tally(session, poll)).voters
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``); nan when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuShares:
+    """CPU seconds each named process uses from now on: is it the homeserver, or the load generator?"""
+
+    def __init__(self, pids: dict[str, int | None]) -> None:
+        self.pids = pids
+        self.before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+    def used(self) -> dict[str, float]:
+        return {name: cpu_seconds(pid) - self.before[name] for name, pid in self.pids.items()}
 
 
 class Target:
@@ -271,8 +292,10 @@ async def side_by_side(
             mine.observer.mark()
             null.observer.mark()
             cpu_before, t_vote = bot.cpu_seconds(), time.perf_counter()
+            shares = CpuShares({"Synapse": hs.pid, "load generator and observers": os.getpid()})
             await burst.run(lotsen, [mine, null])
             t_last_sent = time.perf_counter()
+            cpu_shares = shares.used()
             counted = 0
             while time.perf_counter() - t_last_sent < 120:
                 counted = await counted_votes(db, mine.room)
@@ -309,6 +332,8 @@ async def side_by_side(
         turnout_ok=f"{burst.n} von {burst.n + 2} Mitgliedern" in answer,
         cpu=cpu,
         busy=t_answered - t_vote,
+        shares=cpu_shares,
+        burst_s=t_last_sent - t_vote,
     )
     return result, null_result
 
@@ -341,11 +366,11 @@ def figures(label: str, r: dict[str, Any]) -> tuple[float, float, float, float]:
     return p50, p95, s50, s95
 
 
-async def main(n: int, window: float, seed: int, with_reply: bool) -> int:
+async def main(n: int, window: float, seed: int, with_reply: bool, synapse_db: str = "sqlite") -> int:
     burst = Burst(n, window, seed)
     with tempfile.TemporaryDirectory(prefix="lotsenbot-load-") as tmp:
         work = Path(tmp)
-        async with LocalSynapse(work / "hs") as hs:
+        async with homeserver(work / "hs", synapse_db) as hs:
             t0 = time.perf_counter()
             coord, *observers = await users(hs, "koordination", 3)
             lotsen = await users(hs, "lotse", n)
@@ -356,6 +381,7 @@ async def main(n: int, window: float, seed: int, with_reply: bool) -> int:
             finally:
                 for client in [coord, *observers, *lotsen]:
                     await client.close()
+    print(f"Synapse on {synapse_db}")
     report(n, window, seed, burst, bot, null, reply)
     ok = (
         bot["counted"] == n
@@ -399,6 +425,8 @@ def report(
         )
     print(f"  observer syncs with gaps: {bot['limited']}")
     print(f"  bot CPU from the first vote to the last line shown: {bot['cpu']:.1f} s in {bot['busy']:.1f} s")
+    used = ", ".join(f"{name} {s:.1f} s" for name, s in bot["shares"].items())
+    print(f"  CPU during the {bot['burst_s']:.0f} s of votes: {used} (2 cores: {2 * bot['burst_s']:.0f} s)")
     print(f"  bot RSS after the run: {bot['rss']:.0f} MB")
 
 
@@ -408,5 +436,8 @@ if __name__ == "__main__":
     parser.add_argument("--window", type=float, default=60.0, help="seconds in which all votes are sent")
     parser.add_argument("--seed", type=int, default=200)
     parser.add_argument("--reply-baseline", action="store_true", help="also time a reply to each vote")
+    add_argument(parser)
     args = parser.parse_args()
-    raise SystemExit(asyncio.run(main(args.lotsen, args.window, args.seed, args.reply_baseline)))
+    raise SystemExit(
+        asyncio.run(main(args.lotsen, args.window, args.seed, args.reply_baseline, args.synapse_db))
+    )
