@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -113,6 +114,46 @@ class FakeMessenger:
 
     def bodies(self, room_id: str | None = None) -> list[str]:
         return [s.body for s in self.sent if room_id is None or s.room_id == room_id]
+
+
+class SlowDMs(FakeMessenger):
+    """DM rooms exist only once opened, and opening one waits for ``gate`` — on a real homeserver it takes
+    seconds (room creation, the room arriving by sync). Counts the openings and how many ran at once."""
+
+    def __init__(self, busy_at: int = 1) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.busy = asyncio.Event()  # set once ``busy_at`` openings are under way at the same time
+        self.busy_at = busy_at
+        self.dm_sent = asyncio.Event()
+        self.opening = 0
+        self.peak = 0
+        self.opened: list[str] = []
+
+    async def known_direct_room(self, user_id: str) -> str | None:
+        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
+        return room if room in self.members else None
+
+    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        assert not own_sync, "DMs are opened beside the sync loop, which brings the new room"
+        if await self.known_direct_room(user_id) is None:
+            self.opening += 1
+            self.peak = max(self.peak, self.opening)
+            if self.opening >= self.busy_at:
+                self.busy.set()
+            try:
+                await self.gate.wait()
+                await asyncio.sleep(0.01)
+            finally:
+                self.opening -= 1
+            self.opened.append(user_id)
+        return await super().direct_room(user_id, own_sync=own_sync)
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
+        event_id = await super().send(room_id, content, event_type=event_type, txn_id=txn_id)
+        if room_id.startswith("!dm-"):
+            self.dm_sent.set()
+        return event_id
 
 
 class FakeClock:

@@ -4,7 +4,7 @@ Opening a DM takes seconds on a real homeserver (room creation, the room arrivin
 awaited it kept the sync loop — and on SQLite the single write lock — from every other room's commands
 meanwhile. Now the DM is queued in the handler's transaction and opened and sent by the fan-out worker.
 Real SQLite/PostgreSQL and the real dispatcher; the messenger is the recording fake, with an opening that
-takes as long as the test wants.
+takes as long as the test wants (``SlowDMs``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -20,38 +19,10 @@ from sqlalchemy import func, select
 from bot.fanout import FanoutWorker
 from storage.fanout import Fanout
 from tests.conftest import new_database_url
-from tests.support.fake import FakeMessenger, Harness
+from tests.support.fake import Harness, SlowDMs
 
 ROOM, OTHER = "!team:test", "!andere:test"
 COORD, ANNA = "@koordination:test", "@lotse-a:test"
-
-
-class SlowDMs(FakeMessenger):
-    """DM rooms exist only once opened, and opening one waits for ``gate``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = asyncio.Event()
-        self.opening = asyncio.Event()
-        self.opened = 0
-        self.dm_sent = asyncio.Event()
-
-    async def known_direct_room(self, user_id: str) -> str | None:
-        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
-        return room if room in self.members else None
-
-    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
-        if await self.known_direct_room(user_id) is None:
-            self.opening.set()
-            await self.gate.wait()
-            self.opened += 1
-        return await super().direct_room(user_id, own_sync=own_sync)
-
-    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
-        event_id = await super().send(room_id, content, event_type=event_type, txn_id=txn_id)
-        if room_id.startswith("!dm-"):
-            self.dm_sent.set()
-        return event_id
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -79,10 +50,10 @@ async def test_other_rooms_are_answered_while_a_new_dm_is_opened(h: Harness) -> 
         vote = "$anna-typed"
         replies = await asyncio.wait_for(h.say(ROOM, ANNA, "!stimme 1 2", event_id=vote), 10)
         assert any("zähle ich nicht" in r for r in replies), replies
-        await asyncio.wait_for(slow.opening.wait(), 10)  # the worker is opening Anna's DM now …
+        await asyncio.wait_for(slow.busy.wait(), 10)  # the worker is opening Anna's DM now …
         pong = await asyncio.wait_for(h.say(OTHER, COORD, "!ping"), 10)
         assert pong, "the other room's command was answered"
-        assert slow.opened == 0, "… and is still at it while the other room is answered"
+        assert slow.opened == [], "… and is still at it while the other room is answered"
         slow.gate.set()
         dm = f"!dm-{ANNA[1:].split(':')[0]}:test"
 
@@ -92,7 +63,7 @@ async def test_other_rooms_are_answered_while_a_new_dm_is_opened(h: Harness) -> 
         await asyncio.sleep(0.2)
         worker.wake()
         assert len([b for b in slow.bodies(dm) if "Anonyme Umfrage #1" in b]) == 1
-        assert slow.opened == 1
+        assert slow.opened == [ANNA]
     finally:
         await worker.stop()
     async with h.db.transaction() as session:  # nothing of the private DM stays on the disk's tables

@@ -21,7 +21,7 @@ from bot.fanout import FanoutWorker
 from bot.matrix import SendError
 from storage.fanout import Fanout, FanoutRecipient
 from tests.conftest import new_database_url
-from tests.support.fake import FakeMessenger, Harness
+from tests.support.fake import FakeMessenger, Harness, SlowDMs
 
 ROOM = "!team:test"
 
@@ -206,40 +206,9 @@ def test_eta_needs_a_pace() -> None:
     assert text.startswith("📨 X: an 120 von 200 verschickt … (noch etwa 7 Min.")
 
 
-class SlowOpening(Crashing):
-    """Opening a DM takes a while (room creation, the room arriving by sync), as on a real homeserver."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opening = 0
-        self.peak = 0
-        self.opened: list[str] = []
-        self.gate = asyncio.Event()
-        self.busy = asyncio.Event()
-
-    async def known_direct_room(self, user_id: str) -> str | None:
-        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
-        return room if room in self.members else None
-
-    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
-        if await self.known_direct_room(user_id) is None:
-            self.opening += 1
-            self.peak = max(self.peak, self.opening)
-            if self.opening >= fanout.OPEN_AHEAD:
-                self.busy.set()
-            try:
-                await self.gate.wait()  # released once several opens are under way at the same time
-                await asyncio.sleep(0.01)
-            finally:
-                self.opening -= 1
-            self.opened.append(user_id)
-        return await super().direct_room(user_id, own_sync=own_sync)
-
-
 async def test_new_dms_are_opened_ahead_but_sent_in_order(tmp_path: Path) -> None:
-    h = await Harness(tmp_path).start()
-    slow = SlowOpening()
-    h.messenger = h.dispatcher.messenger = slow
+    slow = SlowDMs(busy_at=fanout.OPEN_AHEAD)
+    h = await Harness(tmp_path, messenger=slow).start()
     h.room(ROOM, ["@koordination:test"])
     try:
         slow.gate.set()
