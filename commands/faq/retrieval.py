@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
-from commands.faq import selfcal, weights
+from commands.faq import selfcal, verify, weights
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
@@ -104,8 +104,7 @@ class FaqIndex:
             self.paraphrase_level = selfcal.paraphrase_level(
                 self.entries, lambda es: FaqIndex(es, synonyms, Thresholds(), self.calibration).search
             )
-            base = Thresholds()
-            thresholds = replace(base, abstain=base.abstain * selfcal.abstain_scale(self.paraphrase_level))
+            thresholds = selfcal.calibrated(Thresholds(), self.paraphrase_level)
         self.thresholds = thresholds
         self._doc_of = {entry.id: doc for doc, entry in enumerate(self.entries)}
         #: 👎 evidence: entry -> [(stems of the question, how often)]
@@ -504,7 +503,7 @@ class FaqIndex:
         matches = tuple(self.search(question, k=max(k, 3)))
         if self._mismatches and matches:
             matches = self._weakened(question, matches)
-        return decide(matches, self.thresholds, k)
+        return decide(matches, self.thresholds, k, verify.checker(self, question))
 
     # -- learning from use
 
