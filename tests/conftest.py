@@ -166,8 +166,16 @@ async def team_room(coordinator: Lotse, bot: BotRunner, *members: Lotse, encrypt
     return room_id
 
 
+# ./dev test's PostgreSQL rerun collects only these folders (importing the unit tests too cost every process
+# of that run ~5 s of CPU); an end-to-end test anywhere else would silently miss that run.
+E2E_DIRS = ("tests/e2e/", "tests/resilience/")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the long tests start first, spread over the workers (tests/support/schedule.py)."""
+    stray = [it.nodeid for it in items if it.get_closest_marker("e2e") and not it.nodeid.startswith(E2E_DIRS)]
+    if stray:
+        raise pytest.UsageError(f"end-to-end tests belong in {' or '.join(E2E_DIRS)}: {stray}")
     workers = int(getattr(config, "workerinput", {}).get("workercount", 0))
     if workers < 2 or config.getoption("dist") != "worksteal":
         return
