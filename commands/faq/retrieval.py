@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from commands.faq import selfcal, verify, weights
 from commands.faq.analysis import (
@@ -59,6 +60,12 @@ class _Concept:
 class _QuestionTerm:
     term: str
     parts: tuple[str, ...]
+
+
+@lru_cache(maxsize=20_000)
+def _synonym_terms(word: str) -> tuple[tuple[str, ...], ...]:
+    """The general synonyms of a question word as stems (thesaurus and colloquial groups), once per word."""
+    return tuple(t for synonym in general_synonyms(normalise).get(word) if (t := analysed(synonym)))
 
 
 def _leaders(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
@@ -136,7 +143,6 @@ class FaqIndex:
         for term in self._postings:
             if len(term) >= 5:
                 self._families[term[:5]].append(term)
-        self._general = general_synonyms(normalise)
         self._opinions = SecondOpinions(self.entries)
         self._synonyms: list[list[tuple[str, ...]]] = []
         for group in synonyms:
@@ -219,26 +225,24 @@ class FaqIndex:
     # -- query
 
     def _concepts(self, question: str) -> list[_Concept]:
-        concepts: list[_Concept] = []
-        stems: list[str] = []
-        texts: list[str] = []
-        seen: set[str] = set()
+        words: dict[str, Token] = {}
         for tok in tokenise(question[:20_000]):
-            term = stem(tok.text)
-            if term in seen:
-                continue
-            seen.add(term)
-            concepts.append(self._concept(tok, term))
-            stems.append(term)
-            texts.append(tok.text)
-            if len(concepts) >= _MAX_CONCEPTS:
+            words.setdefault(stem(tok.text), tok)
+            if len(words) >= _MAX_CONCEPTS:
                 break
-        self._expand_joins(concepts, texts)
+        stems = list(words)
+        asked = frozenset(stems)
+        concepts = [self._concept(tok, term, asked) for term, tok in words.items()]
+        self._expand_joins(concepts, [tok.text for tok in words.values()])
         self._expand_synonyms(concepts, stems)
         return concepts
 
-    def _concept(self, tok: Token, term: str) -> _Concept:
-        """One question word with every form the KB may know it by, its weight and certainty."""
+    def _concept(self, tok: Token, term: str, asked: frozenset[str]) -> _Concept:
+        """One question word with every form the KB may know it by, its weight and certainty.
+
+        ``asked`` holds the stems of the whole question: a synonym that is another word of the
+        question ('Ideen vorstellen': 'Idee' ~ 'Vorstellung') would count that word twice.
+        """
         c = self._direct_forms(tok, term)
         for cand in self._family(term):
             near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
@@ -247,6 +251,8 @@ class FaqIndex:
                 c.weight, c.known = self._idf[cand], True
         if not c.known:
             self._fallback_forms(c, tok)
+        elif weights.KNOWN_THESAURUS > 0:
+            self._known_synonyms(c, tok, asked)
         factor = unknown_weight(tok.text) if not c.known else self._noun_factor(c.forms)
         c.weight *= factor
         c.noun = factor >= 1.0
@@ -291,9 +297,8 @@ class FaqIndex:
                 c.forms.append(((stem(rest),), weights.FORM_PREFIX))
                 c.weight, c.known = idf[stem(rest)], True
                 return
-        for synonym in self._general.get(tok.text):
-            other = analysed(synonym)
-            if other and all(t in postings for t in other):
+        for other in _synonym_terms(tok.text):
+            if all(t in postings for t in other):
                 c.forms.append((other, weights.FORM_THESAURUS))
                 if not c.known:
                     c.known, c.certainty = True, weights.THESAURUS_CERTAINTY
@@ -305,6 +310,13 @@ class FaqIndex:
                 c.forms.append(((cstem,), weights.FORM_TYPO[dist]))
                 c.weight = idf[cstem]
                 c.known = True
+
+    def _known_synonyms(self, c: _Concept, tok: Token, asked: frozenset[str]) -> None:
+        """A word the KB knows may stand in the right entry under a synonym ('Kennwort' / 'Passwort')."""
+        postings = self._postings
+        for other in _synonym_terms(tok.text):
+            if asked.isdisjoint(other) and all(t in postings for t in other):
+                c.forms.append((other, weights.FORM_THESAURUS * weights.KNOWN_THESAURUS))
 
     def _noun_factor(self, forms: list[tuple[tuple[str, ...], float]]) -> float:
         """1 for nouns, down to weights.VERB_WEIGHT for words the KB only writes in lower case."""
