@@ -13,11 +13,13 @@ transaction, so a feature only *enqueues* (``Context.fan_out``, in its own trans
 * **Rate limits.** Sends go one at a time; a 429 ``M_LIMIT_EXCEEDED`` is waited out for exactly its
   ``retry_after_ms`` by the Matrix client (``max_limit_exceeded=None``), with no retry in between.
 * **New DMs ahead of the sends.** Opening a DM (create the room, wait until the main sync loop brings it
-  encrypted with the invitee in it) takes seconds, longer than a send; one after the other it was the
-  fan-out's bottleneck. So the DMs of the next ``OPEN_AHEAD`` people in line who have none yet are opened
-  alongside (at most that many at a time), and each send waits only for its own. Synapse counts a room
-  creation against ``rc_message`` like a message (and against ``rc_room_creation``), so opening far ahead
-  would only spend the send budget early: a few ahead is enough to hide the wait.
+  encrypted with the invitee in it, share the room key with the invitee's devices) takes seconds, longer
+  than a send; one after the other it was the
+  fan-out's bottleneck once the bot's rate limit is lifted. So the DMs of the next ``OPEN_AHEAD`` people in
+  line who have none yet are opened alongside (at most that many at a time), and each send waits only for
+  its own. Synapse counts a room creation against ``rc_message`` like a message (and against
+  ``rc_room_creation``): while the homeserver answers 429, the limit and not the opening sets the pace, and
+  requests side by side would only collect more 429s, so then only the DM needed now is opened.
 * **At most once per person.** A row is marked *attempted* before its send and *sent* after it, and the
   send's transaction id is fixed (``lbfo<token>.<seq>``). After a crash between the two, the send is
   repeated with the same id and the homeserver returns the first event instead of posting again (Synapse
@@ -338,21 +340,26 @@ class FanoutWorker:
 
     async def _open_ahead(self, session: AsyncSession) -> None:
         """Start opening the DMs of the next people in line who have none yet (this one included)."""
+        ahead = 1 if self.messenger.rate_limited() else OPEN_AHEAD
         query = _in_line(select(FanoutRecipient.user_id)).where(FanoutRecipient.room_id.is_(None))
-        window = list(dict.fromkeys((await session.scalars(query.limit(OPEN_AHEAD))).all()))
+        window = list(dict.fromkeys((await session.scalars(query.limit(ahead))).all()))
         for user, task in list(self._opening.items()):
             if task.done() and user not in window:  # dropped meanwhile (voted, expired): forget it
                 del self._opening[user]
                 if not task.cancelled() and task.exception() is not None:
                     log.info("fan-out: opening an unneeded DM failed (%s)", task.exception())
         for user in window:
-            if user in self._opening or len(self._opening) >= OPEN_AHEAD:
+            if user in self._opening or len(self._opening) >= ahead:
                 continue
             if await self.messenger.known_direct_room(user) is not None:
                 continue
-            self._opening[user] = asyncio.create_task(
-                self.messenger.direct_room(user, own_sync=False), name="lotsenbot-fanout-open"
-            )
+            self._opening[user] = asyncio.create_task(self._open(user), name="lotsenbot-fanout-open")
+
+    async def _open(self, user_id: str) -> str:
+        """Open the DM and share its room key already (``prepare_send``): the send then only encrypts."""
+        room_id = await self.messenger.direct_room(user_id, own_sync=False)
+        await self.messenger.prepare_send(room_id)
+        return room_id
 
     async def _room_for(self, user_id: str) -> str:
         """The person's DM: the one opened ahead for them (its error, if any, is this send's), or now."""

@@ -21,6 +21,7 @@ from storage.idempotent import insert_ignore
 from storage.models import BotRoom, KeyValue
 
 log = logging.getLogger(__name__)
+LIMIT_MEMORY = 5.0  # seconds after a 429's retry_after that the bot still counts as rate limited
 REMEMBER_ATTEMPTS = 6  # background writes of a new DM's rows; each waits up to the busy timeout
 
 
@@ -99,6 +100,16 @@ class SendingMixin:
         yet. Both the send and its preparation do it; without enforcement, or unencrypted, nothing to ask."""
         if self.trust.enforce and self.is_encrypted(room_id):
             await self.trust.refresh(list(self.client.rooms[room_id].users))
+
+    async def _note_limited(self, resp: Any) -> None:
+        """nio calls this with each 429 before it waits the answer's ``retry_after_ms`` out."""
+        if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
+            retry = (getattr(resp, "retry_after_ms", None) or 5000) / 1000
+            self._limited_until = max(self._limited_until, time.monotonic() + retry + LIMIT_MEMORY)
+
+    def rate_limited(self) -> bool:
+        """Whether the homeserver is holding the bot to its rate limit right now (a 429 lately)."""
+        return time.monotonic() < self._limited_until
 
     async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
         """Upload a file; for encrypted rooms the media store only sees ciphertext (``file``, not ``url``)."""

@@ -51,6 +51,7 @@ class FakeMessenger:
     redacted: list[str] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)  # rooms a held send was prepared for (keys shared)
     refuse_redactions: bool = False
+    limited: bool = False  # the homeserver answers 429 (rate_limited)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
 
@@ -80,6 +81,9 @@ class FakeMessenger:
 
     async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
         return self._dm(user_id)
+
+    def rate_limited(self) -> bool:
+        return self.limited
 
     async def known_direct_room(self, user_id: str) -> str | None:
         """Here every DM exists already (opening one takes no time), so ``ctx.dm`` sends right away."""

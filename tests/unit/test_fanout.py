@@ -230,5 +230,22 @@ async def test_new_dms_are_opened_ahead_but_sent_in_order(tmp_path: Path) -> Non
         assert [who for who, _ in dms(h)] == [p[1:].split(":")[0] for p in people(10)]
         assert slow.peak == fanout.OPEN_AHEAD  # side by side, and never more at a time
         assert sorted(slow.opened) == [p for p in people(10) if p != "@l004:test"]  # each once
+        assert set(slow.prepared) == {f"!dm-{p[1:].split(':')[0]}:test" for p in slow.opened}  # keys too
+    finally:
+        await h.close()
+
+
+async def test_under_a_binding_rate_limit_only_the_dm_needed_now_is_opened(tmp_path: Path) -> None:
+    """While the homeserver answers 429, room creations side by side would only collect more 429s."""
+    slow = SlowDMs()
+    slow.limited = True
+    slow.gate.set()
+    h = await Harness(tmp_path, messenger=slow).start()
+    h.room(ROOM, ["@koordination:test"])
+    try:
+        await enqueue(h, "t:9", people(5))
+        await FanoutWorker(h.db, h.messenger, h.clock).drain()
+        assert [who for who, _ in dms(h)] == [p[1:].split(":")[0] for p in people(5)]
+        assert slow.peak == 1 and slow.opened == people(5)
     finally:
         await h.close()
