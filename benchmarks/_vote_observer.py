@@ -22,6 +22,7 @@ class Observer:
         self.bot_id = bot_id
         self.replies: dict[str, list[float]] = {}  # command event id → arrival times of bot replies
         self.from_bot: list[dict[str, Any]] = []
+        self.server_ts: dict[str, int] = {}  # event id → origin_server_ts, every event of the room
         self.limited = 0  # syncs that did not show every event (would hide replies from the count)
         self.receipts: dict[str, str] = {}  # receipt message → its newest text
         self.listed: dict[str, float] = {}  # voter's name → when a receipt first showed it
@@ -59,6 +60,7 @@ class Observer:
             initial = False
             for event in info.timeline.events:
                 source = getattr(event, "source", {}) or {}
+                self.server_ts[str(source.get("event_id"))] = int(source.get("origin_server_ts", 0))
                 if source.get("sender") != self.bot_id:
                     body = str((source.get("content") or {}).get("body", ""))
                     if body.startswith("!stimme "):

@@ -12,7 +12,9 @@ homeserver's clock (``origin_server_ts``) and as a syncing observer sees it, p50
 null client and their ratio; how many messages and edits each sent into its room and their pace.
 
 Run from the repo root: ``python benchmarks/load_vote.py [--lotsen 200] [--window 60]``
-(``--reply-baseline`` adds a run of the null client replying to each vote, the old way). Rooms are
+(``--reply-baseline`` adds a run of the null client replying to each vote, the old way; ``--alone`` leaves
+the null client out, so the homeserver gets each vote once — the load of 200 Element users' votes — rather
+than twice; ``--synapse-db postgres`` runs Synapse on PostgreSQL, as in production). Rooms are
 unencrypted (the figure is the bot's own work, not 200 clients' key sharing). Loopback only.
 """
 
@@ -44,6 +46,7 @@ from nio import (  # noqa: E402
 from nio.api import RoomPreset  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from benchmarks._homeserver import add_argument, homeserver  # noqa: E402
 from benchmarks._vote_observer import Observer  # noqa: E402
 from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from commands.polls import store  # noqa: E402
@@ -133,6 +136,26 @@ async def counted_votes(db: Database, room: str) -> int:
     async with db.transaction() as session:
         poll = await session.scalar(select(Poll).where(Poll.room_id == room))
         return 0 if poll is None else (await store.current_tally(session, poll)).voters
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``); nan when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuShares:
+    """CPU seconds each named process uses from now on: is it the homeserver, or the load generator?"""
+
+    def __init__(self, pids: dict[str, int | None]) -> None:
+        self.pids = pids
+        self.before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+    def used(self) -> dict[str, float]:
+        return {name: cpu_seconds(pid) - self.before[name] for name, pid in self.pids.items()}
 
 
 class Target:
@@ -257,22 +280,31 @@ def result_of(target: Target, typed_names: Iterable[str]) -> dict[str, Any]:
 
 async def side_by_side(
     hs: LocalSynapse, work: Path, coord: AsyncClient, observers: Sequence[AsyncClient],
-    lotsen: Sequence[AsyncClient], burst: Burst,
-) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
-    """The bot and the null client get the burst at the same instants; returns (bot, null) results."""
+    lotsen: Sequence[AsyncClient], burst: Burst, alone: bool = False,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:  # fmt: skip
+    """The bot and the null client get the burst at the same instants; returns (bot, null) results.
+
+    ``alone``: the bot's room only (no null client, so the homeserver gets each vote once, as from 200
+    Element users, instead of twice)."""
     bot, bot_id, db_url = await start_bot(hs, work, [coord.user_id])
     db = Database(db_url)
     try:
-        async with (
-            bot_room(hs, bot_id, coord, observers[0], lotsen) as mine,
-            null_client(hs, coord, observers[1], lotsen, "receipt") as null,
-        ):
+        async with contextlib.AsyncExitStack() as stack:
+            mine = await stack.enter_async_context(bot_room(hs, bot_id, coord, observers[0], lotsen))
+            null = None
+            if not alone:
+                null = await stack.enter_async_context(
+                    null_client(hs, coord, observers[1], lotsen, "receipt")
+                )
+            targets = [mine] if null is None else [mine, null]
             await asyncio.sleep(1)
-            mine.observer.mark()
-            null.observer.mark()
+            for target in targets:
+                target.observer.mark()
             cpu_before, t_vote = bot.cpu_seconds(), time.perf_counter()
-            await burst.run(lotsen, [mine, null])
+            shares = CpuShares({"Synapse": hs.pid, "load generator and observers": os.getpid()})
+            await burst.run(lotsen, targets)
             t_last_sent = time.perf_counter()
+            cpu_shares = shares.used()
             counted = 0
             while time.perf_counter() - t_last_sent < 120:
                 counted = await counted_votes(db, mine.room)
@@ -280,7 +312,7 @@ async def side_by_side(
                     break
                 await asyncio.sleep(0.05)
             t_counted = time.perf_counter()
-            for target in (mine, null):
+            for target in targets:
                 names = target.by_name
                 await target.observer.wait(
                     lambda o=target.observer, n=names: all(k in o.listed for k in n), 120
@@ -290,11 +322,11 @@ async def side_by_side(
             await asyncio.sleep(2)  # late edits (a doubled line would show here)
             typed = set(mine.by_name)
             result = result_of(mine, typed)
-            null_result = result_of(null, set(null.by_name))
+            null_result = None if null is None else result_of(null, set(null.by_name))
             result_cmd = await send(coord, mine.room, "m.room.message", text("!ergebnis 1"))
             answer = str((await mine.observer.wait_reply(result_cmd))["content"].get("body", ""))
             result["rss"] = bot.rss_mb()
-            result["limited"] = mine.observer.limited + null.observer.limited
+            result["limited"] = sum(t.observer.limited for t in targets)
     finally:
         await db.close()
         await bot.stop()
@@ -309,6 +341,8 @@ async def side_by_side(
         turnout_ok=f"{burst.n} von {burst.n + 2} Mitgliedern" in answer,
         cpu=cpu,
         busy=t_answered - t_vote,
+        shares=cpu_shares,
+        burst_s=t_last_sent - t_vote,
     )
     return result, null_result
 
@@ -341,21 +375,24 @@ def figures(label: str, r: dict[str, Any]) -> tuple[float, float, float, float]:
     return p50, p95, s50, s95
 
 
-async def main(n: int, window: float, seed: int, with_reply: bool) -> int:
+async def main(
+    n: int, window: float, seed: int, with_reply: bool, synapse_db: str = "sqlite", alone: bool = False
+) -> int:
     burst = Burst(n, window, seed)
     with tempfile.TemporaryDirectory(prefix="lotsenbot-load-") as tmp:
         work = Path(tmp)
-        async with LocalSynapse(work / "hs") as hs:
+        async with homeserver(work / "hs", synapse_db) as hs:
             t0 = time.perf_counter()
             coord, *observers = await users(hs, "koordination", 3)
             lotsen = await users(hs, "lotse", n)
             print(f"set-up: {n + 3} users in {time.perf_counter() - t0:.1f} s")
             try:
-                bot, null = await side_by_side(hs, work, coord, observers, lotsen, burst)
+                bot, null = await side_by_side(hs, work, coord, observers, lotsen, burst, alone)
                 reply = await reply_baseline(hs, coord, observers[1], lotsen, burst) if with_reply else None
             finally:
                 for client in [coord, *observers, *lotsen]:
                     await client.close()
+    print(f"Synapse on {synapse_db}")
     report(n, window, seed, burst, bot, null, reply)
     ok = (
         bot["counted"] == n
@@ -374,13 +411,14 @@ async def main(n: int, window: float, seed: int, with_reply: bool) -> int:
 
 
 def report(
-    n: int, window: float, seed: int, burst: Burst, bot: dict[str, Any], null: dict[str, Any],
+    n: int, window: float, seed: int, burst: Burst, bot: dict[str, Any], null: dict[str, Any] | None,
     reply: list[float] | None,
 ) -> None:  # fmt: skip
     print(
         f"votes: {n} in {window:.0f} s ({sum(burst.native)} widget clicks, "
-        f"{n - sum(burst.native)} !stimme), seed {seed}; the bot and the null client got them at the same "
-        f"instants; load average {os.getloadavg()[0]:.1f}"
+        f"{n - sum(burst.native)} !stimme), seed {seed}; "
+        + ("the bot alone" if null is None else "the bot and the null client got them at the same instants")
+        + f"; load average {os.getloadavg()[0]:.1f}"
     )
     verdict = {True: "OK", False: "WRONG"}
     print(
@@ -389,9 +427,10 @@ def report(
         f"!ergebnis: per-option counts {verdict[bot['expected_ok']]}, turnout {verdict[bot['turnout_ok']]}"
     )
     b50, b95, bs50, bs95 = figures("bot (receipt, edited)", bot)
-    n50, n95, ns50, ns95 = figures("null client, same sends", null)
-    print(f"  ratio bot / null client, homeserver clock: p50 {bs50 / ns50:.2f}, p95 {bs95 / ns95:.2f}")
-    print(f"  ratio bot / null client, observer's view: p50 {b50 / n50:.2f}, p95 {b95 / n95:.2f}")
+    if null is not None:
+        n50, n95, ns50, ns95 = figures("null client, same sends", null)
+        print(f"  ratio bot / null client, homeserver clock: p50 {bs50 / ns50:.2f}, p95 {bs95 / ns95:.2f}")
+        print(f"  ratio bot / null client, observer's view: p50 {b50 / n50:.2f}, p95 {b95 / n95:.2f}")
     if reply is not None:
         print(
             f"  null client replying to each vote (the old way, run alone after): vote → reply p50 "
@@ -399,6 +438,9 @@ def report(
         )
     print(f"  observer syncs with gaps: {bot['limited']}")
     print(f"  bot CPU from the first vote to the last line shown: {bot['cpu']:.1f} s in {bot['busy']:.1f} s")
+    used = ", ".join(f"{name} {s:.1f} s" for name, s in bot["shares"].items())
+    cores = (os.cpu_count() or 1) * bot["burst_s"]
+    print(f"  CPU during the {bot['burst_s']:.0f} s of votes: {used} (of {cores:.0f} s on all cores)")
     print(f"  bot RSS after the run: {bot['rss']:.0f} MB")
 
 
@@ -408,5 +450,9 @@ if __name__ == "__main__":
     parser.add_argument("--window", type=float, default=60.0, help="seconds in which all votes are sent")
     parser.add_argument("--seed", type=int, default=200)
     parser.add_argument("--reply-baseline", action="store_true", help="also time a reply to each vote")
-    args = parser.parse_args()
-    raise SystemExit(asyncio.run(main(args.lotsen, args.window, args.seed, args.reply_baseline)))
+    parser.add_argument(
+        "--alone", action="store_true", help="the bot only: each vote reaches the homeserver once, not twice"
+    )
+    add_argument(parser)
+    a = parser.parse_args()
+    raise SystemExit(asyncio.run(main(a.lotsen, a.window, a.seed, a.reply_baseline, a.synapse_db, a.alone)))

@@ -9,7 +9,9 @@ a plain message at every one of the same instants. Two windows: first the machin
 load" (one busy-looping process per core for the whole window). Prints p50, p95 and max per window and
 room (reminders and start messages together, and each kind), the null scheduler's, and the ratios.
 
-Run from the repo root: ``python benchmarks/reminders.py [--sessions 20] [--no-load]``.
+Run from the repo root: ``python benchmarks/reminders.py [--sessions 20] [--no-load]
+[--synapse-db postgres]`` (the last runs Synapse on PostgreSQL, as in production:
+``benchmarks/_homeserver.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import select  # noqa: E402
 
+from benchmarks._homeserver import add_argument, homeserver  # noqa: E402
 from bot.dev.devclient import PASSWORD, Lotse  # noqa: E402
 from bot.dev.localsynapse import LocalSynapse  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -123,9 +126,11 @@ async def setup_lead(coord: Lotse, room: str, count: int) -> float:
     return 15 + 2.5 * (time.monotonic() - began) * count
 
 
-async def run(n: int, load: bool, root: Path, log_copy: Path | None = None) -> dict[str, Any]:
+async def run(
+    n: int, load: bool, root: Path, log_copy: Path | None = None, synapse_db: str = "sqlite"
+) -> dict[str, Any]:
     windows = 2 if load else 1
-    async with LocalSynapse(root / "synapse") as hs:
+    async with homeserver(root / "synapse", synapse_db) as hs:
         db_url = f"sqlite+aiosqlite:///{root / 'bot.db'}"
         bot_id, cfg = await bot_account(
             hs, root, database_url=db_url, log_level="DEBUG" if log_copy else "WARNING"
@@ -285,13 +290,14 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20, help="per room and window")
     parser.add_argument("--no-load", action="store_true", help="skip the window under load")
     parser.add_argument("--log", type=Path, help="keep the bot's log (at DEBUG) in this file")
+    add_argument(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lotsenbot-bench-") as tmp:
-        result = asyncio.run(run(args.sessions, not args.no_load, Path(tmp), args.log))
+        result = asyncio.run(run(args.sessions, not args.no_load, Path(tmp), args.log, args.synapse_db))
     ok = report(result)
     print(
-        f"load average {os.getloadavg()[0]:.1f}; goal p50 ≤ 10 ms (window 1), max ≤ 30 ms under load "
-        f"(window 2), every message posted:",
+        f"Synapse on {args.synapse_db}; load average {os.getloadavg()[0]:.1f}; goal p50 ≤ 10 ms "
+        f"(window 1), max ≤ 30 ms under load (window 2), every message posted:",
         "OK" if ok else "MISSED",
     )
     return 0 if ok else 1

@@ -20,6 +20,7 @@ from bot.config import Config
 from bot.dev.localsynapse import LocalSynapse
 from tests.support.lotse import PASSWORD, Lotse
 from tests.support.schedule import expected_seconds, longest_first
+from tests.support.template_db import copy_migrated_sqlite, create_migrated_postgres
 
 # Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed
 # seed per test (HYPOTHESIS_PROFILE=ci, set by .ci/run): a gate must not fail on a counterexample that a
@@ -45,15 +46,26 @@ async def synapse(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Loc
         yield hs
 
 
-async def new_database_url(tmp_path: Path, backend: str) -> str:
-    """A fresh, empty database: an SQLite file, or a new PostgreSQL database on the CI server."""
+async def new_database_url(tmp_path: Path, backend: str, *, migrated: bool = False) -> str:
+    """A fresh, empty database: an SQLite file, or a new PostgreSQL database on the CI server.
+
+    ``migrated``: already at the newest revision, copied from a template this process migrated once
+    (tests/support/template_db.py), so the bot's start-up migration finds nothing to do. For the tests whose
+    subject is not the migration: on PostgreSQL, migrating costs each such test 2-4 s of waiting.
+    """
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / f'bot-{secrets.token_hex(3)}.db'}"
+        path = tmp_path / f"bot-{secrets.token_hex(3)}.db"
+        if migrated:
+            await copy_migrated_sqlite(path)
+        return f"sqlite+aiosqlite:///{path}"
     if not PG_URL:
         pytest.skip("PostgreSQL not available: set LOTSENBOT_TEST_PG_URL (see .ci/postgres.sh)")
     import asyncpg
 
     name = f"lb_{secrets.token_hex(6)}"
+    if migrated:
+        await create_migrated_postgres(PG_URL, name)
+        return f"{PG_URL.rpartition('/')[0]}/{name}"
     base, _, _db = PG_URL.replace("postgresql+asyncpg://", "postgresql://").rpartition("/")
     conn = await asyncpg.connect(f"{base}/{_db}")
     try:
@@ -98,7 +110,7 @@ class BotRunner:
             localpart = f"lotsenbot-{secrets.token_hex(3)}"
             self.user_id = await self.synapse.register_user(localpart, "bot-password")
             (self.tmp_path / "bot-password").write_text("bot-password")
-            self.db_url = await new_database_url(self.tmp_path, E2E_DB)
+            self.db_url = await new_database_url(self.tmp_path, E2E_DB, migrated=True)
         self.overrides = overrides or self.overrides
         self.app = App(self.config())
         await self.app.start()
@@ -154,8 +166,16 @@ async def team_room(coordinator: Lotse, bot: BotRunner, *members: Lotse, encrypt
     return room_id
 
 
+# ./dev test's PostgreSQL rerun collects only these folders (importing the unit tests too cost every process
+# of that run ~5 s of CPU); an end-to-end test anywhere else would silently miss that run.
+E2E_DIRS = ("tests/e2e/", "tests/resilience/")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under pytest-xdist, the long tests start first, spread over the workers (tests/support/schedule.py)."""
+    stray = [it.nodeid for it in items if it.get_closest_marker("e2e") and not it.nodeid.startswith(E2E_DIRS)]
+    if stray:
+        raise pytest.UsageError(f"end-to-end tests belong in {' or '.join(E2E_DIRS)}: {stray}")
     workers = int(getattr(config, "workerinput", {}).get("workercount", 0))
     if workers < 2 or config.getoption("dist") != "worksteal":
         return

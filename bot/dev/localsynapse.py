@@ -16,6 +16,7 @@ import ctypes
 import hashlib
 import hmac
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -36,6 +37,7 @@ from bot.dev.synapse_config import (
     effective_rate_limits,
     homeserver_config,
     log_config,
+    postgres_database,
     write_signing_key,
 )
 
@@ -112,6 +114,10 @@ class LocalSynapse:
     Use it as `async with LocalSynapse(tmp_path) as hs:` or call `start()`/`stop()` yourself. The data
     dir keeps its config, signing key and SQLite database between runs, so the demo can be restarted
     without re-creating users and rooms.
+
+    With `postgres` (a URL of any database on a PostgreSQL server whose user may create databases, e.g.
+    `LOTSENBOT_TEST_PG_URL`) a new data dir gets a fresh database of its own on that server instead of
+    SQLite — as production Synapse runs; `drop_database()` removes it after `stop()`.
     """
 
     def __init__(
@@ -120,8 +126,11 @@ class LocalSynapse:
         port: int | None = None,
         server_name: str = "localhost",
         rate_limits: dict[str, Any] | None = None,
+        postgres: str | None = None,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
+        self._postgres = postgres
+        self._database_url: str | None = None  # the PostgreSQL database made for this data dir
         self.server_name = server_name
         self._requested_port = port
         self._rate_limits = rate_limits
@@ -163,6 +172,16 @@ class LocalSynapse:
         """Whether the Synapse child process is alive."""
         return self._process is not None and self._process.returncode is None
 
+    @property
+    def database_url(self) -> str | None:
+        """The PostgreSQL database `start()` created for this data dir; None on SQLite."""
+        return self._database_url
+
+    @property
+    def pid(self) -> int | None:
+        """The Synapse process's id while it runs (the benchmarks read its CPU time from /proc)."""
+        return self._process.pid if self.running and self._process is not None else None
+
     def user_id(self, localpart: str) -> str:
         """Return the full Matrix ID of `localpart` on this server."""
         return f"@{localpart}:{self.server_name}"
@@ -187,6 +206,8 @@ class LocalSynapse:
             return
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._refuse_if_stale_instance_runs()
+        if self._postgres and not self.config_path.exists():
+            self._database_url = await _create_postgres_database(self._postgres)
         self._prepare_config()
         await self._spawn()
         try:
@@ -223,6 +244,20 @@ class LocalSynapse:
         await self.stop()
         self._requested_port = port
         await self.start(startup_timeout)
+
+    async def drop_database(self) -> None:
+        """Drop the PostgreSQL database `start()` created for this data dir (call after `stop()`)."""
+        if self._database_url is None:
+            return
+        import asyncpg  # only PostgreSQL runs need it
+
+        name = _plain_postgres_url(self._database_url).rpartition("/")[2]
+        conn = await asyncpg.connect(_plain_postgres_url(self._postgres or ""))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        finally:
+            await conn.close()
+        self._database_url = None
 
     # ------------------------------------------------------------------ admin API
 
@@ -327,7 +362,9 @@ class LocalSynapse:
 
     def _new_config(self) -> dict[str, Any]:
         """Build the homeserver.yaml contents (bot/dev/synapse_config.py)."""
-        return homeserver_config(self.server_name, self.url, self.port, self._rate_limits)
+        return homeserver_config(
+            self.server_name, self.url, self.port, self._rate_limits, database_url=self._database_url
+        )
 
     def _effective_rate_limits(self) -> dict[str, Any]:
         """Return the relaxed defaults with the caller's `rate_limits` deep-merged over them."""
@@ -385,3 +422,29 @@ class LocalSynapse:
                 continue
             parts.append(f"--- {path} (last {len(text)} lines) ---\n" + "\n".join(text))
         return "\n".join(parts) or "(no Synapse log written)"
+
+
+def _plain_postgres_url(url: str) -> str:
+    """`postgresql://…` for asyncpg, also from SQLAlchemy's `postgresql+asyncpg://…`."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+async def _create_postgres_database(server_url: str) -> str:
+    """Create an empty database for Synapse on the server of `server_url`; return its URL.
+
+    Synapse refuses a database whose collation is not C (its text ordering would differ from SQLite's
+    and from other servers'), so it is created from template0 with C collation and UTF-8.
+    """
+    import asyncpg  # only PostgreSQL runs need it
+
+    postgres_database(server_url)  # fails early on a malformed URL
+    plain = _plain_postgres_url(server_url)
+    name = f"synapse_{secrets.token_hex(6)}"
+    conn = await asyncpg.connect(plain)
+    try:
+        await conn.execute(
+            f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+        )
+    finally:
+        await conn.close()
+    return f"{plain.rpartition('/')[0]}/{name}"

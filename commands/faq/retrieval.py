@@ -13,9 +13,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
-from commands.faq import selfcal, weights
+from commands.faq import selfcal, verify, weights
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
@@ -31,6 +32,7 @@ from commands.faq.analysis import (
     tokenise,
     tokenise_entries,
 )
+from commands.faq.caches import QuestionWeights, TermHits
 from commands.faq.compounds import BUILTIN_ATOMS, CompoundSplitter, latin_plural, number_variants
 from commands.faq.decision import Calibration, Decision, Match, Thresholds, decide
 from commands.faq.german import split_compound, unknown_weight
@@ -58,6 +60,12 @@ class _Concept:
 class _QuestionTerm:
     term: str
     parts: tuple[str, ...]
+
+
+@lru_cache(maxsize=20_000)
+def _synonym_terms(word: str) -> tuple[tuple[str, ...], ...]:
+    """The general synonyms of a question word as stems (thesaurus and colloquial groups), once per word."""
+    return tuple(t for synonym in general_synonyms(normalise).get(word) if (t := analysed(synonym)))
 
 
 def _leaders(scores: dict[int, float], n: int) -> list[tuple[int, float]]:
@@ -89,8 +97,6 @@ class FaqIndex:
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
         self._questions: list[list[list[_QuestionTerm]]] = []
-        self._hits_cache: dict[str, dict[int, float]] = {}
-        self._reverse_cache: dict[int, list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]]] = {}
         self._build(synonyms)
         #: how well this KB finds its own left-out alternatives (commands/faq/selfcal.py); None if untested
         self.paraphrase_level: float | None = None
@@ -98,8 +104,7 @@ class FaqIndex:
             self.paraphrase_level = selfcal.paraphrase_level(
                 self.entries, lambda es: FaqIndex(es, synonyms, Thresholds(), self.calibration).search
             )
-            base = Thresholds()
-            thresholds = replace(base, abstain=base.abstain * selfcal.abstain_scale(self.paraphrase_level))
+            thresholds = selfcal.calibrated(Thresholds(), self.paraphrase_level)
         self.thresholds = thresholds
         self._doc_of = {entry.id: doc for doc, entry in enumerate(self.entries)}
         #: 👎 evidence: entry -> [(stems of the question, how often)]
@@ -130,13 +135,14 @@ class FaqIndex:
         }
         self._idf_unknown = math.log(1.0 + (n - 0.5) / 1.5)  # as rare as a word in one entry
         self._questions = [self._question_terms(fields) for fields in tokenised]
+        self._hits = TermHits(self._postings, self._idf)
+        self._weighted = QuestionWeights(self._questions, self._idf)
         self._intents = [{intent(q) for q in entry.questions} - {None} for entry in self.entries]
         self._noun_share = noun_shares(self.entries)
         self._families: dict[str, list[str]] = defaultdict(list)
         for term in self._postings:
             if len(term) >= 5:
                 self._families[term[:5]].append(term)
-        self._general = general_synonyms(normalise)
         self._opinions = SecondOpinions(self.entries)
         self._synonyms: list[list[tuple[str, ...]]] = []
         for group in synonyms:
@@ -219,26 +225,24 @@ class FaqIndex:
     # -- query
 
     def _concepts(self, question: str) -> list[_Concept]:
-        concepts: list[_Concept] = []
-        stems: list[str] = []
-        texts: list[str] = []
-        seen: set[str] = set()
+        words: dict[str, Token] = {}
         for tok in tokenise(question[:20_000]):
-            term = stem(tok.text)
-            if term in seen:
-                continue
-            seen.add(term)
-            concepts.append(self._concept(tok, term))
-            stems.append(term)
-            texts.append(tok.text)
-            if len(concepts) >= _MAX_CONCEPTS:
+            words.setdefault(stem(tok.text), tok)
+            if len(words) >= _MAX_CONCEPTS:
                 break
-        self._expand_joins(concepts, texts)
+        stems = list(words)
+        asked = frozenset(stems)
+        concepts = [self._concept(tok, term, asked) for term, tok in words.items()]
+        self._expand_joins(concepts, [tok.text for tok in words.values()])
         self._expand_synonyms(concepts, stems)
         return concepts
 
-    def _concept(self, tok: Token, term: str) -> _Concept:
-        """One question word with every form the KB may know it by, its weight and certainty."""
+    def _concept(self, tok: Token, term: str, asked: frozenset[str]) -> _Concept:
+        """One question word with every form the KB may know it by, its weight and certainty.
+
+        ``asked`` holds the stems of the whole question: a synonym that is another word of the
+        question ('Ideen vorstellen': 'Idee' ~ 'Vorstellung') would count that word twice.
+        """
         c = self._direct_forms(tok, term)
         for cand in self._family(term):
             near = abs(len(cand) - len(term)) <= 1  # 'beantragt' ~ 'beantrag': a participle ending
@@ -247,6 +251,8 @@ class FaqIndex:
                 c.weight, c.known = self._idf[cand], True
         if not c.known:
             self._fallback_forms(c, tok)
+        elif weights.KNOWN_THESAURUS > 0:
+            self._known_synonyms(c, tok, asked)
         factor = unknown_weight(tok.text) if not c.known else self._noun_factor(c.forms)
         c.weight *= factor
         c.noun = factor >= 1.0
@@ -291,9 +297,8 @@ class FaqIndex:
                 c.forms.append(((stem(rest),), weights.FORM_PREFIX))
                 c.weight, c.known = idf[stem(rest)], True
                 return
-        for synonym in self._general.get(tok.text):
-            other = analysed(synonym)
-            if other and all(t in postings for t in other):
+        for other in _synonym_terms(tok.text):
+            if all(t in postings for t in other):
                 c.forms.append((other, weights.FORM_THESAURUS))
                 if not c.known:
                     c.known, c.certainty = True, weights.THESAURUS_CERTAINTY
@@ -305,6 +310,13 @@ class FaqIndex:
                 c.forms.append(((cstem,), weights.FORM_TYPO[dist]))
                 c.weight = idf[cstem]
                 c.known = True
+
+    def _known_synonyms(self, c: _Concept, tok: Token, asked: frozenset[str]) -> None:
+        """A word the KB knows may stand in the right entry under a synonym ('Kennwort' / 'Passwort')."""
+        postings = self._postings
+        for other in _synonym_terms(tok.text):
+            if asked.isdisjoint(other) and all(t in postings for t in other):
+                c.forms.append((other, weights.FORM_THESAURUS * weights.KNOWN_THESAURUS))
 
     def _noun_factor(self, forms: list[tuple[tuple[str, ...], float]]) -> float:
         """1 for nouns, down to weights.VERB_WEIGHT for words the KB only writes in lower case."""
@@ -384,7 +396,7 @@ class FaqIndex:
                 query_terms.update(terms)
                 norm = sum(idf.get(t, unknown * weights.UNKNOWN_PART) for t in terms) or 1.0
                 scale = fweight / norm
-                hits = self._form_hits(terms)
+                hits = self._hits.form(terms)
                 if not best:  # the concept's first form with hits: nothing to compare against yet
                     best = {doc: s for doc, v in hits.items() if (s := v * scale) > 0.0}
                     continue
@@ -415,33 +427,6 @@ class FaqIndex:
                 rank *= 1.0 + weights.INTENT_BONUS  # on a near-tie, 'Wo …?' prefers an entry asking 'Wo …?'
             out.append((doc, rank, cov, rev, topic[doc] / nouns if nouns else 1.0))
         return self._second_opinions(question, out), known
-
-    def _form_hits(self, terms: tuple[str, ...]) -> dict[int, float]:
-        """Idf-weighted field weight of each entry holding a form's terms (summed over its terms).
-
-        A one-term form (most of them) returns its term's products as they are: no accumulator.
-        The returned map may be shared: callers only read it.
-        """
-        if len(terms) == 1:
-            return self._term_hits(terms[0])
-        acc: dict[int, float] = defaultdict(float)
-        for t in terms:
-            for doc, v in self._term_hits(t).items():
-                acc[doc] += v
-        return acc
-
-    def _term_hits(self, term: str) -> dict[int, float]:
-        """{entry: idf * field weight} of one term, kept once computed: common words recur in most
-        questions and their postings list most of a large KB. Dropped when a phrasing is learned."""
-        hits = self._hits_cache.get(term)
-        if hits is None:
-            p = self._postings.get(term)
-            w = self._idf.get(term, 0.0)
-            hits = {doc: w * fw for doc, fw in p.items()} if p else {}
-            if len(self._hits_cache) >= 5000:
-                self._hits_cache.clear()
-            self._hits_cache[term] = hits
-        return hits
 
     def _second_opinions(
         self, question: str, out: list[tuple[int, float, float, float, float]]
@@ -475,7 +460,7 @@ class FaqIndex:
     def _reverse(self, doc: int, query_terms: set[str]) -> float:
         """Share of the entry's own question that the user asked about (best phrasing)."""
         best = 0.0
-        for norm, terms in self._weighted_questions(doc):
+        for norm, terms in self._weighted.of(doc):
             hit = 0.0
             for term, w, parts in terms:
                 if term in query_terms:
@@ -485,24 +470,6 @@ class FaqIndex:
                     hit += w * share * weights.DERIVED
             best = max(best, hit / norm)
         return best
-
-    def _weighted_questions(self, doc: int) -> list[tuple[float, list[tuple[str, float, tuple[str, ...]]]]]:
-        """The entry's phrasings as (idf sum, [(term, idf, parts)]), skipping those without weight.
-
-        Kept per entry once asked for, and dropped when a learned phrasing changes the vocabulary
-        (add_phrasing), so the idf used is always the current one.
-        """
-        cached = self._reverse_cache.get(doc)
-        if cached is None:
-            idf = self._idf
-            cached = []
-            for terms in self._questions[doc]:
-                weighted = [(t.term, idf.get(t.term, 0.0), t.parts) for t in terms]
-                norm = sum(w for _, w, _ in weighted)
-                if norm > 0:
-                    cached.append((norm, weighted))
-            self._reverse_cache[doc] = cached
-        return cached
 
     def search(self, question: str, k: int = 3) -> list[Match]:
         """Top ``k`` entries with calibrated scores in [0, 1], best first."""
@@ -536,7 +503,7 @@ class FaqIndex:
         matches = tuple(self.search(question, k=max(k, 3)))
         if self._mismatches and matches:
             matches = self._weakened(question, matches)
-        return decide(matches, self.thresholds, k)
+        return decide(matches, self.thresholds, k, verify.checker(self, question))
 
     # -- learning from use
 
@@ -562,8 +529,8 @@ class FaqIndex:
         for term in derived:
             local.setdefault(term, weights.FIELD_LEARNED * weights.DERIVED)
         n = max(1, len(self.entries))
-        self._reverse_cache.clear()
-        self._hits_cache.clear()
+        self._weighted.clear()
+        self._hits.clear()
         for term, weight in local.items():
             if term in self._postings:
                 continue  # a word the KB already uses: learning it for this entry misled more than helped

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from commands.faq import colloquial
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path("/usr/share/openthesaurus-de/openthesaurus.txt")
@@ -105,7 +107,7 @@ class Synonyms:
 
 @cache
 def _synonyms(path: Path | None, normalise: Normaliser) -> Synonyms:
-    return Synonyms(_load(path), normalise)
+    return Synonyms([*_load(path), *colloquial.groups()], normalise)
 
 
 def general_synonyms(normalise: Normaliser) -> Synonyms:

@@ -28,6 +28,7 @@ def _from_bot(bot: BotRunner):
     return lambda e: e.get("sender") == bot.user_id and e.get("type") == "m.room.message"
 
 
+@pytest.mark.once  # texts and power levels: no rows of its own
 async def test_help_unknown_wrong_args_and_permission_in_room(lotsen, bot: BotRunner) -> None:
     await bot.start()
     coord = await lotsen("koordination")
@@ -53,6 +54,7 @@ async def test_help_unknown_wrong_args_and_permission_in_room(lotsen, bot: BotRu
     assert not lotse.undecryptable and not coord.undecryptable
 
 
+@pytest.mark.once  # thread relations; DM rows: test_votes_typed_in_the_room…
 async def test_dm_and_thread(lotsen, bot: BotRunner) -> None:
     await bot.start()
     lotse = await lotsen("lotse")
@@ -67,6 +69,7 @@ async def test_dm_and_thread(lotsen, bot: BotRunner) -> None:
     assert rel["rel_type"] == "m.thread" and rel["event_id"] == root
 
 
+@pytest.mark.once  # no encryption: the same rows as the encrypted ping
 async def test_unencrypted_room_works_too(lotsen, bot: BotRunner) -> None:
     await bot.start()
     coord = await lotsen("koordination")
@@ -101,6 +104,7 @@ async def test_restart_does_not_replay_and_old_messages_are_ignored(lotsen, bot:
     assert len(greetings) == 1
 
 
+@pytest.mark.once  # a timestamp filter before any row is written
 async def test_messages_before_the_bot_joined_are_not_acted_on(lotsen, bot: BotRunner) -> None:
     coord = await lotsen("koordination")
     room = await coord.create_room(encrypted=False)
@@ -118,6 +122,7 @@ async def test_messages_before_the_bot_joined_are_not_acted_on(lotsen, bot: BotR
     assert early not in answered
 
 
+@pytest.mark.once  # invite policy, decided before any row is written
 async def test_invite_from_stranger_is_declined_politely(lotsen, bot: BotRunner) -> None:
     coord = await lotsen("koordination")
     stranger = await lotsen("fremd")
@@ -137,6 +142,7 @@ async def test_invite_from_stranger_is_declined_politely(lotsen, bot: BotRunner)
     await coord.wait_member(allowed, bot.user_id)
 
 
+@pytest.mark.once  # a msgtype filter before any row is written
 async def test_other_bots_notices_are_ignored(lotsen, bot: BotRunner) -> None:
     await bot.start()
     coord = await lotsen("koordination")
@@ -174,6 +180,7 @@ async def test_undecryptable_message_gets_one_hint(lotsen, bot: BotRunner) -> No
     assert len(hints) == 1
 
 
+@pytest.mark.once  # Synapse's push rules
 async def test_announcement_ping_really_notifies(lotsen, bot: BotRunner) -> None:
     """A ping must reach people: Matrix's default push rules silence ``m.notice`` before mentions count.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -75,3 +76,49 @@ async def test_two_users_exchange_a_message(synapse: LocalSynapse, tmp_path: Pat
     finally:
         await alice.close()
         await bob.close()
+
+
+async def test_synapse_on_postgres_keeps_its_data_in_its_own_database(tmp_path: Path) -> None:
+    """``LocalSynapse(postgres=…)`` (the benchmarks' ``--synapse-db postgres``): a fresh database on the
+    server, used by Synapse (a message survives a restart, no SQLite file), dropped afterwards."""
+    pg_url = os.environ.get("LOTSENBOT_TEST_PG_URL")
+    if not pg_url:
+        pytest.skip("PostgreSQL not available: set LOTSENBOT_TEST_PG_URL")
+    import asyncpg
+
+    async def synapse_databases() -> set[str]:
+        conn = await asyncpg.connect("postgresql://" + pg_url.split("://", 1)[1])
+        try:
+            rows = await conn.fetch("SELECT datname FROM pg_database WHERE datname LIKE 'synapse_%'")
+        finally:
+            await conn.close()
+        return {r["datname"] for r in rows}
+
+    hs = LocalSynapse(tmp_path / "synapse", postgres=pg_url)
+    await hs.start()
+    assert hs.database_url is not None
+    name = hs.database_url.rpartition("/")[2]
+    try:
+        assert name in await synapse_databases()
+        alice_id = await hs.register_user("alice", PASSWORD)
+        alice = await _login(hs, "alice", tmp_path)
+        try:
+            room_id = (await alice.room_create(name="PG")).room_id
+            await alice.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": "auf PostgreSQL"})
+        finally:
+            await alice.close()
+        await hs.restart()
+        alice = await _login(hs, "alice", tmp_path)
+        try:
+            messages = await alice.room_messages(room_id, limit=20)
+            assert isinstance(messages, RoomMessagesResponse), messages
+            assert (alice_id, "auf PostgreSQL") in [
+                (e.sender, e.body) for e in messages.chunk if isinstance(e, RoomMessageText)
+            ]
+        finally:
+            await alice.close()
+        assert not (tmp_path / "synapse" / "homeserver.db").exists()
+    finally:
+        await hs.stop()
+        await hs.drop_database()
+    assert name not in await synapse_databases()

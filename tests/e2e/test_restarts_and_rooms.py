@@ -26,6 +26,7 @@ def _replies_to(event: dict, event_id: str) -> bool:
     return relates.get("m.in_reply_to", {}).get("event_id") == event_id
 
 
+@pytest.mark.once  # config validation of room ids
 async def test_a_room_version_12_room_id_in_rooms_is_accepted_at_start(lotsen, bot: BotRunner) -> None:
     coord = await lotsen("koordination")
     await bot.start()
@@ -137,6 +138,7 @@ async def test_a_lost_sync_token_inside_the_sync_cache_window_loses_nothing(
     assert "seen again while joined" in caplog.text
 
 
+@pytest.mark.once  # edit detection; its throttle row: test_undecryptable…
 async def test_an_edited_command_gets_a_hint_instead_of_silence(lotsen, bot: BotRunner) -> None:
     await bot.start()
     coord = await lotsen("koordination")
@@ -189,6 +191,7 @@ async def test_votes_typed_in_the_room_open_dms_without_losing_a_batch(
     assert not errors and "skipping it" not in caplog.text, errors
 
 
+@pytest.mark.once  # Synapse refusing a redaction; retro rows: test_retro…
 async def test_feedback_typed_in_the_room_says_truthfully_it_was_not_removed(lotsen, bot: BotRunner) -> None:
     """The bot has no power to redact in this room: Synapse refuses, and the reply must not claim removal."""
     await bot.start()

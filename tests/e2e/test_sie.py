@@ -11,7 +11,7 @@ from tests.conftest import BotRunner, team_room
 from tests.support.duform import PRONOUN
 from tests.support.voters import name_of, wait_listed
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.once]  # the Sie texts; its poll rows: test_polls on PostgreSQL
 
 START = "org.matrix.msc3381.poll.start"
 

@@ -211,6 +211,7 @@ class Recorder:
         nio_client.send = send
 
 
+@pytest.mark.once  # the HTTP client's timing; fan-out rows: test_fanout_to_50…
 async def test_every_429_is_waited_out_before_the_same_request_again(
     tight: LocalSynapse, tmp_path: Path
 ) -> None:

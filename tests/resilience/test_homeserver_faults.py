@@ -86,6 +86,7 @@ def throttled(caplog: pytest.LogCaptureFixture) -> int:
     return sum("Got 429" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.once  # Synapse's 429s; bursts: test_kill9_during_burst…
 async def test_tight_rate_limit_drops_nothing(tmp_path: Path, caplog) -> None:
     limits = {"rc_message": {"per_second": 2, "burst_count": 3}}
     async with LocalSynapse(tmp_path / "hs", rate_limits=limits) as hs:

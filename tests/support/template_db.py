@@ -5,12 +5,17 @@ times per run. This process migrates one template database once (with the real `
 each test gets a page-by-page copy of it (SQLite's backup API, so a WAL file cannot be half-copied): the
 same schema and revision stamp a migration would leave. Tests about migrations themselves migrate on
 their own (``tests/unit/test_storage.py``, ``tests/resilience/test_kill9_migration.py``).
+
+On PostgreSQL the same idea is ``CREATE DATABASE … TEMPLATE``: migrating a new database there takes 2-4 s of
+wall time (each DDL statement a round trip, each commit a flush), copying a migrated one about 0.5 s.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -20,6 +25,7 @@ from storage.db import Database
 
 _template: Path | None = None
 _template_pid = 0
+_pg_template: tuple[str, int] | None = None  # (database name, pid)
 
 
 async def _ensure_template() -> Path:
@@ -50,3 +56,45 @@ async def copy_migrated_sqlite(path: Path) -> None:
     finally:
         target.close()
         source.close()
+
+
+async def _ensure_pg_template(pg_url: str) -> str:
+    """Migrate this process's PostgreSQL template database once; returns its name."""
+    global _pg_template
+    if _pg_template is not None and _pg_template[1] == os.getpid():
+        return _pg_template[0]
+    import asyncpg
+
+    name = f"lb_template_{secrets.token_hex(6)}"
+    server = pg_url.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(server)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    db = Database(f"{pg_url.rpartition('/')[0]}/{name}")
+    try:
+        await db.migrate()
+    finally:
+        await db.close()  # a template must have no open connection when it is copied
+    _pg_template = (name, os.getpid())
+    return name
+
+
+async def create_migrated_postgres(pg_url: str, name: str) -> None:
+    """Create database ``name`` on the server of ``pg_url`` as a copy of the migrated template."""
+    import asyncpg
+
+    template = await _ensure_pg_template(pg_url)
+    conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        for attempt in range(50):
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                return
+            except asyncpg.ObjectInUseError:  # another copy from the same template at this instant
+                if attempt == 49:
+                    raise
+                await asyncio.sleep(0.1)
+    finally:
+        await conn.close()

@@ -88,3 +88,43 @@ def test_an_entry_that_matches_only_the_frame_of_a_question_is_offered_not_answe
     assert decision.kind != "answer"
     assert decision.matches[0].features["topic"] < 0.3
     assert index.decide("wie lange dauert mein ticket").kind == "answer"
+
+
+def test_a_word_the_kb_uses_elsewhere_still_finds_the_entry_that_says_it_another_way() -> None:
+    entries = [
+        _entry("passwort", "Wie ändere ich mein Passwort?", "Im Self-Service-Portal unter Sicherheit."),
+        # 'Kennwort' occurs in the KB, but only in an entry about something else
+        _entry(
+            "dateien",
+            "Wie verschicke ich große Dateien?",
+            "Mit dem Transferdienst; das Kennwort schickst du getrennt.",
+        ),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+    ]
+    index = FaqIndex.build(entries)
+    assert index.search("kennwort ändern")[0].entry.id == "passwort"
+    assert index.search("große dateien verschicken")[0].entry.id == "dateien"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("mein pw ist abgelaufen", "passwort"),
+        ("neues smartphone einrichten", "handy"),
+        ("perso verloren, was tun", "ausweis"),
+        ("mikro geht nicht in der videokonferenz", "mikrofon"),
+    ],
+)
+def test_colloquial_words_find_the_entry_written_in_office_german(question: str, expected: str) -> None:
+    entries = [
+        _entry("passwort", "Wie ändere ich mein Passwort?", "Im Self-Service-Portal unter Sicherheit."),
+        _entry("handy", "Wie richte ich ein Diensthandy ein?", "Mit der Anleitung im Intranet."),
+        _entry(
+            "ausweis",
+            "Was tue ich, wenn mein Personalausweis verloren ist?",
+            "Verlust beim Bürgerbüro melden.",
+        ),
+        _entry("mikrofon", "Mein Mikrofon funktioniert in der Videokonferenz nicht", "Prüfe die Freigabe."),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+    ]
+    assert FaqIndex.build(entries).search(question)[0].entry.id == expected
