@@ -10,16 +10,17 @@ N-room pair (1, 100, 1,000 by default; at stage 1 both pairs are alike, which sh
 
 Prints per stage and responder: round trip as the pinging user's observer sees it, the same by the
 homeserver's clock (ping's ``origin_server_ts`` → reply's), and for the bots their own processing time of
-the batches that carried a ping (DEBUG ``batch:`` line) and each process's CPU time per round trip (all
-four pings apart, so this is what one ping costs it, largely unaffected by other load on the machine).
-Then the ratios N/1 (goal ≤ 1.2 for the bot).
+the batches that carried a ping (DEBUG ``batch:`` line), and each process's CPU time per round trip of its
+own (what one ping costs it; unlike wall-clock times hardly affected by other load on the machine).
+Then the ratios N/1 (goal ≤ 1.2 for the bot), and how long an incremental sync that brings nothing new
+takes the homeserver for the 1-room and the N-room bot account, with the bot's sync filter and without.
 
 Set-up: rooms are public (joining needs no invite) with the owner (who pings), the responder's account
 and, in the ping rooms, one observer per responder; the filler rooms of the N-room pair are shared by
 both of them (created by the owner, joined by the bot's and the echo client's accounts through the
 client-server API, ``--concurrency`` at a time; the local Synapse has its rate limits lifted).
 
-Run: ``python benchmarks/rooms_scaling.py [--stages 1,100,1000] [--pings 30]``.
+Run: ``python benchmarks/rooms_scaling.py [--stages 1,100,1000] [--pings 30] [--synapse-db postgres]``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from benchmarks._scaling import growth, own_growth, pct, rotated  # noqa: E402
 from benchmarks.load_vote import PASSWORD, Observer, bounded, cpu_seconds, send, text, user  # noqa: E402
 from benchmarks.rooms import LogTail, batches, join, wait_for  # noqa: E402
 from bot.dev.localsynapse import LocalSynapse  # noqa: E402
+from bot.matrix.constants import SYNC_FILTER  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.support.process import BotProcess, bot_account, bot_password  # noqa: E402
 
@@ -169,6 +171,34 @@ async def measure(owner: AsyncClient, responders: list[Responder], n_pings: int)
     return {r.label: [ms for n, ms, _k in batches(r.tail.new()) if n] for r in responders if r.tail}
 
 
+async def sync_ms(client: AsyncClient, sync_filter: dict | None, n: int = 15) -> float:
+    """p50 of ``n`` incremental syncs that bring nothing new: the homeserver's fixed cost of one sync for
+    this account (its rooms), without any client work beyond sending the request and parsing the reply."""
+    first = await client.sync(timeout=0, sync_filter=sync_filter)
+    since = getattr(first, "next_batch", None)
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        resp = await client.sync(timeout=0, since=since, sync_filter=sync_filter)
+        times.append((time.perf_counter() - t0) * 1000)
+        since = getattr(resp, "next_batch", since)
+    return pct(times, 0.5)
+
+
+async def print_sync_costs(responders: list[Responder]) -> None:
+    """The same empty incremental sync for the 1-room and the N-room bot account, with the bot's filter and
+    without any (as the echo client asks)."""
+    bot_one, bot_many = responders[0], responders[1]
+    for name, sync_filter in (("the bot's filter", SYNC_FILTER), ("no filter", None)):
+        one = await sync_ms(bot_one.session, sync_filter)
+        many = await sync_ms(bot_many.session, sync_filter)
+        print(
+            f"  empty incremental sync, {name}: 1 room p50 {one:.1f} ms, N rooms {many:.1f} ms "
+            f"(ratio {many / one:.2f})",
+            flush=True,
+        )
+
+
 def print_stage(stage: int, responders: list[Responder], batch_ms: dict[str, list[float]]) -> None:
     print(f"stage {stage}: N = {stage} room(s); load average {os.getloadavg()[0]:.1f}", flush=True)
     for r in responders:
@@ -222,6 +252,7 @@ async def main(stages: list[int], n_pings: int, concurrency: int, synapse_db: st
                             await wait_for(r.bot, r.db, KNOWN, rooms_many if r.many else 1, 1800, r.label)
                     await asyncio.sleep(3)  # the joins' last syncs settle
                     print_stage(stage, responders, await measure(owner, responders, n_pings))
+                    await print_sync_costs(responders)
             finally:
                 for r in responders:
                     if r.observer is not None:

@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.dev.localsynapse import LocalSynapse
 from tests.support.lotse import PASSWORD, Lotse
 from tests.support.schedule import expected_seconds, longest_first
-from tests.support.template_db import copy_migrated_sqlite, create_migrated_postgres
+from tests.support.template_db import copy_migrated_sqlite, create_postgres_database
 
 # Locally every run explores new random examples (and replays failures from .hypothesis/). CI runs a fixed
 # seed per test (HYPOTHESIS_PROFILE=ci, set by .ci/run): a gate must not fail on a counterexample that a
@@ -60,19 +60,7 @@ async def new_database_url(tmp_path: Path, backend: str, *, migrated: bool = Fal
         return f"sqlite+aiosqlite:///{path}"
     if not PG_URL:
         pytest.skip("PostgreSQL not available: set LOTSENBOT_TEST_PG_URL (see .ci/postgres.sh)")
-    import asyncpg
-
-    name = f"lb_{secrets.token_hex(6)}"
-    if migrated:
-        await create_migrated_postgres(PG_URL, name)
-        return f"{PG_URL.rpartition('/')[0]}/{name}"
-    base, _, _db = PG_URL.replace("postgresql+asyncpg://", "postgresql://").rpartition("/")
-    conn = await asyncpg.connect(f"{base}/{_db}")
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return f"{PG_URL.rpartition('/')[0]}/{name}"
+    return await create_postgres_database(PG_URL, f"lb_{secrets.token_hex(6)}", migrated=migrated)
 
 
 @pytest.fixture

@@ -69,6 +69,12 @@ class Thresholds:
     #: unanswerable questions; it-servicedesk was unchanged (the same for cover 0.6-0.8, miss 0.2-0.5)
     rescue_cover: float = 0.7
     rescue_miss: float = 0.3
+    #: an answer the answer check (:data:`ANSWER_CHECK`) gives less than this chance of being right
+    #: is offered instead: a wrong answer costs the asker more than a choice of three. Chosen by
+    #: cross-validation between the dev sets (fitted on one, threshold chosen on it, measured on the
+    #: other, both ways): it-servicedesk answers to questions the KB does not answer 5 -> 2 of 20,
+    #: right 78.3 -> 77.5 %; sample wrong 2.9 -> 2.2 %, right 90.0 -> 88.8 % (docs/faq-eval.md)
+    answer_check: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -99,23 +105,96 @@ class EntryCheck:
     cover: float
     #: the largest share of the question's weight carried by one word the entry does not contain
     miss: float
+    #: the largest share carried by one word the whole KB does not know (not even through a form)
+    unknown: float = 0.0
 
 
 #: checks a match against the question it was found for
 Check = Callable[[Match], EntryCheck]
+_FULL = EntryCheck(1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """P(an answer is the right entry) from the match's signals and its entry check.
+
+    A logistic model fitted on the dev sets only (``python -m commands.faq.verifyfit``): each
+    question's best match is an example, right = 1, another entry or a question the KB does not
+    answer = 0. Used only to hold back answers (they become offers), never to make one.
+    """
+
+    FEATURES = (
+        "coverage",
+        "reverse",
+        "gap",
+        "agree1",
+        "agree2",
+        "known",
+        "topic",
+        "cover",
+        "miss",
+        "unknown",
+    )
+    weights: tuple[float, ...] = ()
+    bias: float = 0.0
+
+    @staticmethod
+    def inputs(m: Match, c: EntryCheck) -> list[float]:
+        f = m.features
+        agree = f.get("agree", 0.0)
+        return [
+            f.get("coverage", 0.0),
+            f.get("reverse", 0.0),
+            f.get("gap", 0.0),
+            float(agree >= 1),
+            float(agree >= 2),
+            f.get("known", 1.0),
+            f.get("topic", 1.0),
+            c.cover,
+            c.miss,
+            c.unknown,
+        ]
+
+    def __call__(self, m: Match, c: EntryCheck) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, self.inputs(m, c), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def doubts(self, m: Match, threshold: float, check: Check) -> bool:
+        """Whether P(right) < ``threshold``; the entry check runs only if the signals leave it open.
+
+        The check's three inputs lie in [0, 1], so the signals alone bound the result: a clear
+        answer (most of them) is decided without analysing the question a second time.
+        """
+        if threshold <= 0.0 or threshold >= 1.0:
+            return threshold >= 1.0  # 0 turns the check off, 1 doubts every answer
+        n = len(self.FEATURES) - 3
+        z = self.bias + sum(w * x for w, x in zip(self.weights[:n], self.inputs(m, _FULL)[:n], strict=True))
+        tail = self.weights[n:]
+        low = z + sum(min(0.0, w) for w in tail)
+        high = z + sum(max(0.0, w) for w in tail)
+        cut = math.log(threshold / (1.0 - threshold))
+        if low >= cut:
+            return False
+        if high < cut:
+            return True
+        return self(m, check(m)) < threshold
 
 
 def decide(matches: tuple[Match, ...], th: Thresholds, k: int = 3, check: Check | None = None) -> Decision:
     """Answer, offer up to ``k`` choices, or abstain, from the calibrated matches (best first).
 
-    With ``check``, a refusal is checked against the question's words: if the best entry contains
-    the question, it is offered rather than refused (an offer costs the asker a glance, a wrong
-    refusal the answer). Answers and offers are not checked, so they cost nothing extra. Turning
-    well-covered offers into answers was tried and dropped: on the dev sets it answered 9 more
-    questions right but also answered 5 questions the KB does not answer (docs/faq-eval.md).
+    With ``check``, the best entry is checked against the question's words. A refusal of an entry
+    that contains the question becomes an offer (an offer costs the asker a glance, a wrong refusal
+    the answer); an answer the answer check doubts becomes an offer (a wrong answer costs more than
+    a choice). Offers are left alone: turning well-covered offers into answers was tried and dropped,
+    on the dev sets it answered 9 more questions right but also 5 that the KB does not answer.
     """
     decision = _by_score(matches, th, k)
-    if check is not None and matches and decision.kind == "none" and _rescued(matches[0], th, check):
+    if check is None or not matches:
+        return decision
+    if decision.kind == "none" and _rescued(matches[0], th, check):
+        return _offer(matches, th, k)
+    if decision.kind == "answer" and ANSWER_CHECK.doubts(matches[0], th.answer_check, check):
         return _offer(matches, th, k)
     return decision
 
@@ -163,3 +242,10 @@ def _agreed(best: Match, th: Thresholds) -> bool:
         and f.get("known", 1.0) > th.answer_known
         and f.get("topic", 1.0) >= th.answer_topic
     )
+
+
+#: fitted on the dev sets `sample` and `it-servicedesk` (``python -m commands.faq.verifyfit``)
+ANSWER_CHECK = AnswerCheck(
+    weights=(2.152, 1.920, 0.440, 1.412, 1.326, 1.461, 1.382, 1.945, -1.025, -1.449),
+    bias=-5.645,
+)

@@ -42,17 +42,20 @@ def checker(index: FaqIndex, question: str) -> Check:
 
 def entry_check(index: FaqIndex, concepts: list, doc: int) -> EntryCheck:
     """Cover and largest miss of one entry (``doc``, its position in the index) for analysed concepts."""
-    idf, unknown, postings = index._idf, index._idf_unknown, index._postings
+    idf, rare, postings = index._idf, index._idf_unknown, index._postings
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return EntryCheck(0.0, 1.0)
-    covered = miss = 0.0
+    covered = miss = unknown = 0.0
     for c in concepts:
         best = 0.0
         for terms, form_weight in c.forms:
-            norm = sum(idf.get(t, unknown) for t in terms) or 1.0
+            norm = sum(idf.get(t, rare) for t in terms) or 1.0
             found = sum(idf.get(t, 0.0) for t in terms if doc in postings.get(t, ()))
             best = max(best, min(1.0, form_weight / _FULL_FORM) * found / norm)
         covered += c.weight * best
-        miss = max(miss, c.weight * (1.0 - best) / total)
-    return EntryCheck(covered / total, miss)
+        missing = c.weight * (1.0 - best) / total
+        miss = max(miss, missing)
+        if not c.known:
+            unknown = max(unknown, missing)
+    return EntryCheck(covered / total, miss, unknown)

@@ -58,43 +58,39 @@ async def copy_migrated_sqlite(path: Path) -> None:
         source.close()
 
 
-async def _ensure_pg_template(pg_url: str) -> str:
-    """Migrate this process's PostgreSQL template database once; returns its name."""
-    global _pg_template
-    if _pg_template is not None and _pg_template[1] == os.getpid():
-        return _pg_template[0]
+async def create_postgres_database(pg_url: str, name: str, *, migrated: bool = False) -> str:
+    """Create database ``name`` on the server of ``pg_url`` (empty, or a copy of the migrated template);
+    returns its SQLAlchemy URL."""
     import asyncpg
 
-    name = f"lb_template_{secrets.token_hex(6)}"
-    server = pg_url.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    db = Database(f"{pg_url.rpartition('/')[0]}/{name}")
-    try:
-        await db.migrate()
-    finally:
-        await db.close()  # a template must have no open connection when it is copied
-    _pg_template = (name, os.getpid())
-    return name
-
-
-async def create_migrated_postgres(pg_url: str, name: str) -> None:
-    """Create database ``name`` on the server of ``pg_url`` as a copy of the migrated template."""
-    import asyncpg
-
-    template = await _ensure_pg_template(pg_url)
+    template = await _ensure_pg_template(pg_url) if migrated else None
     conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         for attempt in range(50):
             try:
-                await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-                return
+                await conn.execute(
+                    f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+                )
+                break
             except asyncpg.ObjectInUseError:  # another copy from the same template at this instant
                 if attempt == 49:
                     raise
                 await asyncio.sleep(0.1)
     finally:
         await conn.close()
+    return f"{pg_url.rpartition('/')[0]}/{name}"
+
+
+async def _ensure_pg_template(pg_url: str) -> str:
+    """Migrate this process's PostgreSQL template database once; returns its name."""
+    global _pg_template
+    if _pg_template is not None and _pg_template[1] == os.getpid():
+        return _pg_template[0]
+    name = f"lb_template_{secrets.token_hex(6)}"
+    db = Database(await create_postgres_database(pg_url, name))
+    try:
+        await db.migrate()
+    finally:
+        await db.close()  # a template must have no open connection when it is copied
+    _pg_template = (name, os.getpid())
+    return name
