@@ -10,16 +10,17 @@ N-room pair (1, 100, 1,000 by default; at stage 1 both pairs are alike, which sh
 
 Prints per stage and responder: round trip as the pinging user's observer sees it, the same by the
 homeserver's clock (ping's ``origin_server_ts`` → reply's), and for the bots their own processing time of
-the batches that carried a ping (DEBUG ``batch:`` line) and each process's CPU time per round trip (all
-four pings apart, so this is what one ping costs it, largely unaffected by other load on the machine).
-Then the ratios N/1 (goal ≤ 1.2 for the bot).
+the batches that carried a ping (DEBUG ``batch:`` line), and each process's CPU time per round trip of its
+own (what one ping costs it; unlike wall-clock times hardly affected by other load on the machine).
+Then the ratios N/1 (goal ≤ 1.2 for the bot), and how long an incremental sync that brings nothing new
+takes the homeserver for the 1-room and the N-room bot account, with the bot's sync filter and without.
 
 Set-up: rooms are public (joining needs no invite) with the owner (who pings), the responder's account
 and, in the ping rooms, one observer per responder; the filler rooms of the N-room pair are shared by
 both of them (created by the owner, joined by the bot's and the echo client's accounts through the
 client-server API, ``--concurrency`` at a time; the local Synapse has its rate limits lifted).
 
-Run: ``python benchmarks/rooms_scaling.py [--stages 1,100,1000] [--pings 30]``.
+Run: ``python benchmarks/rooms_scaling.py [--stages 1,100,1000] [--pings 30] [--synapse-db postgres]``.
 """
 
 from __future__ import annotations
