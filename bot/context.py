@@ -49,6 +49,8 @@ class Messenger(Protocol):
     def is_encrypted(self, room_id: str) -> bool: ...
     async def redact(self, room_id: str, event_id: str, *, reason: str | None, txn_id: str) -> None: ...
     async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str: ...
+    async def known_direct_room(self, user_id: str) -> str | None: ...
+    def rate_limited(self) -> bool: ...
     def room_members(self, room_id: str) -> list[str]: ...
     def display_name(self, room_id: str, user_id: str) -> str: ...
     def is_dm(self, room_id: str) -> bool: ...
@@ -180,9 +182,19 @@ class Context:
                 content["m.relates_to"] = relates
         return await self.send_content(content, room_id=room_id)
 
-    async def dm(self, user_id: str, markdown: str) -> str:
-        """Write to someone privately; it notifies them (``m.text``), as a DM from a colleague would."""
-        room_id = await self.messenger.direct_room(user_id)
+    async def dm(self, user_id: str, markdown: str) -> str | None:
+        """Write to someone privately; it notifies them (``m.text``), as a DM from a colleague would.
+
+        Into an existing DM right away (the event id is returned). A new DM is queued instead (None): it
+        is opened and sent in the background, at most once, so that no handler waits seconds for a room
+        to be created while other rooms' commands wait for it (``bot/fanout.py``, ``queue_dm``).
+        """
+        room_id = await self.messenger.known_direct_room(user_id)
+        if room_id is None:
+            from bot import fanout
+
+            await fanout.queue_dm(self, user_id, markdown)
+            return None
         return await self.say(markdown, room_id=room_id, mention_users=[user_id])
 
     async def fan_out(

@@ -12,6 +12,14 @@ transaction, so a feature only *enqueues* (``Context.fan_out``, in its own trans
   passed nothing more is sent.
 * **Rate limits.** Sends go one at a time; a 429 ``M_LIMIT_EXCEEDED`` is waited out for exactly its
   ``retry_after_ms`` by the Matrix client (``max_limit_exceeded=None``), with no retry in between.
+* **New DMs ahead of the sends.** Opening a DM (create the room, wait until the main sync loop brings it
+  encrypted with the invitee in it, share the room key with the invitee's devices) takes seconds, longer
+  than a send; one after the other it was the
+  fan-out's bottleneck once the bot's rate limit is lifted. So the DMs of the next ``OPEN_AHEAD`` people in
+  line who have none yet are opened alongside (at most that many at a time), and each send waits only for
+  its own. Synapse counts a room creation against ``rc_message`` like a message (and against
+  ``rc_room_creation``): while the homeserver answers 429, the limit and not the opening sets the pace, and
+  requests side by side would only collect more 429s, so then only the DM needed now is opened.
 * **At most once per person.** A row is marked *attempted* before its send and *sent* after it, and the
   send's transaction id is fixed (``lbfo<token>.<seq>``). After a crash between the two, the send is
   repeated with the same id and the homeserver returns the first event instead of posting again (Synapse
@@ -21,6 +29,11 @@ transaction, so a feature only *enqueues* (``Context.fan_out``, in its own trans
   200 verschickt") — not more often than every tenth of the way and ``STATUS_MIN_SECONDS``, since each
   edit costs one message of the same rate limit — and a last time with what was skipped or failed.
 * **Privacy.** ``storage/fanout.py``: a private fan-out lists everybody and never skips anyone.
+* **One DM that needs a new room** (``Context.dm``, ``queue_dm``) goes the same way, as a fan-out to one
+  person without a status message: opening the room takes seconds, and a handler awaiting it would hold
+  up every other room's commands (the sync loop waits for the handler, and on SQLite the handler's
+  transaction holds the single write lock meanwhile). Queued in the caller's transaction, it is sent at
+  most once like any fan-out, ahead of fan-outs due later than ``DM_WITHIN``; when done its row is deleted.
 """
 
 from __future__ import annotations
@@ -36,7 +49,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import fanout_texts as _texts  # noqa: F401 (registers the status texts)
@@ -56,6 +69,9 @@ DEDUPE_WINDOW = timedelta(hours=20)  # Synapse remembers (device, transaction id
 STATUS_MIN_SECONDS = 30.0  # under the default 0.2 messages/s an edit then costs at most 1 of 6
 IDLE_POLL_SECONDS = 30.0
 BACKOFF_START, BACKOFF_MAX = 1.0, 15.0
+DM_KIND = "dm"  # the fan-outs of one that Context.dm queues
+DM_WITHIN = timedelta(days=1)  # their place in line: before fan-outs due later
+OPEN_AHEAD = 3  # DMs opened ahead of the sends (at most this many at a time)
 ATTEMPTS = 3  # unexpected errors for one person before they are counted as failed
 PRIVATE_TABLES = ("fanouts", "fanout_recipients")
 
@@ -102,6 +118,7 @@ async def enqueue(
     private: bool = False,
     payload: dict[str, Any] | None = None,
     room_id: str | None = None,
+    quiet: bool = False,
 ) -> Fanout | None:
     """Queue ``markdown`` for each recipient (in this order) and post the status message.
 
@@ -134,7 +151,8 @@ async def enqueue(
     ctx.session.add(fan)
     await ctx.session.flush()
     ctx.session.add_all(FanoutRecipient(fanout_id=fan.id, seq=i, user_id=p) for i, p in enumerate(people))
-    fan.status_event_id = await ctx.say(status_markdown(fan, final=False), room_id=fan.room_id)
+    if not quiet:
+        fan.status_event_id = await ctx.say(status_markdown(fan, final=False), room_id=fan.room_id)
     engine = ctx.session.bind
 
     async def wake() -> None:
@@ -144,6 +162,21 @@ async def enqueue(
 
     after_commit(ctx.session, wake)
     return fan
+
+
+async def queue_dm(ctx: Context, user_id: str, markdown: str) -> None:
+    """One DM to a person the bot has no DM room with yet: sent in the background, once (see above)."""
+    await enqueue(
+        ctx,
+        f"{DM_KIND}:{ctx.next_txn()}",  # the same for a redone event: queued once
+        [user_id],
+        markdown,
+        title="",
+        deadline=ctx.now() + DM_WITHIN,
+        private=True,  # its text and recipient are wiped from the disk once it is out
+        room_id=ctx.room_id or "",
+        quiet=True,
+    )
 
 
 def status_markdown(fan: Fanout, *, final: bool, eta_seconds: float | None = None) -> str:
@@ -203,6 +236,7 @@ class FanoutWorker:
         self._errors: dict[tuple[int, int], int] = {}
         self._pace: dict[int, deque[float]] = {}  # fan-out → monotonic times of its recent sends
         self._last_status: dict[int, tuple[float, int]] = {}  # fan-out → (monotonic, sent) at last edit
+        self._opening: dict[str, asyncio.Task[str]] = {}  # person → their DM being opened ahead
         self.sent = 0
 
     def start(self, ready: asyncio.Event) -> None:
@@ -220,6 +254,8 @@ class FanoutWorker:
         _workers.discard(self)
         self._stop.set()
         self._wake.set()
+        for task in self._opening.values():
+            task.cancel()  # a DM half opened is found again (``known_direct_room``), not opened twice
         if self._task is not None:
             try:
                 await asyncio.wait_for(asyncio.shield(self._task), 10 if drain else 0)
@@ -272,6 +308,8 @@ class FanoutWorker:
                 return False
             fan, row = picked
             send = await self._prepare(session, fan, row)
+            if send:
+                await self._open_ahead(session)
             attempt = Attempt(
                 fan_id=fan.id,
                 seq=row.seq,
@@ -293,18 +331,42 @@ class FanoutWorker:
         return True
 
     async def _next(self, session: AsyncSession) -> tuple[Fanout, FanoutRecipient] | None:
-        query = (
-            select(Fanout, FanoutRecipient)
-            .join(FanoutRecipient, FanoutRecipient.fanout_id == Fanout.id)
-            .where(and_(Fanout.state == "running", FanoutRecipient.state == "pending"))
-            .order_by(Fanout.deadline.is_(None), Fanout.deadline, Fanout.id, FanoutRecipient.seq)
-            .limit(1)
-        )
+        query = _in_line(select(Fanout, FanoutRecipient)).limit(1)
         found = (await session.execute(query)).first()
         if found is None:
             await self._finish_empty(session)
             return None
         return found[0], found[1]
+
+    async def _open_ahead(self, session: AsyncSession) -> None:
+        """Start opening the DMs of the next people in line who have none yet (this one included)."""
+        ahead = 1 if self.messenger.rate_limited() else OPEN_AHEAD
+        query = _in_line(select(FanoutRecipient.user_id)).where(FanoutRecipient.room_id.is_(None))
+        window = list(dict.fromkeys((await session.scalars(query.limit(ahead))).all()))
+        for user, task in list(self._opening.items()):
+            if task.done() and user not in window:  # dropped meanwhile (voted, expired): forget it
+                del self._opening[user]
+                if not task.cancelled() and task.exception() is not None:
+                    log.info("fan-out: opening an unneeded DM failed (%s)", task.exception())
+        for user in window:
+            if user in self._opening or len(self._opening) >= ahead:
+                continue
+            if await self.messenger.known_direct_room(user) is not None:
+                continue
+            self._opening[user] = asyncio.create_task(self._open(user), name="lotsenbot-fanout-open")
+
+    async def _open(self, user_id: str) -> str:
+        """Open the DM and share its room key already (``prepare_send``): the send then only encrypts."""
+        room_id = await self.messenger.direct_room(user_id, own_sync=False)
+        await self.messenger.prepare_send(room_id)
+        return room_id
+
+    async def _room_for(self, user_id: str) -> str:
+        """The person's DM: the one opened ahead for them (its error, if any, is this send's), or now."""
+        task = self._opening.pop(user_id, None)
+        if task is not None:
+            return await task
+        return await self.messenger.direct_room(user_id, own_sync=False)
 
     async def _prepare(self, session: AsyncSession, fan: Fanout, row: FanoutRecipient) -> bool:
         """Before any send: expired, unsure, no longer needed — or go (then marked as attempted)."""
@@ -341,7 +403,7 @@ class FanoutWorker:
 
         key = (attempt.fan_id, attempt.seq)
         try:
-            room_id = attempt.room_id or await self.messenger.direct_room(attempt.user_id, own_sync=False)
+            room_id = attempt.room_id or await self._room_for(attempt.user_id)
             async with self.db.transaction() as session:
                 row = await session.get(FanoutRecipient, key)
                 assert row is not None
@@ -383,6 +445,8 @@ class FanoutWorker:
         fan.state = "done"
         fan.finished_at = self.clock()
         await session.execute(FanoutRecipient.__table__.delete().where(FanoutRecipient.fanout_id == fan.id))
+        if fan.kind == DM_KIND:  # no status to edit, no counts anybody reads: nothing of it stays
+            await session.delete(fan)
         if fan.private:
             scrub_after_commit(session, full=PRIVATE_TABLES)
 
@@ -438,3 +502,13 @@ class FanoutWorker:
         rate = (len(times) - 1) / max(times[-1] - times[0], 1e-6)
         left = fan.total - fan.sent - fan.skipped - fan.failed - fan.expired - fan.unsure
         return left / rate
+
+
+def _in_line(query: Select[Any]) -> Select[Any]:
+    """Pending recipients in order of need: earliest deadline first, then oldest fan-out, then its order."""
+    return (
+        query.select_from(Fanout)
+        .join(FanoutRecipient, FanoutRecipient.fanout_id == Fanout.id)
+        .where(and_(Fanout.state == "running", FanoutRecipient.state == "pending"))
+        .order_by(Fanout.deadline.is_(None), Fanout.deadline, Fanout.id, FanoutRecipient.seq)
+    )

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from nio import AsyncClient, AsyncClientConfig, LoginResponse, SyncResponse, WhoamiResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    LoginResponse,
+    SyncResponse,
+    WhoamiResponse,
+)
 
 from bot import directs
 from bot.config import Config
@@ -81,6 +88,8 @@ class MatrixBot(EventsMixin, TrustMixin, RoomsMixin, SendingMixin):
             self._query_keys, enforce=config.matrix.trust == "cross-signed", on_change=self._rotate_for
         )
         self.backup: KeyBackup | None = None  # server-side key backup, set up when the sync loop starts
+        self._limited_until = 0.0  # monotonic; see SendingMixin.rate_limited
+        self.client.add_response_callback(self._note_limited, ErrorResponse)  # type: ignore[arg-type]
 
     # ---------------------------------------------------------------------------------- login
 

@@ -21,6 +21,7 @@ from storage.idempotent import insert_ignore
 from storage.models import BotRoom, KeyValue
 
 log = logging.getLogger(__name__)
+LIMIT_MEMORY = 5.0  # seconds after a 429's retry_after that the bot still counts as rate limited
 REMEMBER_ATTEMPTS = 6  # background writes of a new DM's rows; each waits up to the busy timeout
 
 
@@ -50,8 +51,7 @@ class SendingMixin:
             return
         async with self._send_lock.setdefault(room_id, asyncio.Lock()):
             try:
-                if self.trust.enforce:
-                    await self.trust.refresh(list(self.client.rooms[room_id].users))
+                await self._refresh_member_keys(room_id)
                 if not self.client.rooms[room_id].members_synced:
                     await self.client.joined_members(room_id)
                     if self.client.should_query_keys:
@@ -66,11 +66,10 @@ class SendingMixin:
     ) -> str:
         delay = BACKOFF_START
         refused: str | None = None
-        if self.trust.enforce and self.is_encrypted(room_id):
-            try:  # who may get the room key: ask about members the cache does not know (yet)
-                await self.trust.refresh(list(self.client.rooms[room_id].users))
-            except (aiohttp.ClientError, TimeoutError, HomeserverUnavailable) as exc:
-                log.warning("key query before sending to %s failed (%s); sharing as last known", room_id, exc)
+        try:
+            await self._refresh_member_keys(room_id)
+        except (aiohttp.ClientError, TimeoutError, HomeserverUnavailable) as exc:
+            log.warning("key query before sending to %s failed (%s); sharing as last known", room_id, exc)
         for attempt in range(SEND_ATTEMPTS):
             try:
                 resp = await self.client.room_send(
@@ -95,6 +94,22 @@ class SendingMixin:
         if refused:
             raise SendError(f"could not send to {room_id}: {refused}")
         raise HomeserverUnavailable(f"could not send to {room_id} after {SEND_ATTEMPTS} attempts")
+
+    async def _refresh_member_keys(self, room_id: str) -> None:
+        """Who may get the room key (``trust = "cross-signed"``): ask about members the cache does not know
+        yet. Both the send and its preparation do it; without enforcement, or unencrypted, nothing to ask."""
+        if self.trust.enforce and self.is_encrypted(room_id):
+            await self.trust.refresh(list(self.client.rooms[room_id].users))
+
+    async def _note_limited(self, resp: Any) -> None:
+        """nio calls this with each 429 before it waits the answer's ``retry_after_ms`` out."""
+        if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
+            retry = (getattr(resp, "retry_after_ms", None) or 5000) / 1000
+            self._limited_until = max(self._limited_until, time.monotonic() + retry + LIMIT_MEMORY)
+
+    def rate_limited(self) -> bool:
+        """Whether the homeserver is holding the bot to its rate limit right now (a 429 lately)."""
+        return time.monotonic() < self._limited_until
 
     async def upload(self, data: bytes, *, filename: str, mimetype: str, encrypt: bool) -> dict[str, Any]:
         """Upload a file; for encrypted rooms the media store only sees ciphertext (``file``, not ``url``)."""
@@ -136,15 +151,9 @@ class SendingMixin:
         Olm message twice breaks the session ("decryption failed", lost room keys).
         """
         key = f"dm:{user_id}"
-        async with self.db.transaction() as session:
-            row = await session.get(KeyValue, key)
-        if row is not None and row.value in self.client.rooms:
-            return row.value
-        for room_id, room in self.client.rooms.items():
-            members = set(room.users) | set(room.invited_users)
-            if members == {self.user_id, user_id} and self.is_dm(room_id):
-                self._store_later(KeyValue(key=key, value=room_id))
-                return room_id
+        known = await self.known_direct_room(user_id)
+        if known is not None:
+            return known
         resp = await self.client.room_create(
             is_direct=True,
             invite=[user_id],
@@ -170,6 +179,29 @@ class SendingMixin:
         await self.client.sync(timeout=0, sync_filter=json.dumps(SYNC_FILTER))
         await self._crypto_housekeeping()
         return resp.room_id
+
+    async def known_direct_room(self, user_id: str) -> str | None:
+        """The bot's DM with ``user_id`` if it has one already (nothing is created; no write waited for).
+
+        Remembered as ``dm:<user>``; else found among the joined rooms: made as a DM, or created by the bot
+        itself (it creates rooms only as DMs) with just this person in it. The second finds again a DM
+        whose ``dm:`` row was lost to a kill -9 right after the room was created, instead of opening
+        another one for the same person.
+        """
+        key = f"dm:{user_id}"
+        async with self.db.transaction() as session:
+            row = await session.get(KeyValue, key)
+        if row is not None and row.value in self.client.rooms:
+            return row.value
+        for room_id, room in list(self.client.rooms.items()):
+            members = set(room.users) | set(room.invited_users)
+            if members != {self.user_id, user_id}:
+                continue
+            if self.is_dm(room_id) or self._creators.get(room_id) == {self.user_id}:
+                self._direct.add(room_id)
+                self._store_later(KeyValue(key=key, value=room_id))
+                return room_id
+        return None
 
     async def _room_arrives(self, room_id: str, user_id: str, seconds: float = 60) -> bool:
         """Wait until the main sync loop has brought ``room_id`` into nio's rooms, encrypted and with

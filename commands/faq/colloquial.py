@@ -50,9 +50,30 @@ Phishing, Betrugsmail, Spam
 Login, Anmeldung, einloggen, anmelden
 Account, Konto, Benutzerkonto
 USB-Stick, Stick, Speicherstick
+daheim, zuhause, zu Hause
 """
 
 
 def groups() -> list[tuple[str, ...]]:
     """The groups as written (one set per line, comma-separated; a term may have two words)."""
     return [tuple(w.strip() for w in line.split(",")) for line in _GROUPS_RAW.strip().splitlines()]
+
+
+#: spoken short forms of directional prefixes ('runterladen', 'reinkommen', 'rausfinden'), normalised
+_SPOKEN_PREFIXES = (
+    ("runter", "herunter"),
+    ("rauf", "herauf"),
+    ("raus", "heraus"),
+    ("rein", "herein"),
+    ("rueber", "heruber"),
+    ("rüber", "herüber"),
+    ("ruber", "heruber"),
+)
+
+
+def written(word: str) -> str | None:
+    """The written form of a spoken verb ('runterladen' -> 'herunterladen'), or None."""
+    for short, full in _SPOKEN_PREFIXES:
+        if word.startswith(short) and len(word) - len(short) >= 4:
+            return full + word[len(short) :]
+    return None

@@ -112,13 +112,14 @@ async def faq_antworten(
     if entry is not None:
         item.status, item.saved_entry_id = "saved", entry.id
         await learning.record(ctx, entry.id, "phrasing", asked.question, "coordinator")
-    store.add_reply(ctx.session, event_id, asked.id, item.saved_entry_id)
+    if event_id is not None:  # a DM queued for a new room: its 👍/👎 cannot be attributed
+        store.add_reply(ctx.session, event_id, asked.id, item.saved_entry_id)
     item.status = "answered" if item.status != "saved" else "saved"
     item.answer, item.answered_by, item.answered_at = answer, ctx.sender, ctx.now()
     await ctx.reply(ctx.t("faq.answered", who=who(ctx, item.room_id, item.sender), number=nr))
 
 
-async def _send_answer(ctx: Context, item: FaqUnanswered, md: str, privat: bool) -> str:
+async def _send_answer(ctx: Context, item: FaqUnanswered, md: str, privat: bool) -> str | None:
     """As a reply to the question in its room; as a DM if asked so, or if the room cannot be reached."""
     if privat:
         return await ctx.dm(item.sender, md)

@@ -75,6 +75,14 @@ class Thresholds:
     #: other, both ways): it-servicedesk answers to questions the KB does not answer 5 -> 2 of 20,
     #: right 78.3 -> 77.5 %; sample wrong 2.9 -> 2.2 %, right 90.0 -> 88.8 % (docs/faq-eval.md)
     answer_check: float = 0.6
+    #: per-KB answer bar for a match below ``confident`` (commands/faq/selfcal.py lowers it on a KB
+    #: whose own paraphrases score low; 1.0 = off). Such a match is answered when no runner-up
+    #: scores more than ``clear_margin`` of it, it covers the question's topic like a confident
+    #: answer must, and the answer check gives it at least ``clear_check``. Chosen by
+    #: cross-validation across the three dev sets (docs/faq-eval.md)
+    clear_answer: float = 1.0
+    clear_margin: float = 0.5
+    clear_check: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,8 @@ def decide(matches: tuple[Match, ...], th: Thresholds, k: int = 3, check: Check 
         return _offer(matches, th, k)
     if decision.kind == "answer" and ANSWER_CHECK.doubts(matches[0], th.answer_check, check):
         return _offer(matches, th, k)
+    if decision.kind == "unsure" and _clear(matches, th, check):
+        return _answer(matches, th)
     return decision
 
 
@@ -231,6 +241,24 @@ def _rescued(best: Match, th: Thresholds, check: Check) -> bool:
     """The refused entry contains (nearly) every word of the question: worth offering."""
     c = check(best)
     return c.cover >= th.rescue_cover and c.miss <= th.rescue_miss
+
+
+def _clear(matches: tuple[Match, ...], th: Thresholds, check: Check) -> bool:
+    """An offered match that clears this KB's own answer bar with no close rival: answer it.
+
+    The bar (``clear_answer``) is set per KB from how high its paraphrases score; the guards are
+    the ones a confident answer passes (known share, topic) plus a margin over the runner-up and
+    the answer check at a lower level, so a hard negative that only shares words is still offered.
+    """
+    best = matches[0]
+    if not th.clear_answer <= best.score < th.confident:
+        return False
+    f = best.features
+    if f.get("known", 1.0) <= th.answer_known or f.get("topic", 1.0) < th.answer_topic:
+        return False
+    if len(matches) > 1 and matches[1].score > th.clear_margin * best.score:
+        return False
+    return not ANSWER_CHECK.doubts(best, th.clear_check, check)
 
 
 def _agreed(best: Match, th: Thresholds) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from commands.faq import selfcal, verify, weights
+from commands.faq import colloquial, selfcal, verify, weights
 from commands.faq.analysis import (
     PREFIX_RE,
     PREFIXES,
@@ -291,6 +291,11 @@ class FaqIndex:
                 c.forms.append(((ostem,), weights.FORM_MORPH))
                 c.weight, c.known = idf[ostem], True
                 return
+        spoken = colloquial.written(tok.text)  # 'runterladen' -> 'herunterladen'
+        if spoken is not None and stem(spoken) in postings:
+            c.forms.append(((stem(spoken),), weights.FORM_MORPH))
+            c.weight, c.known = idf[stem(spoken)], True
+            return
         for pre in PREFIXES:
             rest = tok.text[len(pre) :]
             if tok.text.startswith(pre) and len(rest) >= 5 and stem(rest) in postings:

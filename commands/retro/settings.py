@@ -21,9 +21,9 @@ class RetroSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_group: int = Field(3, ge=1, le=100)
-    # `!retro start` also invites everyone of the room by DM (bot/fanout.py). Off by default: with it on,
-    # a kill -9 during the interviews left one Lotse's messages unanswered (README, "DM fan-out").
-    invite_by_dm: bool = False
+    # `!retro start` also invites everyone of the room by DM (bot/fanout.py); `false` leaves it at the
+    # announcement in the room.
+    invite_by_dm: bool = True
 
 
 def settings(ctx: Context) -> RetroSettings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,6 +51,7 @@ class FakeMessenger:
     redacted: list[str] = field(default_factory=list)
     prepared: list[str] = field(default_factory=list)  # rooms a held send was prepared for (keys shared)
     refuse_redactions: bool = False
+    limited: bool = False  # the homeserver answers 429 (rate_limited)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _by_txn: dict[str, str] = field(default_factory=dict)
 
@@ -78,6 +80,16 @@ class FakeMessenger:
         self.redacted.append(event_id)
 
     async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        return self._dm(user_id)
+
+    def rate_limited(self) -> bool:
+        return self.limited
+
+    async def known_direct_room(self, user_id: str) -> str | None:
+        """Here every DM exists already (opening one takes no time), so ``ctx.dm`` sends right away."""
+        return self._dm(user_id)
+
+    def _dm(self, user_id: str) -> str:
         room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
         self.members.setdefault(room, [BOT, user_id])
         return room
@@ -108,6 +120,46 @@ class FakeMessenger:
         return [s.body for s in self.sent if room_id is None or s.room_id == room_id]
 
 
+class SlowDMs(FakeMessenger):
+    """DM rooms exist only once opened, and opening one waits for ``gate`` — on a real homeserver it takes
+    seconds (room creation, the room arriving by sync). Counts the openings and how many ran at once."""
+
+    def __init__(self, busy_at: int = 1) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.busy = asyncio.Event()  # set once ``busy_at`` openings are under way at the same time
+        self.busy_at = busy_at
+        self.dm_sent = asyncio.Event()
+        self.opening = 0
+        self.peak = 0
+        self.opened: list[str] = []
+
+    async def known_direct_room(self, user_id: str) -> str | None:
+        room = f"!dm-{user_id.strip('@').split(':')[0]}:test"
+        return room if room in self.members else None
+
+    async def direct_room(self, user_id: str, *, own_sync: bool = True) -> str:
+        assert not own_sync, "DMs are opened beside the sync loop, which brings the new room"
+        if await self.known_direct_room(user_id) is None:
+            self.opening += 1
+            self.peak = max(self.peak, self.opening)
+            if self.opening >= self.busy_at:
+                self.busy.set()
+            try:
+                await self.gate.wait()
+                await asyncio.sleep(0.01)
+            finally:
+                self.opening -= 1
+            self.opened.append(user_id)
+        return await super().direct_room(user_id, own_sync=own_sync)
+
+    async def send(self, room_id: str, content: dict[str, Any], *, event_type: str, txn_id: str) -> str:
+        event_id = await super().send(room_id, content, event_type=event_type, txn_id=txn_id)
+        if room_id.startswith("!dm-"):
+            self.dm_sent.set()
+        return event_id
+
+
 class FakeClock:
     def __init__(self, start: datetime | None = None) -> None:
         self.current = start or datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -133,14 +185,21 @@ def make_config(data_dir: Path, **sections: dict[str, Any]) -> Config:
 class Harness:
     """A dispatcher over a real (SQLite) database and a fake messenger: feed it events, read replies."""
 
-    def __init__(self, tmp_path: Path, *, db_url: str | None = None, **sections: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        db_url: str | None = None,
+        messenger: FakeMessenger | None = None,
+        **sections: dict[str, Any],
+    ) -> None:
         from commands import load_all
 
         load_all()
         self.config = make_config(tmp_path, **sections)
         self._db_path = None if db_url else tmp_path / "test.db"
         self.db = Database(db_url or f"sqlite+aiosqlite:///{self._db_path}")
-        self.messenger = FakeMessenger()
+        self.messenger = messenger or FakeMessenger()
         self.clock = FakeClock()
         self.scheduler = Scheduler(self.db, self.clock, self.config.scheduler.misfire_grace)
         self.dispatcher = Dispatcher(

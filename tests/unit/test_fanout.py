@@ -7,6 +7,7 @@ first, a crash between a send and its mark does not double it, and one status me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from bot.fanout import FanoutWorker
 from bot.matrix import SendError
 from storage.fanout import Fanout, FanoutRecipient
 from tests.conftest import new_database_url
-from tests.support.fake import FakeMessenger, Harness
+from tests.support.fake import FakeMessenger, Harness, SlowDMs
 
 ROOM = "!team:test"
 
@@ -203,3 +204,48 @@ def test_eta_needs_a_pace() -> None:
     fan = Fanout(title="X", lang="de", total=200, sent=120, skipped=0, failed=0, expired=0, unsure=0)
     text = fanout.status_markdown(fan, final=False, eta_seconds=400)
     assert text.startswith("📨 X: an 120 von 200 verschickt … (noch etwa 7 Min.")
+
+
+async def test_new_dms_are_opened_ahead_but_sent_in_order(tmp_path: Path) -> None:
+    slow = SlowDMs(busy_at=fanout.OPEN_AHEAD)
+    h = await Harness(tmp_path, messenger=slow).start()
+    h.room(ROOM, ["@koordination:test"])
+    try:
+        slow.gate.set()
+        await slow.direct_room("@l004:test", own_sync=False)  # l004 has a DM already: nothing to open
+        slow.gate.clear()
+        slow.opened.clear()
+        slow.peak = 0
+        await enqueue(h, "t:8", people(10))
+        worker = FanoutWorker(h.db, h.messenger, h.clock)
+
+        async def release_when_busy() -> None:
+            # The first send waits for its own DM while the next ones are being opened; one at a time (as
+            # before) never gets there, and then the peak below says so.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(slow.busy.wait(), 10)
+            slow.gate.set()
+
+        await asyncio.gather(worker.drain(), release_when_busy())
+        assert [who for who, _ in dms(h)] == [p[1:].split(":")[0] for p in people(10)]
+        assert slow.peak == fanout.OPEN_AHEAD  # side by side, and never more at a time
+        assert sorted(slow.opened) == [p for p in people(10) if p != "@l004:test"]  # each once
+        assert set(slow.prepared) == {f"!dm-{p[1:].split(':')[0]}:test" for p in slow.opened}  # keys too
+    finally:
+        await h.close()
+
+
+async def test_under_a_binding_rate_limit_only_the_dm_needed_now_is_opened(tmp_path: Path) -> None:
+    """While the homeserver answers 429, room creations side by side would only collect more 429s."""
+    slow = SlowDMs()
+    slow.limited = True
+    slow.gate.set()
+    h = await Harness(tmp_path, messenger=slow).start()
+    h.room(ROOM, ["@koordination:test"])
+    try:
+        await enqueue(h, "t:9", people(5))
+        await FanoutWorker(h.db, h.messenger, h.clock).drain()
+        assert [who for who, _ in dms(h)] == [p[1:].split(":")[0] for p in people(5)]
+        assert slow.peak == 1 and slow.opened == people(5)
+    finally:
+        await h.close()

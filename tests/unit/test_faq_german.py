@@ -128,3 +128,14 @@ def test_colloquial_words_find_the_entry_written_in_office_german(question: str,
         _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
     ]
     assert FaqIndex.build(entries).search(question)[0].entry.id == expected
+
+
+def test_spoken_prefixes_meet_the_written_verb() -> None:
+    entries = [
+        _entry("software", "Wie kann ich Software herunterladen?", "Über das Softwarecenter."),
+        _entry("drucker", "Wie richte ich einen Drucker ein?", "Über das Softwarecenter."),
+        _entry("homeoffice", "Wie arbeite ich von zuhause?", "Mit dem VPN-Zugang."),
+    ]
+    index = FaqIndex.build(entries)
+    assert index.search("darf ich mir was runterladen")[0].entry.id == "software"
+    assert index.search("arbeiten von daheim")[0].entry.id == "homeoffice"
