@@ -9,8 +9,10 @@ there, dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import os
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -42,10 +44,17 @@ def postgres_server(synapse_db: str) -> str | None:
 
 @contextlib.asynccontextmanager
 async def homeserver(data_dir: Path, synapse_db: str, **kwargs: Any) -> AsyncIterator[LocalSynapse]:
-    """A running local Synapse on the chosen database; a PostgreSQL database is dropped afterwards."""
+    """A running local Synapse on the chosen database; a PostgreSQL database is dropped afterwards —
+    also when the run is stopped with SIGTERM (e.g. by ``timeout``), which cancels the run instead of
+    ending the process on the spot."""
     hs = LocalSynapse(data_dir, postgres=postgres_server(synapse_db), **kwargs)
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    if task is not None:
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
     try:
         async with hs:
             yield hs
     finally:
+        if task is not None:
+            loop.remove_signal_handler(signal.SIGTERM)
         await hs.drop_database()
