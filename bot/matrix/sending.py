@@ -105,6 +105,8 @@ class SendingMixin:
         """nio calls this with each 429 before it waits the answer's ``retry_after_ms`` out."""
         if getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED":
             retry = (getattr(resp, "retry_after_ms", None) or 5000) / 1000
+            if not self.rate_limited():  # one line per limited stretch, not one per 429
+                log.info("homeserver rate limit (429): waiting %.1f s before the same request again", retry)
             self._limited_until = max(self._limited_until, time.monotonic() + retry + LIMIT_MEMORY)
 
     def rate_limited(self) -> bool:
